@@ -1,0 +1,64 @@
+"""Session lifetime (idle and absolute) and the TOTP second factor, for every staff page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from openpes.accounts.selectors import second_factor_required
+from openpes.accounts.signals import LOGIN_AT, SEEN_AT
+
+OPEN_PATHS = ("/static/", "/accounts/login/", "/accounts/logout/", "/health/")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session idle longer than SESSION_IDLE_SECONDS or older than SESSION_ABSOLUTE_SECONDS."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            login_at = request.session.get(LOGIN_AT, 0)
+            seen_at = request.session.get(SEEN_AT, 0)
+            if now - login_at > settings.SESSION_ABSOLUTE_SECONDS or now - seen_at > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                if _is_api(request):
+                    return JsonResponse({"detail": "会话已过期，请重新登录"}, status=401)
+                messages.info(request, "登录已超时，请重新登录。")
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Staff who must use a second factor see only the verification page until they have passed it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OPEN_PATHS)
+            and not request.path.startswith("/accounts/otp/")
+            and not user.is_verified()  # type: ignore[union-attr]
+            and second_factor_required(user)  # type: ignore[arg-type]
+        ):
+            if _is_api(request):
+                return JsonResponse({"detail": "请先在网页上完成双因素验证"}, status=401)
+            return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+        return self.get_response(request)

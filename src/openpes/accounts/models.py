@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from openpes.accounts.roles import Role
+from openpes.core.jurisdiction import ScopedQuerySet, prefix_of
+from openpes.regions.models import Region, RegionLevel
+
+
+class Institution(models.Model):
+    """A PES office or service point at one of the five levels (公共就业服务机构)."""
+
+    name = models.CharField("机构名称", max_length=100)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("区划代码", max_length=12, db_index=True)
+    level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "公共就业服务机构"
+        verbose_name_plural = verbose_name
+        ordering = ["region_code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffQuerySet(ScopedQuerySet["Staff"]):
+    region_field = "jurisdiction_id"
+
+
+class StaffManager(BaseUserManager["Staff"]):
+    def get_queryset(self) -> StaffQuerySet:
+        # Every request loads the signed-in staff member; fetch the names shown on each page in the same query.
+        return StaffQuerySet(self.model, using=self._db).select_related("jurisdiction", "institution")
+
+    def within(self, actor: Any) -> StaffQuerySet:
+        return self.get_queryset().within(actor)
+
+    def get_by_natural_key(self, username: str | None) -> Staff:
+        return self.get(username=username)
+
+
+class Staff(AbstractBaseUser, PermissionsMixin):
+    """A staff member: one jurisdiction, one or more roles (Django groups named after `Role`)."""
+
+    username = models.CharField("登录名", max_length=50, unique=True)
+    full_name = models.CharField("姓名", max_length=50)
+    jurisdiction = models.ForeignKey(
+        Region, verbose_name="辖区", on_delete=models.PROTECT, related_name="+", db_column="jurisdiction_code"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    is_staff = models.BooleanField("可进入维护后台", default=False)
+    date_joined = models.DateTimeField("创建时间", default=timezone.now)
+    disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["full_name"]
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = verbose_name
+        ordering = ["jurisdiction_id", "username"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）"
+
+    @property
+    def jurisdiction_prefix(self) -> str:
+        return prefix_of(self.jurisdiction_id) if self.is_active else ""
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in sorted(self.roles) if r in Role.values]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class StaffSession(models.Model):
+    """Which session belongs to whom, so that disabling an account can end its sessions at once."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = verbose_name
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), staff__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token: acts as its staff member (same jurisdiction and roles), expires, can be revoked.
+    Only a SHA-256 digest is stored; the token itself is shown once, when created."""
+
+    staff = models.ForeignKey(Staff, verbose_name="工作人员", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("前缀", max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    """At least three of: lower-case letters, upper-case letters, digits, symbols (等保 password complexity)."""
+
+    required = 3
+
+    def validate(self, password: str, user: Any = None) -> None:
+        classes = [
+            any(c.islower() for c in password),
+            any(c.isupper() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.required:
+            raise ValidationError(
+                "密码须包含大写字母、小写字母、数字、符号中的至少三类。", code="password_too_simple"
+            )
+
+    def get_help_text(self) -> str:
+        return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"

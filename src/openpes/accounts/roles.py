@@ -1,0 +1,51 @@
+"""Roles and what each may do, as data. A role is a Django group holding these permissions; `sync_roles`
+(run after every migrate) makes the groups match this table. Administrators, security and auditors are
+separate roles (等保 2.0 separation of duties): the administrator manages accounts but reads no personal data,
+the auditor reads the logs and changes nothing."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    VILLAGE_BROKER = "village_broker", "村级劳务经纪人"
+    TOWNSHIP_OFFICER = "township_officer", "乡镇（街道）经办人员"
+    COUNTY_OFFICER = "county_officer", "县级经办人员"
+    COUNSELLOR = "counsellor", "职业指导师"
+    SPECIALIST = "specialist", "就业服务专员"
+    MANAGER = "manager", "管理人员"
+    ADMINISTRATOR = "administrator", "系统管理员"
+    AUDITOR = "auditor", "审计员"
+
+
+_REGISTRY_WRITE = [
+    "people.view_person",
+    "people.add_person",
+    "people.change_person",
+    "people.view_household",
+    "people.add_household",
+    "people.change_household",
+    "people.reveal_personal_data",
+    "regions.view_region",
+]
+_REGISTRY_READ = ["people.view_person", "people.view_household", "regions.view_region"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.VILLAGE_BROKER: _REGISTRY_WRITE,
+    Role.TOWNSHIP_OFFICER: _REGISTRY_WRITE,
+    Role.COUNTY_OFFICER: _REGISTRY_WRITE,
+    Role.COUNSELLOR: _REGISTRY_WRITE,
+    Role.SPECIALIST: _REGISTRY_READ,
+    Role.MANAGER: _REGISTRY_READ,
+    Role.ADMINISTRATOR: [
+        "accounts.view_staff",
+        "accounts.add_staff",
+        "accounts.change_staff",
+        "accounts.view_institution",
+        "accounts.add_institution",
+        "regions.view_region",
+        "regions.add_regioncorrection",
+    ],
+    Role.AUDITOR: ["audit.view_changelog", "audit.view_accesslog", "regions.view_region"],
+}

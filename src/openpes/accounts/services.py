@@ -1,0 +1,214 @@
+"""Writes of accounts: staff, roles, institutions, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from openpes.accounts.models import ApiToken, Institution, Staff, StaffSession
+from openpes.accounts.roles import ROLE_PERMISSIONS, Role
+from openpes.audit import services as audit
+from openpes.core.errors import DomainError
+from openpes.core.jurisdiction import covers
+from openpes.core.text import clean_person_name, clean_text
+from openpes.regions.models import Region, RegionLevel
+
+TOKEN_PREFIX = "opes_"
+
+
+def sync_roles() -> None:
+    """Make one group per role holding exactly the permissions of ROLE_PERMISSIONS."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def _check_region_for(actor: Staff | None, code: str, field: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None or (actor is not None and not covers(actor.jurisdiction_prefix, code)):
+        raise DomainError(field, "所选区划不存在或不在您的辖区内")
+    return region
+
+
+def institution_create(*, actor: Staff | None, name: str, region_code: str) -> Institution:
+    name = clean_text(name, field="name", label="机构名称", max_length=100, required=True)
+    region = _check_region_for(actor, region_code, "region_code")
+    with transaction.atomic():
+        institution = Institution.objects.create(
+            name=name, region=region, region_code=region.code, level=region.level
+        )
+        audit.record_change(
+            actor=actor, action="create", target=institution, region_code=region.code, changes={"name": name}
+        )
+    return institution
+
+
+def staff_create(
+    *,
+    actor: Staff | None,
+    username: str,
+    full_name: str,
+    password: str,
+    jurisdiction_code: str,
+    roles: Iterable[str],
+    institution: Institution | None = None,
+) -> Staff:
+    """Create a staff member inside the actor's jurisdiction (actor None: the CLI's bootstrap)."""
+    username = clean_text(username, field="username", label="登录名", max_length=50, required=True)
+    if not username.replace("_", "").replace(".", "").replace("-", "").isalnum() or not username.isascii():
+        raise DomainError("username", "登录名只能包含字母、数字、下划线、点和连字符")
+    full_name = clean_person_name(full_name, field="full_name")
+    roles = list(dict.fromkeys(roles))
+    unknown = [r for r in roles if r not in Role.values]
+    if not roles or unknown:
+        raise DomainError("roles", "请选择至少一个有效的角色")
+    region = _check_region_for(actor, jurisdiction_code, "jurisdiction_code")
+    if institution is not None and not covers(region.code[:2], institution.region_code):
+        raise DomainError("institution", "所属机构不在该辖区所在省份")
+    if Staff.objects.filter(username=username).exists():
+        raise DomainError("username", "该登录名已被使用")
+    staff = Staff(username=username, full_name=full_name, jurisdiction=region, institution=institution)
+    try:
+        validate_password(password, staff)
+    except ValidationError as exc:
+        raise DomainError("password", "；".join(exc.messages)) from exc
+    staff.set_password(password)
+    with transaction.atomic():
+        staff.save()
+        staff.groups.set(Group.objects.filter(name__in=roles))
+        audit.record_change(
+            actor=actor,
+            action="create",
+            target=staff,
+            region_code=region.code,
+            changes={"username": username, "roles": roles, "jurisdiction": region.code},
+            summary=f"新增工作人员 {username}",
+        )
+    return staff
+
+
+def staff_set_active(*, actor: Staff | None, staff: Staff, active: bool) -> Staff:
+    """Disable (or re-enable) an account; disabling ends its sessions and revokes its API tokens at once."""
+    if actor is not None and staff.pk == actor.pk and not active:
+        raise DomainError("staff", "不能停用自己的账号")
+    now = timezone.now()
+    with transaction.atomic():
+        staff.is_active = active
+        staff.disabled_at = None if active else now
+        staff.save(update_fields=["is_active", "disabled_at"])
+        if not active:
+            keys = list(staff.sessions.values_list("session_key", flat=True))
+            Session.objects.filter(session_key__in=keys).delete()
+            staff.sessions.all().delete()
+            staff.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
+        audit.record_change(
+            actor=actor,
+            action="account",
+            target=staff,
+            region_code=staff.jurisdiction_id,
+            changes={"is_active": [not active, active]},
+            summary=("启用" if active else "停用") + f"账号 {staff.username}",
+        )
+    return staff
+
+
+def session_started(*, staff: Staff, session_key: str, ip_address: str) -> None:
+    StaffSession.objects.update_or_create(
+        session_key=session_key, defaults={"staff": staff, "ip_address": ip_address}
+    )
+
+
+def session_ended(*, session_key: str) -> None:
+    StaffSession.objects.filter(session_key=session_key).delete()
+
+
+def token_create(*, actor: Staff, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Returns the token row and the token itself, which is shown once and never stored."""
+    name = clean_text(name, field="name", label="用途", max_length=100, required=True)
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= 366:
+        raise DomainError("days", "有效期应为1至366天")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            staff=actor,
+            name=name,
+            prefix=raw[: len(TOKEN_PREFIX) + 6],
+            digest=ApiToken.digest_of(raw),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        audit.record_change(
+            actor=actor,
+            action="account",
+            target=token,
+            region_code=actor.jurisdiction_id,
+            changes={"name": name, "days": days},
+            summary=f"创建 API 令牌 {token.prefix}…",
+        )
+    return token, raw
+
+
+def token_revoke(*, actor: Staff, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record_change(
+                actor=actor,
+                action="account",
+                target=token,
+                region_code=token.staff.jurisdiction_id,
+                summary=f"吊销 API 令牌 {token.prefix}…",
+            )
+    return token
+
+
+def token_authenticate(raw: str) -> Staff | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.usable().select_related("staff").filter(digest=ApiToken.digest_of(raw)).first()
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.staff
+
+
+def totp_device_for(staff: Staff, *, confirmed: bool = False):  # type: ignore[no-untyped-def]
+    """The staff member's TOTP device, created unconfirmed on first enrolment."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=staff).order_by("-confirmed").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=staff, name="身份验证器", confirmed=confirmed)
+    return device
+
+
+def totp_confirm(*, staff: Staff, device, token: str) -> bool:  # type: ignore[no-untyped-def]
+    if not device.verify_token(token.strip()):
+        return False
+    if not device.confirmed:
+        with transaction.atomic():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit.record_change(
+                actor=staff, action="account", target=staff, region_code=staff.jurisdiction_id,
+                summary="绑定身份验证器（TOTP）",
+            )
+    return True
+
+
+def levels_below(region: Region) -> list[int]:
+    return [level for level in RegionLevel.values if level >= region.level]

@@ -1,0 +1,114 @@
+"""Writers of the audit tables. Every service that changes data calls one of these inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from openpes.audit.models import AccessLog, ChangeLog
+from openpes.core import context
+
+
+class Actor(Protocol):
+    pk: Any
+
+    def get_username(self) -> str: ...
+
+
+def _who(actor: Actor | None) -> dict[str, Any]:
+    ctx = context.current()
+    return {
+        "actor": actor if actor is not None and actor.pk else None,
+        "actor_name": actor.get_username() if actor is not None else "system",
+        "channel": ctx.channel,
+        "ip_address": ctx.ip_address,
+    }
+
+
+def target_label(target: models.Model | type[models.Model]) -> str:
+    return target._meta.label_lower
+
+
+def record_change(
+    *,
+    actor: Actor | None,
+    action: str,
+    target: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    region_code: str = "",
+    summary: str = "",
+) -> ChangeLog:
+    return ChangeLog.objects.create(
+        **_who(actor),
+        action=action,
+        target_type=target_label(target),
+        target_id=str(target.pk),
+        region_code=region_code,
+        changes=dict(changes or {}),
+        summary=summary[:200],
+    )
+
+
+def record_bulk_change(
+    *,
+    actor: Actor | None,
+    action: str,
+    model: type[models.Model],
+    ids: list[Any],
+    changes: Mapping[str, Any] | None = None,
+    region_code: str = "",
+    summary: str = "",
+) -> ChangeLog:
+    """One row for a bulk write, listing the ids it touched (a bulk load of a million rows is one entry
+    per batch, not a million entries)."""
+    return ChangeLog.objects.create(
+        **_who(actor),
+        action=action,
+        target_type=target_label(model),
+        target_id="",
+        region_code=region_code,
+        changes={"ids": [str(i) for i in ids], **dict(changes or {})},
+        row_count=len(ids),
+        summary=summary[:200],
+    )
+
+
+def record_access(
+    *, actor: Actor, target: models.Model, field: str, reason: str, region_code: str = ""
+) -> AccessLog:
+    ctx = context.current()
+    return AccessLog.objects.create(
+        **_who(actor),
+        user_agent=ctx.user_agent,
+        target_type=target_label(target),
+        target_id=str(target.pk),
+        field=field,
+        reason=reason[:200],
+        region_code=region_code,
+    )
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+
+
+def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Delete audit rows older than the retention period (at least 180 days); younger rows stay, and the
+    database triggers refuse to delete them even if asked."""
+    cutoff = retention_cutoff(now)
+    removed: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (ChangeLog, AccessLog):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - table names are ours
+            removed[model._meta.label_lower] = cursor.rowcount
+    return removed

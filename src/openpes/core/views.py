@@ -1,0 +1,24 @@
+"""Error pages in Chinese, for pages and the API alike."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+
+def _respond(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _respond(request, 404, "找不到该页面", "您要找的页面或记录不存在，或不在您的辖区内。")
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _respond(request, 403, "没有权限", "您的角色没有进行此操作的权限。如需开通，请联系系统管理员。")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _respond(request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。")

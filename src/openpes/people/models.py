@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from openpes.core.jurisdiction import ScopedQuerySet
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Education(models.TextChoices):
+    """Highest education attained, grouped after GB/T 4658-2006 学历代码."""
+
+    PRIMARY_OR_LESS = "10", "小学及以下"
+    JUNIOR_SECONDARY = "20", "初中"
+    SENIOR_SECONDARY = "30", "普通高中"
+    VOCATIONAL_SECONDARY = "40", "中专/中技/职高"
+    JUNIOR_COLLEGE = "50", "大学专科"
+    BACHELOR = "60", "大学本科"
+    POSTGRADUATE = "70", "研究生"
+
+
+class PoliticalStatus(models.TextChoices):
+    """GB/T 4762 政治面貌, grouped."""
+
+    PARTY_MEMBER = "01", "中共党员"
+    PROBATIONARY_MEMBER = "02", "中共预备党员"
+    LEAGUE_MEMBER = "03", "共青团员"
+    DEMOCRATIC_PARTY = "04", "民主党派成员"
+    INDEPENDENT = "12", "无党派人士"
+    MASSES = "13", "群众"
+
+
+class Relation(models.TextChoices):
+    """Relation to the head of household (GB/T 4761, grouped)."""
+
+    HEAD = "01", "户主"
+    SPOUSE = "10", "配偶"
+    CHILD = "20", "子女"
+    PARENT = "50", "父母"
+    GRANDCHILD = "30", "孙子女"
+    SIBLING = "70", "兄弟姐妹"
+    OTHER = "99", "其他"
+
+
+class Household(models.Model):
+    """A household (户) in one village or community."""
+
+    region_code = models.CharField("所在村（社区）", max_length=12, db_index=True)
+    address = models.CharField("住址", max_length=200, blank=True)
+    head = models.OneToOneField(
+        "Person", verbose_name="户主", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "家庭"
+        verbose_name_plural = verbose_name
+        ordering = ["region_code", "id"]
+
+    def __str__(self) -> str:
+        return f"户 {self.pk}"
+
+
+class Person(models.Model):
+    """A worker in the real-name labour-force registry (城乡劳动力实名制登记).
+
+    The ID number and phone are stored encrypted (see core.crypto) with a keyed hash beside them for exact
+    look-up and de-duplication, and a masked copy for lists and search; the plain value is only ever
+    produced by `people.services.person_reveal`, which logs the access."""
+
+    name = models.CharField("姓名", max_length=30)
+    id_number_encrypted = models.TextField("身份证号码（密文）")
+    id_number_index = models.CharField("身份证号码索引", max_length=64, unique=True)
+    id_number_masked = models.CharField("身份证号码", max_length=18)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    phone_encrypted = models.TextField("联系电话（密文）", blank=True)
+    phone_index = models.CharField("联系电话索引", max_length=64, blank=True, db_index=True)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    region_code = models.CharField("所在村（社区）", max_length=12)
+    address = models.CharField("住址", max_length=200, blank=True)
+    household = models.ForeignKey(
+        Household, verbose_name="家庭", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    relation_to_head = models.CharField("与户主关系", max_length=2, choices=Relation.choices, blank=True)
+    education = models.CharField("文化程度", max_length=2, choices=Education.choices, blank=True)
+    ethnicity = models.CharField("民族", max_length=20, blank=True)
+    political_status = models.CharField("政治面貌", max_length=2, choices=PoliticalStatus.choices, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "劳动者"
+        verbose_name_plural = verbose_name
+        ordering = ["region_code", "name", "id"]
+        indexes = [models.Index(fields=["region_code", "name"], name="person_region_name")]
+        permissions = [("reveal_personal_data", "查看完整的身份证号码和联系电话")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_number_masked}）"

@@ -1,0 +1,124 @@
+"""Every read of the registry starts from `within(actor)`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from openpes.accounts.models import Staff
+from openpes.core.identifiers import normalise_text
+from openpes.core.jurisdiction import code_range, covers, prefix_of
+from openpes.people.models import Household, Person
+from openpes.people.services import id_index
+from openpes.regions.models import Region, RegionLevel
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    q: str = ""  # a name, a full ID number, the last four characters of one, or a masked number
+    region: str = ""  # a region code inside the jurisdiction: the township or village to look in
+    sex: str = ""
+    household: int | None = None
+
+
+def person_search(persons: QuerySet[Person], q: str) -> QuerySet[Person]:
+    text = normalise_text(q)
+    if not text:
+        return persons
+    if len(text) == 18 and "*" not in text:
+        return persons.filter(id_number_index=id_index(text))
+    if len(text) == 18:
+        return persons.filter(id_number_masked=text)
+    if len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X"):
+        return persons.filter(id_number_masked__endswith=text)
+    return persons.filter(name__contains=q.strip())
+
+
+def person_list(*, actor: Staff, filters: PersonFilters = PersonFilters()) -> QuerySet[Person]:
+    persons = Person.objects.within(actor)
+    if filters.region and covers(actor.jurisdiction_prefix, filters.region):
+        persons = persons.filter(region_code__range=code_range(prefix_of(filters.region)))
+    elif filters.region:
+        return persons.none()
+    if filters.sex:
+        persons = persons.filter(sex=filters.sex)
+    if filters.household:
+        persons = persons.filter(household_id=filters.household)
+    return person_search(persons, filters.q)
+
+
+def person_get(*, actor: Staff, pk: int) -> Person | None:
+    return Person.objects.within(actor).select_related("household").filter(pk=pk).first()
+
+
+def household_list(*, actor: Staff, region: str = "", q: str = "") -> QuerySet[Household]:
+    households = Household.objects.within(actor).select_related("head").annotate(member_count=Count("members"))
+    if region:
+        if not covers(actor.jurisdiction_prefix, region):
+            return households.none()
+        households = households.filter(region_code__range=code_range(prefix_of(region)))
+    if q:
+        heads = person_search(Person.objects.within(actor), q).values("household_id")
+        households = households.filter(Q(pk__in=heads) | Q(address__contains=q.strip()))
+    return households
+
+
+def household_get(*, actor: Staff, pk: int) -> Household | None:
+    return Household.objects.within(actor).select_related("head").filter(pk=pk).first()
+
+
+def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]:
+    return Person.objects.within(actor).filter(household=household).order_by("relation_to_head", "birth_date")
+
+
+def age_bands(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """(label, born after, born on or before) for the bands a county report uses."""
+    def years_ago(n: int) -> dt.date:
+        try:
+            return today.replace(year=today.year - n)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - n, day=28)
+
+    bands = [("16–24岁", 16, 25), ("25–34岁", 25, 35), ("35–44岁", 35, 45), ("45–59岁", 45, 60), ("60岁及以上", 60, 200)]
+    return [(label, years_ago(high), years_ago(low)) for label, low, high in bands]
+
+
+def dashboard_summary(*, actor: Staff) -> dict[str, Any]:
+    """Counts for the dashboard of the actor's jurisdiction, with one row per child region."""
+    persons = Person.objects.within(actor)
+    today = timezone.localdate()
+    totals = persons.aggregate(
+        total=Count("id"),
+        men=Count("id", filter=Q(sex="M")),
+        women=Count("id", filter=Q(sex="F")),
+        with_phone=Count("id", filter=~Q(phone_index="")),
+        **{
+            f"band{i}": Count("id", filter=Q(birth_date__gt=after, birth_date__lte=upto))
+            for i, (_, after, upto) in enumerate(age_bands(today))
+        },
+    )
+    region = actor.jurisdiction
+    child_level = min(region.level + 1, RegionLevel.VILLAGE)
+    child_length = RegionLevel(child_level).prefix_length
+    children = {r.code: r.name for r in Region.objects.within(actor).filter(level=child_level)}
+    per_child: dict[str, int] = {}
+    if region.level < RegionLevel.VILLAGE:
+        for code, count in persons.values_list("region_code").annotate(n=Count("id")).values_list("region_code", "n"):
+            key = code[:child_length].ljust(12, "0")
+            per_child[key] = per_child.get(key, 0) + count
+    return {
+        "persons": totals["total"],
+        "households": Household.objects.within(actor).count(),
+        "men": totals["men"],
+        "women": totals["women"],
+        "with_phone": totals["with_phone"],
+        "age_bands": [(label, totals[f"band{i}"]) for i, (label, _, _) in enumerate(age_bands(today))],
+        "children": sorted(
+            ((code, name, per_child.get(code, 0)) for code, name in children.items()), key=lambda row: row[0]
+        ) if region.level < RegionLevel.VILLAGE else [],
+        "child_level_label": RegionLevel(child_level).label,
+    }

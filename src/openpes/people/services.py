@@ -1,0 +1,405 @@
+"""Every write of the registry: validate, write in one transaction, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from openpes.accounts.models import Staff
+from openpes.audit import services as audit
+from openpes.core.crypto import provider
+from openpes.core.errors import DomainError, FieldError, NotFound
+from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_phone
+from openpes.core.jurisdiction import covers
+from openpes.core.text import clean_person_name, clean_text
+from openpes.people import rules
+from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation
+from openpes.regions.models import Region, RegionLevel
+
+ID_CONTEXT = "people.person.id_number"
+PHONE_CONTEXT = "people.person.phone"
+REVEAL_PERMISSION = "people.reveal_personal_data"
+REVEALABLE = {"id_number": ("id_number_encrypted", ID_CONTEXT), "phone": ("phone_encrypted", PHONE_CONTEXT)}
+PERSON_FIELDS = (
+    "name", "id_number", "phone", "region_code", "address", "household", "relation_to_head",
+    "education", "ethnicity", "political_status",
+)
+
+
+def id_index(id_number: str) -> str:
+    return provider().blind_index(id_number, context=ID_CONTEXT)
+
+
+def phone_index(phone: str) -> str:
+    return provider().blind_index(phone, context=PHONE_CONTEXT)
+
+
+@dataclass
+class PersonInput:
+    """What a clerk (or an import row) gives for a person; validated all at once so that every problem on a
+    form is reported together."""
+
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    region_code: str = ""
+    address: str = ""
+    household: Household | None = None
+    relation_to_head: str = ""
+    education: str = ""
+    ethnicity: str = ""
+    political_status: str = ""
+
+
+@dataclass
+class CleanPerson:
+    values: dict[str, Any] = field(default_factory=dict)
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+
+
+def _choice(errors: list[FieldError], name: str, value: str, choices: Any, label: str) -> str:
+    if value and value not in choices.values:
+        errors.append(FieldError(name, f"{label}的取值无效"))
+    return value
+
+
+def _village_in_jurisdiction(actor: Staff, code: str, field_name: str = "region_code") -> FieldError | None:
+    if not code:
+        return FieldError(field_name, "请选择所在村（社区）")
+    region = Region.objects.filter(code=code).only("level", "retired").first()
+    if region is None or not covers(actor.jurisdiction_prefix, code):
+        return FieldError(field_name, "所选村（社区）不存在或不在您的辖区内")
+    if region.level != RegionLevel.VILLAGE:
+        return FieldError(field_name, "请选择到村（社区）一级")
+    if region.retired:
+        return FieldError(field_name, "该村（社区）已撤销，请选择合并后的村（社区）")
+    return None
+
+
+def clean_person(actor: Staff, data: PersonInput, *, partial: set[str] | None = None, today: dt.date | None = None) -> CleanPerson:
+    """Validate the fields named in `partial` (all when None); raise DomainError listing every problem."""
+    today = today or timezone.localdate()
+    wanted = set(PERSON_FIELDS) if partial is None else partial
+    errors: list[FieldError] = []
+    out = CleanPerson()
+
+    def attempt(name: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except DomainError as exc:
+            errors.extend(exc.errors)
+            return None
+
+    if "name" in wanted:
+        out.values["name"] = attempt("name", lambda: clean_person_name(data.name))
+    if "id_number" in wanted:
+        out.id_number = attempt("id_number", lambda: parse_id_number(data.id_number, today=today))
+        if out.id_number is not None:
+            problem = rules.registrable_age_problem(out.id_number.birth_date, today)
+            if problem:
+                errors.append(FieldError("id_number", problem))
+    if "phone" in wanted and data.phone.strip():
+        out.phone = attempt("phone", lambda: parse_phone(data.phone))
+    if "region_code" in wanted:
+        problem = _village_in_jurisdiction(actor, data.region_code)
+        if problem:
+            errors.append(problem)
+        out.values["region_code"] = data.region_code
+    if "address" in wanted:
+        out.values["address"] = attempt("address", lambda: clean_text(data.address, field="address", label="住址", max_length=200))
+    if "ethnicity" in wanted:
+        out.values["ethnicity"] = attempt("ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20))
+    if "education" in wanted:
+        out.values["education"] = _choice(errors, "education", data.education, Education, "文化程度")
+    if "political_status" in wanted:
+        out.values["political_status"] = _choice(errors, "political_status", data.political_status, PoliticalStatus, "政治面貌")
+    if "relation_to_head" in wanted:
+        out.values["relation_to_head"] = _choice(errors, "relation_to_head", data.relation_to_head, Relation, "与户主关系")
+    if "household" in wanted:
+        if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
+            errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
+        out.values["household"] = data.household
+    if errors:
+        raise DomainError(errors)
+    return out
+
+
+def _duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> FieldError | None:
+    existing = Person.objects.filter(id_number_index=index).exclude(pk=exclude_pk).only("pk", "name", "region_code").first()
+    if existing is None:
+        return None
+    if covers(actor.jurisdiction_prefix, existing.region_code):
+        return FieldError("id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改")
+    # Outside the jurisdiction: say nothing about who or where.
+    return FieldError("id_number", "该身份证号码已在其他辖区登记，无法重复登记；如需迁入请联系县级经办机构")
+
+
+def _apply_identity(person: Person, clean: CleanPerson) -> dict[str, Any]:
+    """Set encrypted, indexed and masked columns; return what the audit log may say (masked only)."""
+    crypto = provider()
+    shown: dict[str, Any] = {}
+    if clean.id_number is not None:
+        value = clean.id_number.value
+        person.id_number_encrypted = crypto.encrypt(value, context=ID_CONTEXT)
+        person.id_number_index = crypto.blind_index(value, context=ID_CONTEXT)
+        person.id_number_masked = clean.id_number.masked
+        person.birth_date = clean.id_number.birth_date
+        person.sex = clean.id_number.sex
+        shown["id_number"] = person.id_number_masked
+    if clean.phone is not None:
+        person.phone_encrypted = crypto.encrypt(clean.phone.value, context=PHONE_CONTEXT)
+        person.phone_index = crypto.blind_index(clean.phone.value, context=PHONE_CONTEXT)
+        person.phone_masked = clean.phone.masked
+        shown["phone"] = person.phone_masked
+    return shown
+
+
+def _audit_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.pk if isinstance(v, Household) else v) for k, v in values.items()}
+
+
+def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = None) -> Person:
+    clean = clean_person(actor, data, today=today)
+    assert clean.id_number is not None
+    duplicate = _duplicate_error(actor, id_index(clean.id_number.value))
+    if duplicate:
+        raise DomainError(duplicate)
+    person = Person(created_by=actor, **clean.values)
+    shown = _apply_identity(person, clean)
+    try:
+        with transaction.atomic():
+            person.save()
+            audit.record_change(
+                actor=actor,
+                action="create",
+                target=person,
+                region_code=person.region_code,
+                changes={**_audit_values(clean.values), **shown},
+                summary=f"登记劳动者 {person.name}",
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same number won the race
+        raise DomainError(_duplicate_error(actor, person.id_number_index) or FieldError("id_number", "该身份证号码已登记")) from exc
+    return person
+
+
+def person_update(*, actor: Staff, person: Person, data: PersonInput, fields: Iterable[str], today: dt.date | None = None) -> Person:
+    fields = set(fields)
+    unknown = fields - set(PERSON_FIELDS)
+    if unknown:
+        raise DomainError(sorted(unknown)[0], "该字段不能修改")
+    if not covers(actor.jurisdiction_prefix, person.region_code):
+        raise NotFound
+    clean = clean_person(actor, data, partial=fields, today=today)
+    if clean.id_number is not None:
+        duplicate = _duplicate_error(actor, id_index(clean.id_number.value), exclude_pk=person.pk)
+        if duplicate:
+            raise DomainError(duplicate)
+    before = {k: getattr(person, k) for k in clean.values} | {
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+    }
+    if "phone" in fields and clean.phone is None:
+        person.phone_encrypted = person.phone_index = person.phone_masked = ""
+        clean.values["phone"] = ""
+    for key, value in clean.values.items():
+        if key != "phone":
+            setattr(person, key, value)
+    shown = _apply_identity(person, clean)
+    after = {**clean.values, **shown}
+    changes = audit.diff(_audit_values(before), _audit_values(after))
+    if not changes:
+        return person
+    with transaction.atomic():
+        person.save()
+        audit.record_change(
+            actor=actor, action="update", target=person, region_code=person.region_code, changes=changes,
+            summary=f"修改劳动者 {person.name}",
+        )
+    return person
+
+
+def person_reveal(*, actor: Staff, person: Person, field_name: str, reason: str) -> str:
+    """The plain ID number or phone, for an actor with the permission, with a reason; always logged."""
+    if not covers(actor.jurisdiction_prefix, person.region_code):
+        raise NotFound
+    if not actor.has_perm(REVEAL_PERMISSION):
+        raise DomainError(field_name, "您没有查看完整个人信息的权限")
+    if field_name not in REVEALABLE:
+        raise DomainError("field", "只能查看身份证号码或联系电话")
+    reason = clean_text(reason, field="reason", label="查看事由", max_length=200, required=True)
+    if len(reason) < 2:
+        raise DomainError("reason", "请写明查看事由（至少2个字）")
+    column, context = REVEALABLE[field_name]
+    token = getattr(person, column)
+    if not token:
+        raise DomainError(field_name, "该项未登记")
+    value = provider().decrypt(token, context=context)
+    audit.record_access(actor=actor, target=person, field=field_name, reason=reason, region_code=person.region_code)
+    return value
+
+
+BULK_BATCH = 2000
+
+
+@dataclass
+class BulkResult:
+    created: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def persons_bulk_create(
+    *, actor: Staff, rows: Iterable[PersonInput], today: dt.date | None = None, all_or_nothing: bool = True
+) -> BulkResult:
+    """Register many persons at once (imports, the demo, benchmarks). Each row is validated as in
+    `person_create`; with `all_or_nothing` one bad row writes nothing. One audit entry per batch."""
+    today = today or timezone.localdate()
+    result = BulkResult()
+    pending: list[tuple[int, Person]] = []
+    seen: set[str] = set()
+    villages = set(
+        Region.objects.within(actor).filter(level=RegionLevel.VILLAGE, retired=False).values_list("code", flat=True)
+    )
+    for line, data in enumerate(rows, start=1):
+        try:
+            if data.region_code not in villages:
+                raise DomainError("region_code", "所选村（社区）不存在或不在您的辖区内")
+            clean = clean_person(actor, data, partial=set(PERSON_FIELDS) - {"region_code"}, today=today)
+        except DomainError as exc:
+            result.errors.extend(FieldError(f"第{line}行.{e.field}", e.message) for e in exc.errors)
+            continue
+        person = Person(created_by=actor, region_code=data.region_code, **clean.values)
+        _apply_identity(person, clean)
+        if person.id_number_index in seen:
+            result.errors.append(FieldError(f"第{line}行.id_number", "与本批前面的行身份证号码重复"))
+            continue
+        seen.add(person.id_number_index)
+        pending.append((line, person))
+    existing = _existing_indexes([p.id_number_index for _, p in pending])
+    for line, person in pending:
+        if person.id_number_index in existing:
+            result.errors.append(FieldError(f"第{line}行.id_number", "该身份证号码已登记，未重复导入"))
+    persons = [p for _, p in pending if p.id_number_index not in existing]
+    if result.errors and all_or_nothing:
+        raise DomainError(result.errors)
+    with transaction.atomic():
+        for start in range(0, len(persons), BULK_BATCH):
+            batch = Person.objects.bulk_create(persons[start : start + BULK_BATCH])
+            audit.record_bulk_change(
+                actor=actor,
+                action="bulk_create",
+                model=Person,
+                ids=[p.pk for p in batch],
+                region_code=actor.jurisdiction_id,
+                summary=f"批量登记劳动者 {len(batch)} 人",
+            )
+            result.created += len(batch)
+    return result
+
+
+def _existing_indexes(indexes: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
+        chunk = indexes[start : start + 900]
+        found.update(Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", flat=True))
+    return found
+
+
+BULK_UPDATABLE = {"education", "political_status", "ethnicity", "address"}
+
+
+def persons_bulk_update(*, actor: Staff, person_ids: list[int], changes: Mapping[str, str]) -> int:
+    """Set the same values on many persons (e.g. after a survey round); audited as one entry."""
+    bad = set(changes) - BULK_UPDATABLE
+    if bad or not changes:
+        raise DomainError(sorted(bad)[0] if bad else "changes", "批量修改只能修改文化程度、政治面貌、民族或住址")
+    clean = clean_person(actor, PersonInput(**changes), partial=set(changes))
+    with transaction.atomic():
+        persons = Person.objects.within(actor).filter(pk__in=person_ids)
+        ids = list(persons.values_list("pk", flat=True))
+        if len(ids) != len(set(person_ids)):
+            raise DomainError("person_ids", "部分人员不存在或不在您的辖区内，未做任何修改")
+        count = Person.objects.filter(pk__in=ids).update(**clean.values, updated_at=timezone.now())
+        audit.record_bulk_change(
+            actor=actor, action="bulk_update", model=Person, ids=ids, changes={"set": clean.values},
+            region_code=actor.jurisdiction_id, summary=f"批量修改劳动者 {count} 人",
+        )
+    return count
+
+
+# --- households -------------------------------------------------------------------------------------------
+
+
+def household_create(*, actor: Staff, region_code: str, address: str = "") -> Household:
+    problem = _village_in_jurisdiction(actor, region_code)
+    if problem:
+        raise DomainError(problem)
+    address = clean_text(address, field="address", label="住址", max_length=200)
+    with transaction.atomic():
+        household = Household.objects.create(region_code=region_code, address=address)
+        audit.record_change(
+            actor=actor, action="create", target=household, region_code=region_code,
+            changes={"region_code": region_code, "address": address}, summary="新建家庭",
+        )
+    return household
+
+
+def household_update(*, actor: Staff, household: Household, region_code: str, address: str, head: Person | None) -> Household:
+    if not covers(actor.jurisdiction_prefix, household.region_code):
+        raise NotFound
+    errors: list[FieldError] = []
+    problem = _village_in_jurisdiction(actor, region_code)
+    if problem:
+        errors.append(problem)
+    try:
+        address = clean_text(address, field="address", label="住址", max_length=200)
+    except DomainError as exc:
+        errors.extend(exc.errors)
+    if head is not None and head.household_id != household.pk:
+        errors.append(FieldError("head", "户主须是本户成员"))
+    if errors:
+        raise DomainError(errors)
+    before = {"region_code": household.region_code, "address": household.address, "head": household.head_id}
+    after = {"region_code": region_code, "address": address, "head": head.pk if head else None}
+    changes = audit.diff(before, after)
+    if not changes:
+        return household
+    with transaction.atomic():
+        household.region_code, household.address, household.head = region_code, address, head
+        household.save()
+        if head is not None and head.relation_to_head != Relation.HEAD:
+            Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
+            changes["head_relation"] = [head.relation_to_head, Relation.HEAD]
+        audit.record_change(
+            actor=actor, action="update", target=household, region_code=region_code, changes=changes,
+            summary="修改家庭",
+        )
+    return household
+
+
+def household_add_member(*, actor: Staff, household: Household, person: Person, relation: str) -> Person:
+    """Put a person into a household (moving them out of any other); the head is set by relation 户主."""
+    if not covers(actor.jurisdiction_prefix, household.region_code) or not covers(actor.jurisdiction_prefix, person.region_code):
+        raise NotFound
+    if relation not in Relation.values:
+        raise DomainError("relation_to_head", "与户主关系的取值无效")
+    if relation == Relation.HEAD and household.head_id not in (None, person.pk):
+        raise DomainError("relation_to_head", "本户已有户主，请先修改户主")
+    before = {"household": person.household_id, "relation_to_head": person.relation_to_head}
+    with transaction.atomic():
+        person.household, person.relation_to_head = household, relation
+        person.save(update_fields=["household", "relation_to_head", "updated_at"])
+        if relation == Relation.HEAD:
+            household.head = person
+            household.save(update_fields=["head", "updated_at"])
+        audit.record_change(
+            actor=actor, action="update", target=person, region_code=person.region_code,
+            changes=audit.diff(before, {"household": household.pk, "relation_to_head": relation}),
+            summary=f"{person.name} 加入家庭 {household.pk}",
+        )
+    return person
