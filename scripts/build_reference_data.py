@@ -23,10 +23,15 @@ def pad(code: str) -> str:
 
 def build_regions(shared: Path) -> None:
     regions = shared / "regions"
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code", "name", "level", "parent"])
+    by_province: dict[str, list[list[object]]] = {}
     count = 0
+
+    class Writer:
+        @staticmethod
+        def writerow(row: list[object]) -> None:
+            by_province.setdefault(str(row[0])[:2], []).append(row)
+
+    writer = Writer()
 
     def rows(name: str) -> list[dict[str, str]]:
         with open(regions / name, encoding="utf-8", newline="") as fh:
@@ -48,14 +53,21 @@ def build_regions(shared: Path) -> None:
         for row in csv.DictReader(fh):
             writer.writerow([row["code"], row["name"], 5, pad(row["streetCode"])])
             count += 1
-    target = PACKAGE / "regions" / "data" / "regions_2023.csv.gz"
-    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write(out.getvalue())
-    print(f"{target.relative_to(ROOT)}: {count} rows")
+    # One file per province, so that loading one county reads only its province.
+    target_dir = PACKAGE / "regions" / "data" / "2023"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for province, rows in sorted(by_province.items()):
+        out = io.StringIO()
+        csv_writer = csv.writer(out, lineterminator="\n")
+        csv_writer.writerow(["code", "name", "level", "parent"])
+        csv_writer.writerows(rows)
+        with gzip.GzipFile(target_dir / f"{province}.csv.gz", "wb", compresslevel=9, mtime=0) as fh:
+            fh.write(out.getvalue().encode())
+    print(f"{target_dir.relative_to(ROOT)}: {count} rows in {len(by_province)} files")
 
 
 def copy_compressed(source: Path, target: Path) -> None:
-    with open(source, "rb") as src, gzip.open(target, "wb", compresslevel=9) as dst:
+    with open(source, "rb") as src, gzip.GzipFile(target, "wb", compresslevel=9, mtime=0) as dst:
         shutil.copyfileobj(src, dst)
     print(f"{target.relative_to(ROOT)}: from {source}")
 

@@ -403,3 +403,42 @@ def household_add_member(*, actor: Staff, household: Household, person: Person, 
             summary=f"{person.name} 加入家庭 {household.pk}",
         )
     return person
+
+
+@dataclass
+class HouseholdInput:
+    region_code: str
+    address: str
+    members: list[PersonInput]  # each with relation_to_head; at most one 户主
+
+
+def households_bulk_create(*, actor: Staff, households: list[HouseholdInput], today: dt.date | None = None) -> BulkResult:
+    """Register whole households at once (survey workbooks, the demo): households, their members and heads,
+    in one transaction; any bad row rejects the lot."""
+    errors: list[FieldError] = []
+    for number, item in enumerate(households, start=1):
+        problem = _village_in_jurisdiction(actor, item.region_code)
+        if problem:
+            errors.append(FieldError(f"第{number}户.region_code", problem.message))
+        if sum(1 for m in item.members if m.relation_to_head == Relation.HEAD) > 1:
+            errors.append(FieldError(f"第{number}户.relation_to_head", "一户只能有一个户主"))
+    if errors:
+        raise DomainError(errors)
+    with transaction.atomic():
+        rows = Household.objects.bulk_create(
+            [Household(region_code=h.region_code, address=clean_text(h.address, field="address", label="住址", max_length=200)) for h in households]
+        )
+        members: list[PersonInput] = []
+        for household, item in zip(rows, households, strict=True):
+            members.extend(PersonInput(**{**m.__dict__, "household": household}) for m in item.members)
+        result = persons_bulk_create(actor=actor, rows=members, today=today)
+        heads = Person.objects.filter(household__in=rows, relation_to_head=Relation.HEAD).values_list("household_id", "pk")
+        head_of = dict(heads)
+        for household in rows:
+            household.head_id = head_of.get(household.pk)
+        Household.objects.bulk_update(rows, ["head"], batch_size=BULK_BATCH)
+        audit.record_bulk_change(
+            actor=actor, action="bulk_create", model=Household, ids=[h.pk for h in rows],
+            region_code=actor.jurisdiction_id, summary=f"批量新建家庭 {len(rows)} 户",
+        )
+    return result

@@ -18,7 +18,7 @@ from openpes.core.jurisdiction import CODE_LENGTH, code_range
 from openpes.core.text import clean_text
 from openpes.regions.models import Region, RegionCorrection, RegionLevel, RegionSource
 
-NATIONAL_FILE = Path(__file__).with_name("data") / "regions_2023.csv.gz"
+NATIONAL_DIR = Path(__file__).with_name("data") / "2023"  # one gzip CSV per province
 BATCH = 5000
 
 
@@ -30,10 +30,14 @@ class NationalRow:
     parent_code: str
 
 
-def read_national(path: Path = NATIONAL_FILE) -> Iterator[NationalRow]:
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            yield NationalRow(row["code"], row["name"], int(row["level"]), row["parent"])
+def read_national(province: str = "") -> Iterator[NationalRow]:
+    paths = [NATIONAL_DIR / f"{province}.csv.gz"] if province else sorted(NATIONAL_DIR.glob("*.csv.gz"))
+    for path in paths:
+        if not path.exists():
+            continue
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                yield NationalRow(row["code"], row["name"], int(row["level"]), row["parent"])
 
 
 def ancestor_codes(code: str) -> list[str]:
@@ -53,7 +57,7 @@ def load_national(*, prefix: str = "", actor: Any = None) -> int:
         raise DomainError("prefix", "区划范围应为2、4、6、9或12位数字代码，例如 430527")
     low, high = code_range(prefix) if prefix else ("", "~")
     wanted_ancestors = set(ancestor_codes(prefix.ljust(CODE_LENGTH, "0"))) if prefix else set()
-    rows = (r for r in read_national() if low <= r.code <= high or r.code in wanted_ancestors)
+    rows = (r for r in read_national(prefix[:2]) if low <= r.code <= high or r.code in wanted_ancestors)
     loaded = 0
     with transaction.atomic():
         for batch in _batches(rows, BATCH):

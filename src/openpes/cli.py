@@ -1,0 +1,271 @@
+"""The `openpes` command. `openpes --help` and `openpes COMMAND --help` are its manual."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def setup_django(data_dir: str | None) -> None:
+    if data_dir:
+        os.environ["OPENPES_DATA_DIR"] = str(Path(data_dir).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openpes.settings")
+    import django
+
+    django.setup()
+
+
+def fail(message: str) -> int:
+    print(f"错误：{message}", file=sys.stderr)
+    return 2
+
+
+def domain_errors(exc: Any) -> int:
+    for error in exc.errors:
+        print(f"错误：{error.field}：{error.message}", file=sys.stderr)
+    return 2
+
+
+def migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@command("migrate")
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or upgrade the database tables."""
+    migrate(verbosity=1)
+    return 0
+
+
+@command("load-reference")
+def cmd_load_reference(args: argparse.Namespace) -> int:
+    """Load the shipped reference data: divisions, occupations, industries; or import local corrections."""
+    from openpes.core.errors import DomainError
+    from openpes.regions import services as regions
+    from openpes.taxonomy import services as taxonomy
+
+    migrate()
+    try:
+        if args.corrections:
+            rows = regions.parse_corrections(Path(args.corrections).read_text(encoding="utf-8-sig"))
+            done = regions.import_corrections(actor=None, rows=rows)
+            print(f"已导入区划本地更正 {len(done)} 条")
+            return 0
+        prefix = "" if args.regions == "all" else args.regions
+        count = regions.load_national(prefix=prefix)
+        print(f"行政区划：已载入 {count} 条（{'全国' if not prefix else prefix}）")
+        report = taxonomy.load_occupations()
+        print(f"职业分类大典2022：已载入 {report.loaded} 条")
+        if report.derived_parents:
+            print(f"  注意：以下小类在数据中缺失，其细类的上级由代码推出：{', '.join(report.derived_parents)}")
+        print(f"国民经济行业分类：已载入 {taxonomy.load_industries().loaded} 条")
+    except DomainError as exc:
+        return domain_errors(exc)
+    except OSError as exc:
+        return fail(f"无法读取文件：{exc}")
+    return 0
+
+
+@command("createstaff")
+def cmd_createstaff(args: argparse.Namespace) -> int:
+    """Create a staff account (the first administrator, or any other)."""
+    from openpes.accounts import services as accounts
+    from openpes.core.errors import DomainError
+
+    migrate()
+    password = args.password or os.environ.get("OPENPES_NEW_PASSWORD") or getpass.getpass("密码：")
+    try:
+        staff = accounts.staff_create(
+            actor=None, username=args.username, full_name=args.name, password=password,
+            jurisdiction_code=args.jurisdiction.ljust(12, "0"), roles=args.role,
+        )
+    except DomainError as exc:
+        return domain_errors(exc)
+    print(f"已创建工作人员 {staff}，辖区 {staff.jurisdiction.name}，角色 {'、'.join(staff.role_labels)}")
+    return 0
+
+
+@command("token")
+def cmd_token(args: argparse.Namespace) -> int:
+    """Create or revoke a personal API token."""
+    from openpes.accounts import services as accounts
+    from openpes.accounts.models import ApiToken, Staff
+    from openpes.core.errors import DomainError
+
+    if args.action == "create":
+        staff = Staff.objects.filter(username=args.user, is_active=True).first()
+        if staff is None:
+            return fail(f"没有启用的工作人员 {args.user}")
+        try:
+            token, raw = accounts.token_create(actor=staff, name=args.name, days=args.days)
+        except DomainError as exc:
+            return domain_errors(exc)
+        print(f"令牌（只显示这一次，请妥善保存）：{raw}")
+        print(f"编号 {token.pk}，到期 {token.expires_at:%Y-%m-%d %H:%M}")
+        return 0
+    token = ApiToken.objects.filter(pk=args.id).select_related("staff").first() if args.id else None
+    if token is None:
+        return fail("没有这个令牌编号")
+    accounts.token_revoke(actor=token.staff, token=token)
+    print(f"已吊销令牌 {token}")
+    return 0
+
+
+@command("check")
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run Django's system checks (--deploy for production settings)."""
+    from django.core.management import call_command
+
+    try:
+        call_command("check", deploy=args.deploy, fail_level="WARNING")
+    except SystemExit as exc:
+        return int(exc.code or 1)
+    except Exception as exc:
+        return fail(str(exc))
+    return 0
+
+
+@command("audit-purge")
+def cmd_audit_purge(args: argparse.Namespace) -> int:
+    """Delete audit rows older than the retention period (at least 180 days)."""
+    from openpes.audit.services import purge
+
+    for table, count in purge().items():
+        print(f"{table}: 删除 {count} 条")
+    return 0
+
+
+@command("otp-code")
+def cmd_otp_code(args: argparse.Namespace) -> int:
+    """Print the current TOTP code of a demo account (demo mode only)."""
+    from django.conf import settings
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if settings.PRODUCTION:
+        return fail("该命令只能在演示模式下使用")
+    device = TOTPDevice.objects.filter(user__username=args.user, confirmed=True).first()
+    if device is None:
+        return fail(f"{args.user} 没有已绑定的身份验证器")
+    print(f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}")
+    return 0
+
+
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from openpes.wsgi import application
+
+    print(f"OpenPES 已启动：http://{host}:{port}/   （按 Ctrl+C 停止）", flush=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="OpenPES")
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web pages and the API (waitress)."""
+    migrate()
+    serve(args.host, args.port, args.threads)
+    return 0
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Build the demo county (绥宁县) on first run, print the logins, and serve it."""
+    import time
+
+    from openpes.demo.services import DEMO_PASSWORD, build_demo
+
+    started = time.monotonic()
+    migrate()
+    report = build_demo(persons=args.persons, seed=args.seed)
+    took = time.monotonic() - started
+    if report.already_built:
+        print(f"演示县已存在（{report.persons} 人），直接启动。")
+    else:
+        print(f"已建成演示县 绥宁县：{report.households} 户 {report.persons} 人，用时 {took:.1f} 秒。")
+    print(f"\n登录账号（密码均为 {DEMO_PASSWORD}）：")
+    for login in report.logins:
+        print(f"  {login.level:<3} {login.place:<14} {login.role:<14} {login.username}")
+    if report.admin_totp_secret:
+        print(f"\n系统管理员 admin 须用身份验证器登录：密钥 {report.admin_totp_secret}"
+              "（或运行 `openpes otp-code admin` 查看当前验证码）")
+    if args.no_serve:
+        return 0
+    print()
+    serve(args.host, args.port, args.threads)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openpes", description="OpenPES 公共就业服务信息平台")
+    parser.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=(COMMANDS[name].__doc__ or "").strip())
+        p.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
+        return p
+
+    for name in ("serve", "demo"):
+        p = add(name)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--threads", type=int, default=8)
+    demo = sub.choices["demo"]
+    demo.add_argument("--persons", type=int, default=3000, help="演示人数（默认 3000）")
+    demo.add_argument("--seed", type=int, default=430527)
+    demo.add_argument("--no-serve", action="store_true", help="只建数据，不启动服务")
+    add("migrate")
+    p = add("load-reference")
+    p.add_argument("--regions", default="all", help="区划范围：all（全国，默认）或代码前缀如 43、430527")
+    p.add_argument("--corrections", help="导入本地区划更正 CSV（列：code,kind,name,parent_code,replaced_by,note）")
+    p = add("createstaff")
+    p.add_argument("--username", required=True)
+    p.add_argument("--name", required=True, help="姓名")
+    p.add_argument("--jurisdiction", required=True, help="辖区区划代码，如 430527")
+    p.add_argument("--role", action="append", required=True, help="角色，可重复：" + "、".join(
+        ["village_broker", "township_officer", "county_officer", "counsellor", "specialist", "manager", "administrator", "auditor"]))
+    p.add_argument("--password", help="不填则提示输入")
+    p = add("token")
+    p.add_argument("action", choices=["create", "revoke"])
+    p.add_argument("--user", help="create：令牌所属工作人员的登录名")
+    p.add_argument("--name", default="命令行创建", help="create：用途")
+    p.add_argument("--days", type=int, default=None, help="create：有效天数（默认 90）")
+    p.add_argument("--id", type=int, help="revoke：令牌编号")
+    p = add("check")
+    p.add_argument("--deploy", action="store_true", help="按生产环境要求检查")
+    add("audit-purge")
+    p = add("otp-code")
+    p.add_argument("user")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_django(args.data_dir)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
