@@ -221,7 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=(COMMANDS[name].__doc__ or "").strip())
-        p.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
+        # Accepted after the command too (`openpes demo --data-dir D`); SUPPRESS keeps a value given before it.
+        p.add_argument("--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
         return p
 
     for name in ("serve", "demo"):
