@@ -75,8 +75,13 @@ def copy_compressed(source: Path, target: Path) -> None:
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data"
     build_regions(shared)
-    copy_compressed(shared / "occupations" / "occupations_2022.csv", PACKAGE / "taxonomy" / "data" / "occupations_2022.csv.gz")
-    copy_compressed(shared / "industries" / "gbt4754_2017.csv", PACKAGE / "taxonomy" / "data" / "industries_2017.csv.gz")
+    copy_compressed(
+        shared / "occupations" / "occupations_2022.csv",
+        PACKAGE / "taxonomy" / "data" / "occupations_2022.csv.gz",
+    )
+    copy_compressed(
+        shared / "industries" / "gbt4754_2017.csv", PACKAGE / "taxonomy" / "data" / "industries_2017.csv.gz"
+    )
 
 
 if __name__ == "__main__":

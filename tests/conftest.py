@@ -42,7 +42,9 @@ def fast_passwords(settings: Any) -> None:
 
 class Places:
     def __init__(self) -> None:
-        townships = list(Region.objects.filter(parent_code=COUNTY, level=RegionLevel.TOWNSHIP).order_by("code")[:2])
+        townships = list(
+            Region.objects.filter(parent_code=COUNTY, level=RegionLevel.TOWNSHIP).order_by("code")[:2]
+        )
         self.county = COUNTY
         self.township_a, self.township_b = (t.code for t in townships)
         villages_a = list(Region.objects.filter(parent_code=self.township_a).order_by("code")[:2])

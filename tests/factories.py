@@ -13,10 +13,12 @@ from openpes.people.services import PersonInput
 _sequence = itertools.count(1)
 
 
-def make_id_number(*, division: str = "430527", born: dt.date = dt.date(1990, 5, 17), sex: str = "M", seq: int | None = None) -> str:
+def make_id_number(
+    *, division: str = "430527", born: dt.date = dt.date(1990, 5, 17), sex: str = "M", seq: int | None = None
+) -> str:
     """A valid 18-digit ID number; `seq` varies the sequence digits so that numbers stay unique."""
     n = next(_sequence) if seq is None else seq
-    order = (n % 100)
+    order = n % 100
     sex_digit = (n // 100 % 5) * 2 + (1 if sex == "M" else 0)
     birth = born + dt.timedelta(days=n // 500)
     first17 = f"{division}{birth:%Y%m%d}{order:02d}{sex_digit}"

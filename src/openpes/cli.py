@@ -71,11 +71,13 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
             return 0
         prefix = "" if args.regions == "all" else args.regions
         count = regions.load_national(prefix=prefix)
-        print(f"行政区划：已载入 {count} 条（{'全国' if not prefix else prefix}）")
+        print(f"行政区划：已载入 {count} 条（{prefix or '全国'}）")
         report = taxonomy.load_occupations()
         print(f"职业分类大典2022：已载入 {report.loaded} 条")
         if report.derived_parents:
-            print(f"  注意：以下小类在数据中缺失，其细类的上级由代码推出：{', '.join(report.derived_parents)}")
+            print(
+                f"  注意：以下小类在数据中缺失，其细类的上级由代码推出：{', '.join(report.derived_parents)}"
+            )
         print(f"国民经济行业分类：已载入 {taxonomy.load_industries().loaded} 条")
     except DomainError as exc:
         return domain_errors(exc)
@@ -94,8 +96,12 @@ def cmd_createstaff(args: argparse.Namespace) -> int:
     password = args.password or os.environ.get("OPENPES_NEW_PASSWORD") or getpass.getpass("密码：")
     try:
         staff = accounts.staff_create(
-            actor=None, username=args.username, full_name=args.name, password=password,
-            jurisdiction_code=args.jurisdiction.ljust(12, "0"), roles=args.role,
+            actor=None,
+            username=args.username,
+            full_name=args.name,
+            password=password,
+            jurisdiction_code=args.jurisdiction.ljust(12, "0"),
+            roles=args.role,
         )
     except DomainError as exc:
         return domain_errors(exc)
@@ -121,11 +127,11 @@ def cmd_token(args: argparse.Namespace) -> int:
         print(f"令牌（只显示这一次，请妥善保存）：{raw}")
         print(f"编号 {token.pk}，到期 {token.expires_at:%Y-%m-%d %H:%M}")
         return 0
-    token = ApiToken.objects.filter(pk=args.id).select_related("staff").first() if args.id else None
-    if token is None:
+    found = ApiToken.objects.filter(pk=args.id).select_related("staff").first() if args.id else None
+    if found is None:
         return fail("没有这个令牌编号")
-    accounts.token_revoke(actor=token.staff, token=token)
-    print(f"已吊销令牌 {token}")
+    accounts.token_revoke(actor=found.staff, token=found)
+    print(f"已吊销令牌 {found}")
     return 0
 
 
@@ -205,8 +211,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for login in report.logins:
         print(f"  {login.level:<3} {login.place:<14} {login.role:<14} {login.username}")
     if report.admin_totp_secret:
-        print(f"\n系统管理员 admin 须用身份验证器登录：密钥 {report.admin_totp_secret}"
-              "（或运行 `openpes otp-code admin` 查看当前验证码）")
+        print(
+            f"\n系统管理员 admin 须用身份验证器登录：密钥 {report.admin_totp_secret}"
+            "（或运行 `openpes otp-code admin` 查看当前验证码）"
+        )
     if args.no_serve:
         return 0
     print()
@@ -222,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=(COMMANDS[name].__doc__ or "").strip())
         # Accepted after the command too (`openpes demo --data-dir D`); SUPPRESS keeps a value given before it.
-        p.add_argument("--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
+        p.add_argument(
+            "--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）"
+        )
         return p
 
     for name in ("serve", "demo"):
@@ -237,13 +247,31 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate")
     p = add("load-reference")
     p.add_argument("--regions", default="all", help="区划范围：all（全国，默认）或代码前缀如 43、430527")
-    p.add_argument("--corrections", help="导入本地区划更正 CSV（列：code,kind,name,parent_code,replaced_by,note）")
+    p.add_argument(
+        "--corrections", help="导入本地区划更正 CSV（列：code,kind,name,parent_code,replaced_by,note）"
+    )
     p = add("createstaff")
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True, help="姓名")
     p.add_argument("--jurisdiction", required=True, help="辖区区划代码，如 430527")
-    p.add_argument("--role", action="append", required=True, help="角色，可重复：" + "、".join(
-        ["village_broker", "township_officer", "county_officer", "counsellor", "specialist", "manager", "administrator", "auditor"]))
+    p.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help="角色，可重复："
+        + "、".join(
+            [
+                "village_broker",
+                "township_officer",
+                "county_officer",
+                "counsellor",
+                "specialist",
+                "manager",
+                "administrator",
+                "auditor",
+            ]
+        ),
+    )
     p.add_argument("--password", help="不填则提示输入")
     p = add("token")
     p.add_argument("action", choices=["create", "revoke"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,7 @@ PRODUCTION = MODE == "production"
 DATA_DIR = Path(env("DATA_DIR", "var")).resolve()
 
 
-def _demo_secret(filename: str, make: callable) -> str:  # type: ignore[valid-type]
+def _demo_secret(filename: str, make: Callable[[], str]) -> str:
     """Read a secret kept in the data directory, creating it on first use (demo mode only)."""
     path = DATA_DIR / filename
     if not path.exists():
@@ -150,7 +151,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "openpes.sqlite3",
+            "NAME": str(DATA_DIR / "openpes.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -165,7 +166,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+    }
 
 # --- Authentication and sessions (SECURITY.md 8-12) ------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

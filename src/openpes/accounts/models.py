@@ -57,7 +57,12 @@ class Staff(AbstractBaseUser, PermissionsMixin):
         Region, verbose_name="辖区", on_delete=models.PROTECT, related_name="+", db_column="jurisdiction_code"
     )
     institution = models.ForeignKey(
-        Institution, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        Institution,
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     phone = models.CharField("联系电话", max_length=20, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -106,6 +111,9 @@ class StaffSession(models.Model):
         verbose_name = "登录会话"
         verbose_name_plural = verbose_name
 
+    def __str__(self) -> str:
+        return f"{self.staff_id}:{self.session_key[:6]}…"
+
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
@@ -116,7 +124,9 @@ class ApiToken(models.Model):
     """A personal API token: acts as its staff member (same jurisdiction and roles), expires, can be revoked.
     Only a SHA-256 digest is stored; the token itself is shown once, when created."""
 
-    staff = models.ForeignKey(Staff, verbose_name="工作人员", on_delete=models.CASCADE, related_name="api_tokens")
+    staff = models.ForeignKey(
+        Staff, verbose_name="工作人员", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField("前缀", max_length=12)
     digest = models.CharField(max_length=64, unique=True)

@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openpes.accounts.models import ApiToken, Institution, Staff, StaffSession
 from openpes.accounts.roles import ROLE_PERMISSIONS, Role
@@ -22,14 +23,14 @@ from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_person_name, clean_text
 from openpes.regions.models import Region, RegionLevel
 
-TOKEN_PREFIX = "opes_"
+TOKEN_PREFIX = "opes_"  # noqa: S105 - a marker, not a secret
 
 
 def sync_roles() -> None:
     """Make one group per role holding exactly the permissions of ROLE_PERMISSIONS."""
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
-        wanted = []
+        wanted: list[Permission] = []
         for perm in perms:
             app_label, codename = perm.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
@@ -190,17 +191,15 @@ def token_authenticate(raw: str) -> Staff | None:
     return token.staff
 
 
-def totp_device_for(staff: Staff, *, confirmed: bool = False):  # type: ignore[no-untyped-def]
+def totp_device_for(staff: Staff, *, confirmed: bool = False) -> TOTPDevice:
     """The staff member's TOTP device, created unconfirmed on first enrolment."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.filter(user=staff).order_by("-confirmed").first()
     if device is None:
         device = TOTPDevice.objects.create(user=staff, name="身份验证器", confirmed=confirmed)
     return device
 
 
-def totp_confirm(*, staff: Staff, device, token: str) -> bool:  # type: ignore[no-untyped-def]
+def totp_confirm(*, staff: Staff, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token.strip()):
         return False
     if not device.confirmed:
@@ -208,7 +207,10 @@ def totp_confirm(*, staff: Staff, device, token: str) -> bool:  # type: ignore[n
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             audit.record_change(
-                actor=staff, action="account", target=staff, region_code=staff.jurisdiction_id,
+                actor=staff,
+                action="account",
+                target=staff,
+                region_code=staff.jurisdiction_id,
                 summary="绑定身份验证器（TOTP）",
             )
     return True

@@ -21,7 +21,9 @@ def remember_session(sender: Any, request: HttpRequest, user: Any, **kwargs: Any
     request.session[LOGIN_AT] = now
     request.session[SEEN_AT] = now
     request.session.save()
-    services.session_started(staff=user, session_key=request.session.session_key or "", ip_address=client_ip(request))
+    services.session_started(
+        staff=user, session_key=request.session.session_key or "", ip_address=client_ip(request)
+    )
 
 
 @receiver(user_logged_out)

@@ -15,7 +15,10 @@ class RequestContext:
     channel: str = "web"  # web, api, cli
 
 
-_current: ContextVar[RequestContext] = ContextVar("openpes_request_context", default=RequestContext(channel="cli"))
+_current: ContextVar[RequestContext] = ContextVar(
+    "openpes_request_context",
+    default=RequestContext(channel="cli"),  # noqa: B039 - a frozen dataclass is immutable
+)
 
 
 def current() -> RequestContext:

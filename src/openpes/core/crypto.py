@@ -163,4 +163,6 @@ class FieldCrypto:
 def provider() -> FieldCrypto:
     from django.conf import settings
 
-    return FieldCrypto(suite=settings.CRYPTO_SUITE, field_keys=settings.FIELD_KEYS, index_key=settings.INDEX_KEY)
+    return FieldCrypto(
+        suite=settings.CRYPTO_SUITE, field_keys=settings.FIELD_KEYS, index_key=settings.INDEX_KEY
+    )

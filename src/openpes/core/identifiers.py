@@ -24,7 +24,8 @@ from openpes.core.errors import DomainError
 # Province-level codes in use (GB/T 2260), plus 81/82/83 of the residence permits for Hong Kong, Macao and
 # Taiwan residents. A new county is a new six-digit code under one of these; a new province is not expected.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "  # noqa: SIM905 - reads like the standard
+    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
 )
 MIN_BIRTH_YEAR = 1900
 ID_FIELD = "id_number"
@@ -48,7 +49,7 @@ class IdNumber:
 
     @property
     def sex(self) -> str:
-        """"M" or "F": the 17th digit is odd for men, even for women."""
+        """ "M" or "F": the 17th digit is odd for men, even for women."""
         return "M" if int(self.value[16]) % 2 else "F"
 
     @property

@@ -8,7 +8,7 @@ serves it on SQLite and PostgreSQL alike, whatever the collation.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from django.db import models
 
@@ -37,10 +37,10 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     region_field = "region_code"
 
-    def within(self, actor: HasJurisdiction) -> ScopedQuerySet[_M]:
+    def within(self, actor: HasJurisdiction) -> Self:
         return self.in_prefix(actor.jurisdiction_prefix)
 
-    def in_prefix(self, prefix: str) -> ScopedQuerySet[_M]:
+    def in_prefix(self, prefix: str) -> Self:
         if not prefix:
             return self.none()
         return self.filter(**{f"{self.region_field}__range": code_range(prefix)})

@@ -16,12 +16,41 @@ from dataclasses import dataclass
 from openpes.core.identifiers import check_digit
 from openpes.people.models import Education, PoliticalStatus, Relation
 
-SURNAMES = "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN_MALE = "伟强磊军勇杰涛明超斌波辉刚健平华建国文俊峰鹏志浩宇军海林东亮晨阳凯鑫博"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞秀英玲燕萍红梅兰琴云莉婷雪慧颖倩洁佳琳丹璐晶蓉"
 # Long-allocated mobile prefixes (China Mobile, Unicom, Telecom), so that generated numbers validate.
-MOBILE_PREFIXES = ["134", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "182", "187", "188",
-                   "130", "131", "132", "155", "156", "185", "186", "133", "153", "180", "181", "189"]
+MOBILE_PREFIXES = [
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "182",
+    "187",
+    "188",
+    "130",
+    "131",
+    "132",
+    "155",
+    "156",
+    "185",
+    "186",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+]
 ETHNICITIES = ["汉族"] * 6 + ["苗族"] * 3 + ["侗族"] * 3 + ["瑶族"]
 
 
@@ -45,7 +74,9 @@ class DemoHousehold:
 
 
 class CountyGenerator:
-    def __init__(self, *, county_code: str, villages: list[tuple[str, str]], seed: int = 430527, today: dt.date) -> None:
+    def __init__(
+        self, *, county_code: str, villages: list[tuple[str, str]], seed: int = 430527, today: dt.date
+    ) -> None:
         self.rng = random.Random(seed)
         self.county = county_code[:6]
         self.villages = villages
@@ -79,11 +110,19 @@ class CountyGenerator:
     def education(self, age: int) -> str:
         if age > 55:
             return self.rng.choice([Education.PRIMARY_OR_LESS, Education.JUNIOR_SECONDARY])
-        weights = [(Education.PRIMARY_OR_LESS, 1), (Education.JUNIOR_SECONDARY, 5), (Education.SENIOR_SECONDARY, 3),
-                   (Education.VOCATIONAL_SECONDARY, 2), (Education.JUNIOR_COLLEGE, 2), (Education.BACHELOR, 1)]
+        weights = [
+            (Education.PRIMARY_OR_LESS, 1),
+            (Education.JUNIOR_SECONDARY, 5),
+            (Education.SENIOR_SECONDARY, 3),
+            (Education.VOCATIONAL_SECONDARY, 2),
+            (Education.JUNIOR_COLLEGE, 2),
+            (Education.BACHELOR, 1),
+        ]
         return self.rng.choices([w[0] for w in weights], [w[1] for w in weights])[0]
 
-    def person(self, *, age: int, sex: str, region_code: str, relation: str, surname: str | None = None) -> DemoPerson:
+    def person(
+        self, *, age: int, sex: str, region_code: str, relation: str, surname: str | None = None
+    ) -> DemoPerson:
         political = self.rng.choices(
             [PoliticalStatus.MASSES, PoliticalStatus.PARTY_MEMBER, PoliticalStatus.LEAGUE_MEMBER], [8, 1, 1]
         )[0]
@@ -103,16 +142,43 @@ class CountyGenerator:
         head_sex = "M" if self.rng.random() < 0.85 else "F"
         head_age = self.rng.randint(28, 66)
         surname = self.rng.choice(SURNAMES)
-        members = [self.person(age=head_age, sex=head_sex, region_code=region_code, relation=Relation.HEAD, surname=surname)]
+        members = [
+            self.person(
+                age=head_age, sex=head_sex, region_code=region_code, relation=Relation.HEAD, surname=surname
+            )
+        ]
         if self.rng.random() < 0.8:
             spouse_age = max(20, min(70, head_age + self.rng.randint(-5, 3)))
-            members.append(self.person(age=spouse_age, sex="F" if head_sex == "M" else "M", region_code=region_code, relation=Relation.SPOUSE))
+            members.append(
+                self.person(
+                    age=spouse_age,
+                    sex="F" if head_sex == "M" else "M",
+                    region_code=region_code,
+                    relation=Relation.SPOUSE,
+                )
+            )
         for _ in range(self.rng.choice((0, 1, 1, 2, 2, 3))):
             child_age = head_age - self.rng.randint(22, 32)
             if child_age >= 16:
-                members.append(self.person(age=child_age, sex=self.rng.choice("MF"), region_code=region_code, relation=Relation.CHILD, surname=surname))
+                members.append(
+                    self.person(
+                        age=child_age,
+                        sex=self.rng.choice("MF"),
+                        region_code=region_code,
+                        relation=Relation.CHILD,
+                        surname=surname,
+                    )
+                )
         if head_age < 45 and self.rng.random() < 0.25:
-            members.append(self.person(age=min(70, head_age + self.rng.randint(24, 30)), sex=self.rng.choice("MF"), region_code=region_code, relation=Relation.PARENT, surname=surname))
+            members.append(
+                self.person(
+                    age=min(70, head_age + self.rng.randint(24, 30)),
+                    sex=self.rng.choice("MF"),
+                    region_code=region_code,
+                    relation=Relation.PARENT,
+                    surname=surname,
+                )
+            )
         address = f"{village_name}{self.rng.randint(1, 12)}组{self.rng.randint(1, 99)}号"
         return DemoHousehold(region_code=region_code, address=address, members=members)
 

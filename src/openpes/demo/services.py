@@ -22,7 +22,7 @@ from openpes.taxonomy import services as taxonomy
 from .generator import CountyGenerator
 
 COUNTY = "430527000000"
-DEMO_PASSWORD = "Suining@2026"
+DEMO_PASSWORD = "Suining@2026"  # noqa: S105 - the demo's published password
 
 
 @dataclass
@@ -62,7 +62,9 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
     accounts.check_password_policy(DEMO_PASSWORD)
     password_hash = make_password(DEMO_PASSWORD)
     with transaction.atomic():
-        bureau = accounts.institution_create(actor=None, name=f"{county.name}公共就业服务中心", region_code=COUNTY)
+        bureau = accounts.institution_create(
+            actor=None, name=f"{county.name}公共就业服务中心", region_code=COUNTY
+        )
         county_staff = [
             ("county", "县级经办员", Role.COUNTY_OFFICER),
             ("counsellor", "职业指导师", Role.COUNSELLOR),
@@ -74,32 +76,59 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
         staff: dict[str, Staff] = {}
         for username, full_name, role in county_staff:
             staff[username] = accounts.staff_create(
-                actor=None, username=username, full_name=full_name, password="", password_hash=password_hash,
-                jurisdiction_code=COUNTY, roles=[role], institution=bureau,
+                actor=None,
+                username=username,
+                full_name=full_name,
+                password="",
+                password_hash=password_hash,
+                jurisdiction_code=COUNTY,
+                roles=[role],
+                institution=bureau,
             )
         TOTPDevice.objects.create(user=staff["admin"], name="演示身份验证器", confirmed=True)
         for township in townships:
-            station = accounts.institution_create(actor=None, name=f"{township.name}就业和社会保障服务站", region_code=township.code)
+            station = accounts.institution_create(
+                actor=None, name=f"{township.name}就业和社会保障服务站", region_code=township.code
+            )
             accounts.staff_create(
-                actor=None, username=f"t{township.code[:9]}", full_name="乡镇经办员", password="", password_hash=password_hash,
-                jurisdiction_code=township.code, roles=[Role.TOWNSHIP_OFFICER], institution=station,
+                actor=None,
+                username=f"t{township.code[:9]}",
+                full_name="乡镇经办员",
+                password="",
+                password_hash=password_hash,
+                jurisdiction_code=township.code,
+                roles=[Role.TOWNSHIP_OFFICER],
+                institution=station,
             )
         for village in villages:
             accounts.staff_create(
-                actor=None, username=f"v{village.code}", full_name="劳务经纪人", password="", password_hash=password_hash,
-                jurisdiction_code=village.code, roles=[Role.VILLAGE_BROKER],
+                actor=None,
+                username=f"v{village.code}",
+                full_name="劳务经纪人",
+                password="",
+                password_hash=password_hash,
+                jurisdiction_code=village.code,
+                roles=[Role.VILLAGE_BROKER],
                 institution=Institution.objects.filter(region_code=village.code[:9] + "000").first(),
             )
-        generator = CountyGenerator(county_code=COUNTY, villages=[(v.code, v.name) for v in villages], seed=seed, today=today)
+        generator = CountyGenerator(
+            county_code=COUNTY, villages=[(v.code, v.name) for v in villages], seed=seed, today=today
+        )
         households = [
             people.HouseholdInput(
                 region_code=h.region_code,
                 address=h.address,
                 members=[
                     people.PersonInput(
-                        name=m.name, id_number=m.id_number, phone=m.phone, region_code=m.region_code,
-                        address=h.address, relation_to_head=m.relation, education=m.education,
-                        ethnicity=m.ethnicity, political_status=m.political_status,
+                        name=m.name,
+                        id_number=m.id_number,
+                        phone=m.phone,
+                        region_code=m.region_code,
+                        address=h.address,
+                        relation_to_head=m.relation,
+                        education=m.education,
+                        ethnicity=m.ethnicity,
+                        political_status=m.political_status,
                     )
                     for m in h.members
                 ],
@@ -110,7 +139,6 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
     report = DemoReport(persons=result.created, households=len(households), logins=_logins())
     report.admin_totp_secret = _totp_secret("admin")
     return report
-
 
 
 def _totp_secret(username: str) -> str:
@@ -125,7 +153,9 @@ def _logins() -> list[Login]:
     rows: list[Login] = []
     for staff in Staff.objects.filter(jurisdiction_id=COUNTY).order_by("pk"):
         rows.append(Login(", ".join(staff.role_labels), "县", staff.jurisdiction.name, staff.username))
-    townships = list(Staff.objects.filter(jurisdiction__level=RegionLevel.TOWNSHIP).order_by("jurisdiction_id")[:2])
+    townships = list(
+        Staff.objects.filter(jurisdiction__level=RegionLevel.TOWNSHIP).order_by("jurisdiction_id")[:2]
+    )
     for staff in townships:
         rows.append(Login(", ".join(staff.role_labels), "乡镇", staff.jurisdiction.name, staff.username))
     if townships:

@@ -87,7 +87,12 @@ class Person(models.Model):
     region_code = models.CharField("所在村（社区）", max_length=12)
     address = models.CharField("住址", max_length=200, blank=True)
     household = models.ForeignKey(
-        Household, verbose_name="家庭", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Household,
+        verbose_name="家庭",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     relation_to_head = models.CharField("与户主关系", max_length=2, choices=Relation.choices, blank=True)
     education = models.CharField("文化程度", max_length=2, choices=Education.choices, blank=True)
@@ -96,7 +101,11 @@ class Person(models.Model):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -56,7 +56,9 @@ def person_get(*, actor: Staff, pk: int) -> Person | None:
 
 
 def household_list(*, actor: Staff, region: str = "", q: str = "") -> QuerySet[Household]:
-    households = Household.objects.within(actor).select_related("head").annotate(member_count=Count("members"))
+    households = (
+        Household.objects.within(actor).select_related("head").annotate(member_count=Count("members"))
+    )
     if region:
         if not covers(actor.jurisdiction_prefix, region):
             return households.none()
@@ -77,13 +79,20 @@ def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]
 
 def age_bands(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
     """(label, born after, born on or before) for the bands a county report uses."""
+
     def years_ago(n: int) -> dt.date:
         try:
             return today.replace(year=today.year - n)
         except ValueError:  # 29 February
             return today.replace(year=today.year - n, day=28)
 
-    bands = [("16–24岁", 16, 25), ("25–34岁", 25, 35), ("35–44岁", 35, 45), ("45–59岁", 45, 60), ("60岁及以上", 60, 200)]
+    bands = [
+        ("16–24岁", 16, 25),
+        ("25–34岁", 25, 35),
+        ("35–44岁", 35, 45),
+        ("45–59岁", 45, 60),
+        ("60岁及以上", 60, 200),
+    ]
     return [(label, years_ago(high), years_ago(low)) for label, low, high in bands]
 
 
@@ -107,7 +116,9 @@ def dashboard_summary(*, actor: Staff) -> dict[str, Any]:
     children = {r.code: r.name for r in Region.objects.within(actor).filter(level=child_level)}
     per_child: dict[str, int] = {}
     if region.level < RegionLevel.VILLAGE:
-        for code, count in persons.values_list("region_code").annotate(n=Count("id")).values_list("region_code", "n"):
+        for code, count in (
+            persons.values_list("region_code").annotate(n=Count("id")).values_list("region_code", "n")
+        ):
             key = code[:child_length].ljust(12, "0")
             per_child[key] = per_child.get(key, 0) + count
     return {
@@ -119,6 +130,8 @@ def dashboard_summary(*, actor: Staff) -> dict[str, Any]:
         "age_bands": [(label, totals[f"band{i}"]) for i, (label, _, _) in enumerate(age_bands(today))],
         "children": sorted(
             ((code, name, per_child.get(code, 0)) for code, name in children.items()), key=lambda row: row[0]
-        ) if region.level < RegionLevel.VILLAGE else [],
+        )
+        if region.level < RegionLevel.VILLAGE
+        else [],
         "child_level_label": RegionLevel(child_level).label,
     }

@@ -26,8 +26,16 @@ PHONE_CONTEXT = "people.person.phone"
 REVEAL_PERMISSION = "people.reveal_personal_data"
 REVEALABLE = {"id_number": ("id_number_encrypted", ID_CONTEXT), "phone": ("phone_encrypted", PHONE_CONTEXT)}
 PERSON_FIELDS = (
-    "name", "id_number", "phone", "region_code", "address", "household", "relation_to_head",
-    "education", "ethnicity", "political_status",
+    "name",
+    "id_number",
+    "phone",
+    "region_code",
+    "address",
+    "household",
+    "relation_to_head",
+    "education",
+    "ethnicity",
+    "political_status",
 )
 
 
@@ -82,7 +90,9 @@ def _village_in_jurisdiction(actor: Staff, code: str, field_name: str = "region_
     return None
 
 
-def clean_person(actor: Staff, data: PersonInput, *, partial: set[str] | None = None, today: dt.date | None = None) -> CleanPerson:
+def clean_person(
+    actor: Staff, data: PersonInput, *, partial: set[str] | None = None, today: dt.date | None = None
+) -> CleanPerson:
     """Validate the fields named in `partial` (all when None); raise DomainError listing every problem."""
     today = today or timezone.localdate()
     wanted = set(PERSON_FIELDS) if partial is None else partial
@@ -107,20 +117,28 @@ def clean_person(actor: Staff, data: PersonInput, *, partial: set[str] | None = 
     if "phone" in wanted and data.phone.strip():
         out.phone = attempt("phone", lambda: parse_phone(data.phone))
     if "region_code" in wanted:
-        problem = _village_in_jurisdiction(actor, data.region_code)
-        if problem:
-            errors.append(problem)
+        region_problem = _village_in_jurisdiction(actor, data.region_code)
+        if region_problem:
+            errors.append(region_problem)
         out.values["region_code"] = data.region_code
     if "address" in wanted:
-        out.values["address"] = attempt("address", lambda: clean_text(data.address, field="address", label="住址", max_length=200))
+        out.values["address"] = attempt(
+            "address", lambda: clean_text(data.address, field="address", label="住址", max_length=200)
+        )
     if "ethnicity" in wanted:
-        out.values["ethnicity"] = attempt("ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20))
+        out.values["ethnicity"] = attempt(
+            "ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20)
+        )
     if "education" in wanted:
         out.values["education"] = _choice(errors, "education", data.education, Education, "文化程度")
     if "political_status" in wanted:
-        out.values["political_status"] = _choice(errors, "political_status", data.political_status, PoliticalStatus, "政治面貌")
+        out.values["political_status"] = _choice(
+            errors, "political_status", data.political_status, PoliticalStatus, "政治面貌"
+        )
     if "relation_to_head" in wanted:
-        out.values["relation_to_head"] = _choice(errors, "relation_to_head", data.relation_to_head, Relation, "与户主关系")
+        out.values["relation_to_head"] = _choice(
+            errors, "relation_to_head", data.relation_to_head, Relation, "与户主关系"
+        )
     if "household" in wanted:
         if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
             errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
@@ -131,11 +149,16 @@ def clean_person(actor: Staff, data: PersonInput, *, partial: set[str] | None = 
 
 
 def _duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> FieldError | None:
-    existing = Person.objects.filter(id_number_index=index).exclude(pk=exclude_pk).only("pk", "name", "region_code").first()
+    matches = Person.objects.filter(id_number_index=index)
+    if exclude_pk is not None:
+        matches = matches.exclude(pk=exclude_pk)
+    existing = matches.only("pk", "name", "region_code").first()
     if existing is None:
         return None
     if covers(actor.jurisdiction_prefix, existing.region_code):
-        return FieldError("id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改")
+        return FieldError(
+            "id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改"
+        )
     # Outside the jurisdiction: say nothing about who or where.
     return FieldError("id_number", "该身份证号码已在其他辖区登记，无法重复登记；如需迁入请联系县级经办机构")
 
@@ -184,11 +207,15 @@ def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = No
                 summary=f"登记劳动者 {person.name}",
             )
     except IntegrityError as exc:  # a concurrent registration of the same number won the race
-        raise DomainError(_duplicate_error(actor, person.id_number_index) or FieldError("id_number", "该身份证号码已登记")) from exc
+        raise DomainError(
+            _duplicate_error(actor, person.id_number_index) or FieldError("id_number", "该身份证号码已登记")
+        ) from exc
     return person
 
 
-def person_update(*, actor: Staff, person: Person, data: PersonInput, fields: Iterable[str], today: dt.date | None = None) -> Person:
+def person_update(
+    *, actor: Staff, person: Person, data: PersonInput, fields: Iterable[str], today: dt.date | None = None
+) -> Person:
     fields = set(fields)
     unknown = fields - set(PERSON_FIELDS)
     if unknown:
@@ -218,7 +245,11 @@ def person_update(*, actor: Staff, person: Person, data: PersonInput, fields: It
     with transaction.atomic():
         person.save()
         audit.record_change(
-            actor=actor, action="update", target=person, region_code=person.region_code, changes=changes,
+            actor=actor,
+            action="update",
+            target=person,
+            region_code=person.region_code,
+            changes=changes,
             summary=f"修改劳动者 {person.name}",
         )
     return person
@@ -240,7 +271,9 @@ def person_reveal(*, actor: Staff, person: Person, field_name: str, reason: str)
     if not token:
         raise DomainError(field_name, "该项未登记")
     value = provider().decrypt(token, context=context)
-    audit.record_access(actor=actor, target=person, field=field_name, reason=reason, region_code=person.region_code)
+    audit.record_access(
+        actor=actor, target=person, field=field_name, reason=reason, region_code=person.region_code
+    )
     return value
 
 
@@ -263,7 +296,9 @@ def persons_bulk_create(
     pending: list[tuple[int, Person]] = []
     seen: set[str] = set()
     villages = set(
-        Region.objects.within(actor).filter(level=RegionLevel.VILLAGE, retired=False).values_list("code", flat=True)
+        Region.objects.within(actor)
+        .filter(level=RegionLevel.VILLAGE, retired=False)
+        .values_list("code", flat=True)
     )
     for line, data in enumerate(rows, start=1):
         try:
@@ -306,7 +341,9 @@ def _existing_indexes(indexes: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
         chunk = indexes[start : start + 900]
-        found.update(Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", flat=True))
+        found.update(
+            Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", flat=True)
+        )
     return found
 
 
@@ -317,8 +354,10 @@ def persons_bulk_update(*, actor: Staff, person_ids: list[int], changes: Mapping
     """Set the same values on many persons (e.g. after a survey round); audited as one entry."""
     bad = set(changes) - BULK_UPDATABLE
     if bad or not changes:
-        raise DomainError(sorted(bad)[0] if bad else "changes", "批量修改只能修改文化程度、政治面貌、民族或住址")
-    clean = clean_person(actor, PersonInput(**changes), partial=set(changes))
+        raise DomainError(
+            sorted(bad)[0] if bad else "changes", "批量修改只能修改文化程度、政治面貌、民族或住址"
+        )
+    clean = clean_person(actor, PersonInput(**dict(changes)), partial=set(changes))  # type: ignore[arg-type]
     with transaction.atomic():
         persons = Person.objects.within(actor).filter(pk__in=person_ids)
         ids = list(persons.values_list("pk", flat=True))
@@ -326,8 +365,13 @@ def persons_bulk_update(*, actor: Staff, person_ids: list[int], changes: Mapping
             raise DomainError("person_ids", "部分人员不存在或不在您的辖区内，未做任何修改")
         count = Person.objects.filter(pk__in=ids).update(**clean.values, updated_at=timezone.now())
         audit.record_bulk_change(
-            actor=actor, action="bulk_update", model=Person, ids=ids, changes={"set": clean.values},
-            region_code=actor.jurisdiction_id, summary=f"批量修改劳动者 {count} 人",
+            actor=actor,
+            action="bulk_update",
+            model=Person,
+            ids=ids,
+            changes={"set": clean.values},
+            region_code=actor.jurisdiction_id,
+            summary=f"批量修改劳动者 {count} 人",
         )
     return count
 
@@ -343,13 +387,19 @@ def household_create(*, actor: Staff, region_code: str, address: str = "") -> Ho
     with transaction.atomic():
         household = Household.objects.create(region_code=region_code, address=address)
         audit.record_change(
-            actor=actor, action="create", target=household, region_code=region_code,
-            changes={"region_code": region_code, "address": address}, summary="新建家庭",
+            actor=actor,
+            action="create",
+            target=household,
+            region_code=region_code,
+            changes={"region_code": region_code, "address": address},
+            summary="新建家庭",
         )
     return household
 
 
-def household_update(*, actor: Staff, household: Household, region_code: str, address: str, head: Person | None) -> Household:
+def household_update(
+    *, actor: Staff, household: Household, region_code: str, address: str, head: Person | None
+) -> Household:
     if not covers(actor.jurisdiction_prefix, household.region_code):
         raise NotFound
     errors: list[FieldError] = []
@@ -376,7 +426,11 @@ def household_update(*, actor: Staff, household: Household, region_code: str, ad
             Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
             changes["head_relation"] = [head.relation_to_head, Relation.HEAD]
         audit.record_change(
-            actor=actor, action="update", target=household, region_code=region_code, changes=changes,
+            actor=actor,
+            action="update",
+            target=household,
+            region_code=region_code,
+            changes=changes,
             summary="修改家庭",
         )
     return household
@@ -384,7 +438,9 @@ def household_update(*, actor: Staff, household: Household, region_code: str, ad
 
 def household_add_member(*, actor: Staff, household: Household, person: Person, relation: str) -> Person:
     """Put a person into a household (moving them out of any other); the head is set by relation 户主."""
-    if not covers(actor.jurisdiction_prefix, household.region_code) or not covers(actor.jurisdiction_prefix, person.region_code):
+    if not covers(actor.jurisdiction_prefix, household.region_code) or not covers(
+        actor.jurisdiction_prefix, person.region_code
+    ):
         raise NotFound
     if relation not in Relation.values:
         raise DomainError("relation_to_head", "与户主关系的取值无效")
@@ -398,7 +454,10 @@ def household_add_member(*, actor: Staff, household: Household, person: Person, 
             household.head = person
             household.save(update_fields=["head", "updated_at"])
         audit.record_change(
-            actor=actor, action="update", target=person, region_code=person.region_code,
+            actor=actor,
+            action="update",
+            target=person,
+            region_code=person.region_code,
             changes=audit.diff(before, {"household": household.pk, "relation_to_head": relation}),
             summary=f"{person.name} 加入家庭 {household.pk}",
         )
@@ -412,7 +471,9 @@ class HouseholdInput:
     members: list[PersonInput]  # each with relation_to_head; at most one 户主
 
 
-def households_bulk_create(*, actor: Staff, households: list[HouseholdInput], today: dt.date | None = None) -> BulkResult:
+def households_bulk_create(
+    *, actor: Staff, households: list[HouseholdInput], today: dt.date | None = None
+) -> BulkResult:
     """Register whole households at once (survey workbooks, the demo): households, their members and heads,
     in one transaction; any bad row rejects the lot."""
     errors: list[FieldError] = []
@@ -426,19 +487,31 @@ def households_bulk_create(*, actor: Staff, households: list[HouseholdInput], to
         raise DomainError(errors)
     with transaction.atomic():
         rows = Household.objects.bulk_create(
-            [Household(region_code=h.region_code, address=clean_text(h.address, field="address", label="住址", max_length=200)) for h in households]
+            [
+                Household(
+                    region_code=h.region_code,
+                    address=clean_text(h.address, field="address", label="住址", max_length=200),
+                )
+                for h in households
+            ]
         )
         members: list[PersonInput] = []
         for household, item in zip(rows, households, strict=True):
             members.extend(PersonInput(**{**m.__dict__, "household": household}) for m in item.members)
         result = persons_bulk_create(actor=actor, rows=members, today=today)
-        heads = Person.objects.filter(household__in=rows, relation_to_head=Relation.HEAD).values_list("household_id", "pk")
+        heads = Person.objects.filter(household__in=rows, relation_to_head=Relation.HEAD).values_list(
+            "household_id", "pk"
+        )
         head_of = dict(heads)
         for household in rows:
             household.head_id = head_of.get(household.pk)
         Household.objects.bulk_update(rows, ["head"], batch_size=BULK_BATCH)
         audit.record_bulk_change(
-            actor=actor, action="bulk_create", model=Household, ids=[h.pk for h in rows],
-            region_code=actor.jurisdiction_id, summary=f"批量新建家庭 {len(rows)} 户",
+            actor=actor,
+            action="bulk_create",
+            model=Household,
+            ids=[h.pk for h in rows],
+            region_code=actor.jurisdiction_id,
+            summary=f"批量新建家庭 {len(rows)} 户",
         )
     return result

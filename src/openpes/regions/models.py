@@ -37,7 +37,9 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices)
     parent_code = models.CharField("上级区划代码", max_length=12, blank=True, db_index=True)
-    source = models.CharField("来源", max_length=10, choices=RegionSource.choices, default=RegionSource.NATIONAL)
+    source = models.CharField(
+        "来源", max_length=10, choices=RegionSource.choices, default=RegionSource.NATIONAL
+    )
     national_name = models.CharField("国家发布名称", max_length=100, blank=True)
     retired = models.BooleanField("已撤销", default=False)
     replaced_by = models.CharField("合并至", max_length=12, blank=True)

@@ -51,4 +51,6 @@ def region_names(codes: set[str]) -> dict[str, str]:
 def full_name(code: str) -> str:
     """Township and village names joined (e.g. 长铺子苗族侗族乡 / 大园村), the way clerks say a place."""
     path = region_path(code)
-    return " / ".join(r.name for r in path if r.level >= RegionLevel.TOWNSHIP) or (path[-1].name if path else code)
+    return " / ".join(r.name for r in path if r.level >= RegionLevel.TOWNSHIP) or (
+        path[-1].name if path else code
+    )

@@ -63,7 +63,13 @@ def load_national(*, prefix: str = "", actor: Any = None) -> int:
         for batch in _batches(rows, BATCH):
             Region.objects.bulk_create(
                 [
-                    Region(code=r.code, name=r.name, national_name=r.name, level=r.level, parent_code=r.parent_code)
+                    Region(
+                        code=r.code,
+                        name=r.name,
+                        national_name=r.name,
+                        level=r.level,
+                        parent_code=r.parent_code,
+                    )
                     for r in batch
                 ],
                 update_conflicts=True,
@@ -97,14 +103,23 @@ def _batches(rows: Iterable[NationalRow], size: int) -> Iterator[list[NationalRo
 
 
 CORRECTION_COLUMNS = ("code", "kind", "name", "parent_code", "replaced_by", "note")
-KIND_WORDS = {"rename": "rename", "更名": "rename", "add": "add", "新增": "add", "retire": "retire", "撤销": "retire"}
+KIND_WORDS = {
+    "rename": "rename",
+    "更名": "rename",
+    "add": "add",
+    "新增": "add",
+    "retire": "retire",
+    "撤销": "retire",
+}
 
 
 def parse_corrections(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in ("code", "kind", "name") if c not in (reader.fieldnames or [])]
     if missing:
-        raise DomainError("file", f"更正文件缺少列：{'、'.join(missing)}（应有 {', '.join(CORRECTION_COLUMNS)}）")
+        raise DomainError(
+            "file", f"更正文件缺少列：{'、'.join(missing)}（应有 {', '.join(CORRECTION_COLUMNS)}）"
+        )
     return [{k: (row.get(k) or "").strip() for k in CORRECTION_COLUMNS} for row in reader]
 
 
@@ -113,7 +128,9 @@ def import_corrections(*, actor: Any, rows: list[dict[str, str]]) -> list[Region
     errors: list[FieldError] = []
     known = set(Region.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))
     parents = set(
-        Region.objects.filter(code__in=[r["parent_code"] for r in rows if r["parent_code"]]).values_list("code", flat=True)
+        Region.objects.filter(code__in=[r["parent_code"] for r in rows if r["parent_code"]]).values_list(
+            "code", flat=True
+        )
     )
     new_codes = {r["code"] for r in rows if KIND_WORDS.get(r["kind"]) == "add"}
     cleaned: list[dict[str, str]] = []
@@ -122,7 +139,9 @@ def import_corrections(*, actor: Any, rows: list[dict[str, str]]) -> list[Region
         kind = KIND_WORDS.get(row["kind"])
         code = row["code"]
         try:
-            name = clean_text(row["name"], field="name", label="名称", max_length=100, required=kind != "retire")
+            name = clean_text(
+                row["name"], field="name", label="名称", max_length=100, required=kind != "retire"
+            )
             note = clean_text(row["note"], field="note", label="说明", max_length=200)
         except DomainError as exc:
             errors.extend(FieldError(f"{where}.{e.field}", e.message) for e in exc.errors)

@@ -51,7 +51,9 @@ def load_occupations(*, actor: Any = None) -> LoadReport:
     ]
     codes = {o.code for o in objects}
     report = LoadReport(loaded=len(objects))
-    report.derived_parents = sorted({o.parent_code for o in objects if o.parent_code and o.parent_code not in codes})
+    report.derived_parents = sorted(
+        {o.parent_code for o in objects if o.parent_code and o.parent_code not in codes}
+    )
     with transaction.atomic():
         Occupation.objects.bulk_create(
             objects,
@@ -61,7 +63,11 @@ def load_occupations(*, actor: Any = None) -> LoadReport:
             batch_size=500,
         )
         audit.record_bulk_change(
-            actor=actor, action="bulk_create", model=Occupation, ids=[], summary=f"载入职业分类大典2022：{len(objects)} 条"
+            actor=actor,
+            action="bulk_create",
+            model=Occupation,
+            ids=[],
+            summary=f"载入职业分类大典2022：{len(objects)} 条",
         )
     return report
 
@@ -71,13 +77,20 @@ def load_industries(*, actor: Any = None) -> LoadReport:
         rows = list(csv.DictReader(fh))
     with transaction.atomic():
         Industry.objects.bulk_create(
-            [Industry(code=r["code"], name=r["name"], level=r["level"], parent_code=r["parent_code"]) for r in rows],
+            [
+                Industry(code=r["code"], name=r["name"], level=r["level"], parent_code=r["parent_code"])
+                for r in rows
+            ],
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=["name", "level", "parent_code"],
             batch_size=500,
         )
         audit.record_bulk_change(
-            actor=actor, action="bulk_create", model=Industry, ids=[], summary=f"载入国民经济行业分类：{len(rows)} 条"
+            actor=actor,
+            action="bulk_create",
+            model=Industry,
+            ids=[],
+            summary=f"载入国民经济行业分类：{len(rows)} 条",
         )
     return LoadReport(loaded=len(rows))
