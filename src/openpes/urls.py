@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from openpes.core.views import health
+
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("openpes.people.urls")),
     path("accounts/", include("openpes.accounts.urls")),
     path("audit/", include("openpes.audit.urls")),

@@ -22,3 +22,15 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _respond(request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
