@@ -66,7 +66,8 @@ class IdNumber:
 
 
 def check_digit(first17: str) -> str:
-    return str(ric.calc_check_digit(first17))
+    # stdnum's calc_check_digit expects the whole number and ignores its last character: give it a placeholder.
+    return str(ric.calc_check_digit(first17 + "0"))
 
 
 def _birth_date(digits: str) -> dt.date | None:
