@@ -144,12 +144,12 @@ class FieldCrypto:
         letter, version = head[:1], head[1:]
         if letter not in SUITE_BY_LETTER or not version.isdigit() or int(version) not in self.materials:
             raise DecryptionError("unknown suite or key version")
-        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
         try:
+            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
             plain = SUITE_BY_LETTER[letter].open(
                 self._key(letter, int(version)), raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
             )
-        except InvalidTag as exc:
+        except (InvalidTag, ValueError) as exc:  # ValueError: truncated or malformed (binascii.Error too)
             raise DecryptionError("ciphertext does not authenticate") from exc
         return plain.decode()
 
