@@ -76,6 +76,10 @@ def test_covers_needs_a_full_code_under_the_prefix() -> None:
     assert not covers("430527", "")
 
 
+def test_empty_prefix_of_a_disabled_account_covers_nothing() -> None:
+    assert not covers("", "430527100201")
+
+
 @given(st.sampled_from([2, 4, 6, 9, 12]), st.text(alphabet="0123456789", min_size=12, max_size=12))
 def test_code_range_contains_exactly_the_codes_starting_with_the_prefix(length: int, code: str) -> None:
     prefix = code[:length]
