@@ -1,4 +1,15 @@
-from django.urls import path
+"""/api/v1/: the one NinjaAPI with each app's router mounted on it."""
+
+from __future__ import annotations
+
+from openpes.accounts.api import router as accounts_router
+from openpes.api.core import api
+from openpes.people.api import router as people_router
+from openpes.regions.api import router as regions_router
+
+api.add_router("", accounts_router)
+api.add_router("", people_router)
+api.add_router("", regions_router)
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = api.urls[0]
