@@ -1,0 +1,222 @@
+"""The registry over JSON: schema in → service or selector → schema out.
+
+(No `from __future__ import annotations` in the api modules: ninja reads handler annotations as objects.)"""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
+
+from openpes.accounts.models import Staff
+from openpes.api.core import actor_of, found, needs
+from openpes.api.pagination import Pagination
+from openpes.api.types import MAX_ID
+from openpes.core.errors import DomainError
+from openpes.people import selectors, services
+from openpes.people.models import Household, Person
+from openpes.people.schemas import (
+    HouseholdCreateIn,
+    HouseholdDetailOut,
+    HouseholdFiltersIn,
+    HouseholdOut,
+    HouseholdPatchIn,
+    MemberIn,
+    PersonCreateIn,
+    PersonFiltersIn,
+    PersonOut,
+    PersonPatchIn,
+    RevealIn,
+    RevealOut,
+)
+
+router = Router()
+PERSONS, HOUSEHOLDS = ["劳动者"], ["家庭"]
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+
+
+# --- references named in a request body: outside the jurisdiction reads as "no such record" --------------
+
+
+def _household_ref(actor: Staff, pk: int | None, field: str = "household") -> Household | None:
+    if pk is None:
+        return None
+    household = selectors.household_get(actor=actor, pk=pk)
+    if household is None:
+        raise DomainError(field, "所选家庭不存在或不在您的辖区内")
+    return household
+
+
+def _person_ref(actor: Staff, pk: int, field: str) -> Person:
+    person = selectors.person_get(actor=actor, pk=pk)
+    if person is None:
+        raise DomainError(field, "所选劳动者不存在或不在您的辖区内")
+    return person
+
+
+def _head(actor: Staff, pk: int | None) -> Person | None:
+    return None if pk is None else _person_ref(actor, pk, "head")
+
+
+def _person_input(actor: Staff, values: dict[str, Any]) -> services.PersonInput:
+    household = _household_ref(actor, values.pop("household", None))
+    return services.PersonInput(**values, household=household)
+
+
+# --- persons ----------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/persons",
+    auth=needs("people.view_person"),
+    tags=PERSONS,
+    response=list[PersonOut],
+    summary="劳动者列表",
+    description="辖区内的劳动者，可按姓名、身份证号码、区划、性别筛选；分页。",
+)
+@paginate(Pagination)
+def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
+    actor = actor_of(request)
+    return selectors.person_list(
+        actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
+    )
+
+
+@router.post(
+    "/persons", auth=needs("people.add_person"), tags=PERSONS, response={201: PersonOut}, summary="登记劳动者"
+)
+def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status[Person]:
+    actor = actor_of(request)
+    data = _person_input(actor, payload.model_dump(mode="json"))
+    return Status(201, services.person_create(actor=actor, data=data))
+
+
+@router.get(
+    "/persons/{person_id}",
+    auth=needs("people.view_person"),
+    tags=PERSONS,
+    response=PersonOut,
+    summary="劳动者详情",
+)
+def person_detail(request: HttpRequest, person_id: Id) -> Person:
+    actor = actor_of(request)
+    return found(selectors.person_get(actor=actor, pk=person_id))
+
+
+@router.patch(
+    "/persons/{person_id}",
+    auth=needs("people.view_person", "people.change_person"),
+    tags=PERSONS,
+    response=PersonOut,
+    summary="修改劳动者",
+    description="只修改请求中给出的项。",
+)
+def person_update(request: HttpRequest, person_id: Id, payload: PersonPatchIn) -> Person:
+    actor = actor_of(request)
+    person = found(selectors.person_get(actor=actor, pk=person_id))
+    given = payload.model_dump(mode="json", exclude_unset=True)
+    fields = set(given)
+    return services.person_update(actor=actor, person=person, data=_person_input(actor, given), fields=fields)
+
+
+@router.post(
+    "/persons/{person_id}/reveal",
+    auth=needs("people.view_person", services.REVEAL_PERMISSION),
+    tags=PERSONS,
+    response=RevealOut,
+    summary="查看完整身份证号码或联系电话",
+    description="须有查看完整个人信息的权限并写明事由；每次查看都记入个人信息查看日志。",
+)
+def person_reveal(request: HttpRequest, person_id: Id, payload: RevealIn) -> dict[str, str]:
+    actor = actor_of(request)
+    person = found(selectors.person_get(actor=actor, pk=person_id))
+    value = services.person_reveal(
+        actor=actor, person=person, field_name=payload.field, reason=payload.reason
+    )
+    return {"value": value}
+
+
+# --- households -------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/households",
+    auth=needs("people.view_household"),
+    tags=HOUSEHOLDS,
+    response=list[HouseholdOut],
+    summary="家庭列表",
+)
+@paginate(Pagination)
+def household_list(request: HttpRequest, filters: Query[HouseholdFiltersIn]) -> Any:
+    actor = actor_of(request)
+    return selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+
+
+@router.post(
+    "/households",
+    auth=needs("people.add_household"),
+    tags=HOUSEHOLDS,
+    response={201: HouseholdDetailOut},
+    summary="新建家庭",
+)
+def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status[Household]:
+    actor = actor_of(request)
+    household = services.household_create(
+        actor=actor, region_code=payload.region_code, address=payload.address
+    )
+    return Status(201, HouseholdDetailOut.build(household, []))
+
+
+@router.get(
+    "/households/{household_id}",
+    auth=needs("people.view_household"),
+    tags=HOUSEHOLDS,
+    response=HouseholdDetailOut,
+    summary="家庭详情（含成员）",
+)
+def household_detail(request: HttpRequest, household_id: Id) -> Household:
+    actor = actor_of(request)
+    household = found(selectors.household_get(actor=actor, pk=household_id))
+    return HouseholdDetailOut.build(household, selectors.household_members(actor=actor, household=household))
+
+
+@router.patch(
+    "/households/{household_id}",
+    auth=needs("people.view_household", "people.change_household"),
+    tags=HOUSEHOLDS,
+    response=HouseholdDetailOut,
+    summary="修改家庭",
+    description="只修改请求中给出的项。",
+)
+def household_update(request: HttpRequest, household_id: Id, payload: HouseholdPatchIn) -> Household:
+    actor = actor_of(request)
+    household = found(selectors.household_get(actor=actor, pk=household_id))
+    given = payload.model_dump(exclude_unset=True)
+    household = services.household_update(
+        actor=actor,
+        household=household,
+        region_code=given.get("region_code", household.region_code),
+        address=given.get("address", household.address),
+        head=_head(actor, given["head"]) if "head" in given else household.head,
+    )
+    return HouseholdDetailOut.build(household, selectors.household_members(actor=actor, household=household))
+
+
+@router.post(
+    "/households/{household_id}/members",
+    auth=needs("people.view_household", "people.change_household"),
+    tags=HOUSEHOLDS,
+    response={201: HouseholdDetailOut},
+    summary="加入家庭成员",
+    description="把一位劳动者加入本户（会从原来的家庭移出）；与户主关系为“户主”时同时设为户主。",
+)
+def household_add_member(request: HttpRequest, household_id: Id, payload: MemberIn) -> Status[Household]:
+    actor = actor_of(request)
+    household = found(selectors.household_get(actor=actor, pk=household_id))
+    person = _person_ref(actor, payload.person, "person")
+    services.household_add_member(
+        actor=actor, household=household, person=person, relation=payload.relation_to_head
+    )
+    members = selectors.household_members(actor=actor, household=household)
+    return Status(201, HouseholdDetailOut.build(household, members))

@@ -1,0 +1,178 @@
+"""What the API takes and gives for persons and households. Only masked ID numbers and phones go out; the
+ciphertext and the look-up hashes never do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from openpes.api.types import MAX_ID, OPTIONAL_REGION_CODE, REGION_CODE, Strict, choices_text, enum_of, one_of
+from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
+
+SexCode = Annotated[str, one_of(Sex), enum_of(Sex)]
+RelationCode = Annotated[str, one_of(Relation), enum_of(Relation)]
+RequiredRelationCode = Annotated[str, one_of(Relation, blank=False), enum_of(Relation, blank=False)]
+EducationCode = Annotated[str, one_of(Education), enum_of(Education)]
+PoliticalStatusCode = Annotated[str, one_of(PoliticalStatus), enum_of(PoliticalStatus)]
+
+
+# --- persons ----------------------------------------------------------------------------------------------
+
+
+class PersonFiltersIn(Schema):
+    q: str = Field("", max_length=50, description="姓名、完整身份证号码、身份证号码后四位或脱敏号码")
+    region: str = Field(
+        "", pattern=OPTIONAL_REGION_CODE, description="只看该乡镇（街道）或村（社区），12位区划代码"
+    )
+    sex: SexCode = Field("", description=f"性别：{choices_text(Sex)}")
+    household: int | None = Field(None, ge=1, le=MAX_ID, description="只看该家庭的成员（家庭编号）")
+
+
+class PersonCreateIn(Strict):
+    name: str = Field(..., max_length=30, description="姓名")
+    id_number: str = Field(..., max_length=30, description="公民身份号码（18位）")
+    phone: str = Field("", max_length=30, description="联系电话（手机或固定电话），可不填")
+    region_code: str = Field(..., pattern=REGION_CODE, description="所在村（社区）的12位区划代码")
+    address: str = Field("", max_length=200, description="住址")
+    household: int | None = Field(None, ge=1, le=MAX_ID, description="所属家庭编号，可不填")
+    relation_to_head: RelationCode = Field("", description=f"与户主关系：{choices_text(Relation)}")
+    education: EducationCode = Field("", description=f"文化程度：{choices_text(Education)}")
+    ethnicity: str = Field("", max_length=20, description="民族，如“汉族”")
+    political_status: PoliticalStatusCode = Field(
+        "", description=f"政治面貌：{choices_text(PoliticalStatus)}"
+    )
+
+
+class PersonPatchIn(Strict):
+    """Only the keys present are changed; `phone: ""` removes the phone, `household: null` leaves the
+    household."""
+
+    name: str = Field("", max_length=30, description="姓名")
+    id_number: str = Field("", max_length=30, description="公民身份号码（18位）")
+    phone: str = Field("", max_length=30, description="联系电话；空字符串表示删除")
+    region_code: str = Field("", pattern=REGION_CODE, description="所在村（社区）的12位区划代码")
+    address: str = Field("", max_length=200, description="住址")
+    household: int | None = Field(None, ge=1, le=MAX_ID, description="所属家庭编号；null 表示移出家庭")
+    relation_to_head: RelationCode = Field("", description=f"与户主关系：{choices_text(Relation)}")
+    education: EducationCode = Field("", description=f"文化程度：{choices_text(Education)}")
+    ethnicity: str = Field("", max_length=20, description="民族")
+    political_status: PoliticalStatusCode = Field(
+        "", description=f"政治面貌：{choices_text(PoliticalStatus)}"
+    )
+
+
+class PersonOut(Schema):
+    id: int = Field(..., description="编号")
+    name: str = Field(..., description="姓名")
+    id_number_masked: str = Field(..., description="身份证号码（脱敏）")
+    phone_masked: str = Field(..., description="联系电话（脱敏），未登记为空")
+    birth_date: dt.date = Field(..., description="出生日期")
+    sex: str = Field(..., description=f"性别：{choices_text(Sex)}")
+    region_code: str = Field(..., description="所在村（社区）区划代码")
+    address: str = Field(..., description="住址")
+    household: int | None = Field(None, description="所属家庭编号")
+    relation_to_head: str = Field(..., description="与户主关系代码")
+    education: str = Field(..., description="文化程度代码")
+    ethnicity: str = Field(..., description="民族")
+    political_status: str = Field(..., description="政治面貌代码")
+    created_at: dt.datetime = Field(..., description="登记时间")
+    updated_at: dt.datetime = Field(..., description="更新时间")
+
+    @staticmethod
+    def resolve_household(obj: Person) -> int | None:
+        return obj.household_id
+
+
+class RevealIn(Strict):
+    field: Literal["id_number", "phone"] = Field(
+        ..., description="要查看的项：id_number 身份证号码，phone 联系电话"
+    )
+    reason: str = Field(..., max_length=200, description="查看事由（至少2个字），记入个人信息查看日志")
+
+
+class RevealOut(Schema):
+    value: str = Field(..., description="完整值；请勿保存或转发")
+
+
+# --- households -------------------------------------------------------------------------------------------
+
+
+class HouseholdFiltersIn(Schema):
+    q: str = Field("", max_length=50, description="户主姓名或身份证号码、住址")
+    region: str = Field(
+        "", pattern=OPTIONAL_REGION_CODE, description="只看该乡镇（街道）或村（社区），12位区划代码"
+    )
+
+
+class HouseholdCreateIn(Strict):
+    region_code: str = Field(..., pattern=REGION_CODE, description="所在村（社区）的12位区划代码")
+    address: str = Field("", max_length=200, description="住址")
+
+
+class HouseholdPatchIn(Strict):
+    """Only the keys present are changed."""
+
+    region_code: str = Field("", pattern=REGION_CODE, description="所在村（社区）的12位区划代码")
+    address: str = Field("", max_length=200, description="住址")
+    head: int | None = Field(
+        None, ge=1, le=MAX_ID, description="户主的劳动者编号（须是本户成员）；null 表示不设户主"
+    )
+
+
+class MemberIn(Strict):
+    person: int = Field(..., ge=1, le=MAX_ID, description="劳动者编号")
+    relation_to_head: RequiredRelationCode = Field(..., description=f"与户主关系：{choices_text(Relation)}")
+
+
+class MemberOut(Schema):
+    id: int = Field(..., description="劳动者编号")
+    name: str = Field(..., description="姓名")
+    id_number_masked: str = Field(..., description="身份证号码（脱敏）")
+    sex: str = Field(..., description="性别")
+    birth_date: dt.date = Field(..., description="出生日期")
+    relation_to_head: str = Field(..., description="与户主关系代码")
+
+
+class HouseholdOut(Schema):
+    id: int = Field(..., description="家庭编号")
+    region_code: str = Field(..., description="所在村（社区）区划代码")
+    address: str = Field(..., description="住址")
+    head: int | None = Field(None, description="户主的劳动者编号")
+    head_name: str = Field("", description="户主姓名")
+    member_count: int = Field(0, description="成员人数")
+    created_at: dt.datetime = Field(..., description="创建时间")
+    updated_at: dt.datetime = Field(..., description="更新时间")
+
+    @staticmethod
+    def resolve_head(obj: Household) -> int | None:
+        return obj.head_id
+
+    @staticmethod
+    def resolve_head_name(obj: Household) -> str:
+        return obj.head.name if obj.head is not None else ""
+
+    @staticmethod
+    def resolve_member_count(obj: Household) -> int:
+        return int(getattr(obj, "member_count", 0))
+
+
+class HouseholdDetailOut(HouseholdOut):
+    members: list[MemberOut] = Field(..., description="成员（辖区内的）")
+
+    @staticmethod
+    def resolve_member_count(obj: Household) -> int:
+        return len(obj.visible_members)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_members(obj: Household) -> list[Person]:
+        return obj.visible_members  # type: ignore[attr-defined]
+
+    @classmethod
+    def build(cls, household: Household, members: Iterable[Person]) -> Household:
+        """The household with only the members the actor may see: a selector's answer, never the plain
+        `household.members` (a county officer may have put someone from another township in it)."""
+        household.visible_members = list(members)  # type: ignore[attr-defined]
+        return household
