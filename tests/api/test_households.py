@@ -1,0 +1,199 @@
+"""/api/v1/households: list, create, detail with members, patch, add a member."""
+
+from __future__ import annotations
+
+import pytest
+
+from openpes.accounts.roles import Role
+from openpes.audit.models import ChangeLog
+from openpes.people.models import Household, Person
+from tests.api.conftest import assert_field_errors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_own_township_only(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    page = client.get_json("/households").json()
+    assert [h["id"] for h in page["items"]] == [registry.household_a.pk]
+    assert page["count"] == 1
+    item = page["items"][0]
+    assert (item["head"], item["head_name"], item["member_count"]) == (registry.person_a.pk, "王芳", 1)
+
+
+def test_list_filters_and_search_stay_inside_the_jurisdiction(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert client.get_json("/households", {"region": places.village_b1}).json()["count"] == 0
+    assert client.get_json("/households", {"q": "张伟"}).json()["count"] == 0
+    assert client.get_json("/households", {"q": "B1村"}).json()["count"] == 0
+    assert client.get_json("/households", {"q": "王芳"}).json()["count"] == 1
+    county = api_as(Role.COUNTY_OFFICER, places.county)
+    assert county.get_json("/households", {"region": places.village_b1}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(("params", "field"), [({"region": "x"}, "region"), ({"limit": 501}, "limit")])
+def test_list_refuses_bad_filters(api_as, places, params, field):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert_field_errors(client.get_json("/households", params), field)
+
+
+def test_create_household(api_as, places):
+    client = api_as(Role.VILLAGE_BROKER, places.village_a1)
+    response = client.call("POST", "/households", {"region_code": places.village_a1, "address": "5组8号"})
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert (out["region_code"], out["address"], out["members"], out["head"]) == (places.village_a1, "5组8号", [], None)
+    assert ChangeLog.objects.filter(target_type="people.household", target_id=str(out["id"])).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "region_code"),
+        ({"region_code": "@village_b"}, "region_code"),
+        ({"region_code": "@township"}, "region_code"),
+        ({"region_code": "@village", "address": "<b>"}, "address"),
+        ({"region_code": "@village", "address": "x" * 201}, "address"),
+        ({"region_code": "@village", "head": 1}, "head"),
+    ],
+)
+def test_create_refuses_bad_input_and_writes_nothing(api_as, places, body, field):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    values = {"@village": places.village_a1, "@village_b": places.village_b1, "@township": places.township_a}
+    body = {k: values.get(v, v) for k, v in body.items()}
+    before = Household.objects.count()
+    assert_field_errors(client.call("POST", "/households", body), field)
+    assert Household.objects.count() == before
+
+
+def test_detail_lists_members_masked(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    out = client.get_json(f"/households/{registry.household_a.pk}").json()
+    assert [m["id"] for m in out["members"]] == [registry.person_a.pk]
+    assert "*" in out["members"][0]["id_number_masked"]
+    assert "id_number_encrypted" not in str(out)
+
+
+def test_detail_hides_members_from_outside_the_jurisdiction(api_as, places, registry):
+    # A county officer may put a person of township B into a household of township A; township A's
+    # officer then sees the household but not that member.
+    from openpes.people import services
+
+    services.household_add_member(
+        actor=registry.county, household=registry.household_a, person=registry.person_b, relation="20"
+    )
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    out = client.get_json(f"/households/{registry.household_a.pk}").json()
+    assert registry.person_b.pk not in [m["id"] for m in out["members"]]
+    assert out["member_count"] == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH"])
+def test_sibling_townships_household_is_404(api_as, places, registry, method):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    response = client.call(method, f"/households/{registry.household_b.pk}", {"address": "改了"} if method == "PATCH" else None)
+    assert response.status_code == 404
+    registry.household_b.refresh_from_db()
+    assert registry.household_b.address == "B1村1组"
+
+
+def test_patch_changes_only_the_given_fields(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    response = client.call("PATCH", f"/households/{registry.household_a.pk}", {"address": "A1村4组"})
+    assert response.status_code == 200, response.content
+    registry.household_a.refresh_from_db()
+    assert registry.household_a.address == "A1村4组"
+    assert registry.household_a.head_id == registry.person_a.pk
+    assert registry.household_a.region_code == places.village_a1
+
+
+def test_patch_moves_the_household_and_clears_the_head(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    body = {"region_code": places.village_a2, "head": None}
+    response = client.call("PATCH", f"/households/{registry.household_a.pk}", body)
+    assert response.status_code == 200, response.content
+    assert (response.json()["region_code"], response.json()["head"]) == (places.village_a2, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"region_code": "@village_b"}, "region_code"),
+        ({"region_code": ""}, "region_code"),
+        ({"head": "@person_a2"}, "head"),  # not a member
+        ({"head": "@person_b"}, "head"),  # outside the jurisdiction
+        ({"head": 0}, "head"),
+        ({"address": "<i>"}, "address"),
+        ({"members": []}, "members"),
+    ],
+)
+def test_patch_refuses_bad_input_and_changes_nothing(api_as, places, registry, body, field):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    values = {
+        "@village_b": places.village_b1,
+        "@person_a2": registry.person_a2.pk,
+        "@person_b": registry.person_b.pk,
+    }
+    body = {k: values.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    household = registry.household_a
+    before = Household.objects.filter(pk=household.pk).values().get()
+    changes = ChangeLog.objects.count()
+    assert_field_errors(client.call("PATCH", f"/households/{household.pk}", body), field)
+    assert Household.objects.filter(pk=household.pk).values().get() == before
+    assert ChangeLog.objects.count() == changes
+
+
+def test_add_member(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    body = {"person": registry.person_a2.pk, "relation_to_head": "10"}
+    response = client.call("POST", f"/households/{registry.household_a.pk}/members", body)
+    assert response.status_code == 201, response.content
+    assert {m["id"] for m in response.json()["members"]} == {registry.person_a.pk, registry.person_a2.pk}
+    registry.person_a2.refresh_from_db()
+    assert (registry.person_a2.household_id, registry.person_a2.relation_to_head) == (registry.household_a.pk, "10")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"person": "@person_b", "relation_to_head": "10"}, "person"),
+        ({"person": "@person_a2", "relation_to_head": "01"}, "relation_to_head"),  # already has a head
+        ({"person": "@person_a2", "relation_to_head": ""}, "relation_to_head"),
+        ({"person": "@person_a2"}, "relation_to_head"),
+        ({"relation_to_head": "10"}, "person"),
+        ({"person": 9876543, "relation_to_head": "10"}, "person"),
+    ],
+)
+def test_add_member_refuses_bad_input_and_writes_nothing(api_as, places, registry, body, field):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    values = {"@person_b": registry.person_b.pk, "@person_a2": registry.person_a2.pk}
+    body = {k: values.get(v, v) for k, v in body.items()}
+    before = list(Person.objects.order_by("pk").values_list("household_id", "relation_to_head"))
+    changes = ChangeLog.objects.count()
+    assert_field_errors(client.call("POST", f"/households/{registry.household_a.pk}/members", body), field)
+    assert list(Person.objects.order_by("pk").values_list("household_id", "relation_to_head")) == before
+    assert ChangeLog.objects.count() == changes
+
+
+def test_add_member_to_a_sibling_townships_household_is_404(api_as, places, registry):
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    body = {"person": registry.person_a2.pk, "relation_to_head": "10"}
+    assert client.call("POST", f"/households/{registry.household_b.pk}/members", body).status_code == 404
+    registry.person_a2.refresh_from_db()
+    assert registry.person_a2.household_id is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role"),
+    [
+        ("GET", "/households", Role.ADMINISTRATOR),
+        ("POST", "/households", Role.MANAGER),
+        ("PATCH", "/households/{a}", Role.SPECIALIST),
+        ("POST", "/households/{a}/members", Role.AUDITOR),
+    ],
+)
+def test_household_endpoints_check_permissions(api_as, places, registry, method, path, role):
+    client = api_as(role, places.county)
+    body = {"region_code": places.village_a1} if method == "POST" else {}
+    response = client.call(method, path.format(a=registry.household_a.pk), body)
+    assert response.status_code == 403
