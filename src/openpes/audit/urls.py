@@ -1,4 +1,9 @@
 from django.urls import path
 
+from openpes.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("changes/", views.change_list, name="change_list"),
+    path("access/", views.access_list, name="access_list"),
+]

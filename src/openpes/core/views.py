@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -9,7 +15,9 @@ from django.shortcuts import render
 def _respond(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
-    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+    return render(
+        request, "error.html", {"title": title, "message": message, "status": status}, status=status
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -21,7 +29,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _respond(request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。")
+    return _respond(
+        request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。"
+    )
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -34,3 +44,24 @@ def health(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# --- helpers shared by the staff pages ---------------------------------------------------------------------
+
+PAGE_SIZE = 50
+View = Callable[..., HttpResponse]
+
+
+def staff_page(*perms: str) -> Callable[[View], View]:
+    """Sign-in first (anonymous visitors go to the login page), then every permission named (else 403)."""
+
+    def wrap(view: View) -> View:
+        checked = permission_required(perms, raise_exception=True)(view) if perms else view
+        return login_required(checked)
+
+    return wrap
+
+
+def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
+    """The page named by ?page= (the first on nonsense, the last past the end)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

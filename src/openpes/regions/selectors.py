@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from openpes.core.jurisdiction import HasJurisdiction, covers
-from openpes.regions.models import Region, RegionLevel
+from openpes.core.jurisdiction import HasJurisdiction, code_range, covers
+from openpes.regions.models import Region, RegionCorrection, RegionLevel
 from openpes.regions.services import ancestor_codes
 
 
@@ -53,4 +53,13 @@ def full_name(code: str) -> str:
     path = region_path(code)
     return " / ".join(r.name for r in path if r.level >= RegionLevel.TOWNSHIP) or (
         path[-1].name if path else code
+    )
+
+
+def correction_list(*, actor: HasJurisdiction) -> QuerySet[RegionCorrection]:
+    """Local corrections of regions inside the actor's jurisdiction, newest first."""
+    if not actor.jurisdiction_prefix:
+        return RegionCorrection.objects.none()
+    return RegionCorrection.objects.filter(code__range=code_range(actor.jurisdiction_prefix)).order_by(
+        "-imported_at", "-id"
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from openpes.audit import services as audit
 from openpes.core.errors import DomainError, FieldError
-from openpes.core.jurisdiction import CODE_LENGTH, code_range
+from openpes.core.jurisdiction import CODE_LENGTH, code_range, covers
 from openpes.core.text import clean_text
 from openpes.regions.models import Region, RegionCorrection, RegionLevel, RegionSource
 
@@ -134,6 +134,7 @@ def import_corrections(*, actor: Any, rows: list[dict[str, str]]) -> list[Region
     )
     new_codes = {r["code"] for r in rows if KIND_WORDS.get(r["kind"]) == "add"}
     cleaned: list[dict[str, str]] = []
+    scope = getattr(actor, "jurisdiction_prefix", None)  # None: the CLI, which may correct any region
     for line, row in enumerate(rows, start=2):
         where = f"第{line}行"
         kind = KIND_WORDS.get(row["kind"])
@@ -148,6 +149,10 @@ def import_corrections(*, actor: Any, rows: list[dict[str, str]]) -> list[Region
             continue
         if not (code.isdigit() and len(code) == CODE_LENGTH):
             errors.append(FieldError(f"{where}.code", "区划代码应为12位数字"))
+        elif scope is not None and not all(
+            covers(scope, c) for c in (code, row["parent_code"], row["replaced_by"]) if c
+        ):
+            errors.append(FieldError(f"{where}.code", f"区划 {code} 不在您的辖区内，不能更正"))
         elif kind is None:
             errors.append(FieldError(f"{where}.kind", "类型应为 更名、新增 或 撤销"))
         elif kind == "add" and code in known:

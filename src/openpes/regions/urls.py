@@ -1,4 +1,10 @@
 from django.urls import path
 
+from openpes.regions import views
+
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("<str:code>/", views.browse, name="region"),
+]

@@ -1,0 +1,85 @@
+"""Forms of the account pages: sign-in, second factor, API tokens, staff management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+
+from openpes.accounts.models import Institution, Staff
+from openpes.accounts.roles import Role
+from openpes.core.forms import StaffForm
+from openpes.regions.forms import region_choices
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "登录名或密码不正确。连续输错多次后账号将被暂时锁定。",
+        "inactive": "该账号已停用，请联系系统管理员。",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["username"].label = "登录名"
+        self.fields["password"].label = "密码"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class OtpForm(StaffForm):
+    token = forms.RegexField(
+        label="6位验证码",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": "请输入身份验证器上显示的6位数字"},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )
+
+
+class TokenForm(StaffForm):
+    name = forms.CharField(label="用途", max_length=100, help_text="例如：乡镇数据对接、统计报表脚本")
+    days = forms.IntegerField(
+        label="有效天数",
+        min_value=1,
+        max_value=366,
+        initial=settings.API_TOKEN_DEFAULT_DAYS,
+        help_text="1至366天，到期后自动失效",
+    )
+
+
+class StaffCreateForm(StaffForm):
+    field_aliases = {"password": "password1"}
+
+    username = forms.CharField(label="登录名", max_length=50, help_text="字母、数字、下划线、点或连字符")
+    full_name = forms.CharField(label="姓名", max_length=50)
+    password1 = forms.CharField(
+        label="初始密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少10位，包含大写字母、小写字母、数字、符号中的至少三类",
+    )
+    password2 = forms.CharField(
+        label="再次输入密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    jurisdiction_code = forms.ChoiceField(label="辖区")
+    roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    institution = forms.ModelChoiceField(
+        label="所属机构", queryset=Institution.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, actor: Staff, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction_code"].choices = region_choices(actor, depth=2, blank="请选择辖区")
+        self.fields["institution"].queryset = institutions
+        self.fields["institution"].empty_label = "（不指定）"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致")
+        return data

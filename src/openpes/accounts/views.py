@@ -1,0 +1,175 @@
+"""Account pages: sign-in and out, the TOTP second factor, personal API tokens, staff management."""
+
+from __future__ import annotations
+
+import base64
+
+import django_otp
+import segno
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from openpes.accounts import selectors, services
+from openpes.accounts.forms import LoginForm, OtpForm, StaffCreateForm, TokenForm
+from openpes.accounts.models import Staff
+from openpes.accounts.roles import Role
+from openpes.core.errors import DomainError
+from openpes.core.views import paginate, staff_page
+
+
+class StaffLoginView(LoginView):
+    """Django's LoginView: it authenticates with the request, so django-axes counts failures and locks out
+    (rendering accounts/locked_out.html)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+    # settings.LOGIN_REDIRECT_URL says "dashboard", but the dashboard lives in the "people" namespace.
+    next_page = reverse_lazy("people:dashboard")
+
+
+login = StaffLoginView.as_view()
+logout = LogoutView.as_view()  # POST only (Django 5); goes to LOGOUT_REDIRECT_URL
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe and target.startswith("/") else reverse("people:dashboard")
+
+
+@staff_page()
+@never_cache
+def otp(request: HttpRequest) -> HttpResponse:
+    """Verify a TOTP code; staff without a confirmed authenticator enrol first (QR code and secret)."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    device = services.totp_device_for(staff)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "验证失败次数过多，请稍等片刻再输入新的验证码")
+        elif services.totp_confirm(staff=staff, device=device, token=form.cleaned_data["token"]):
+            django_otp.login(request, device)
+            messages.success(request, "双因素验证已通过。")
+            return redirect(_next_url(request))
+        else:
+            form.add_error("token", "验证码不正确或已过期，请输入身份验证器上最新的6位数字")
+    context = {
+        "form": form,
+        "device": device,
+        "enrolling": not device.confirmed,
+        "verified": staff.is_verified(),  # type: ignore[attr-defined]
+        "next": _next_url(request),
+    }
+    if not device.confirmed:
+        context["qr_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
+        context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp.html", context)
+
+
+@staff_page()
+@never_cache
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The staff member's own API tokens; a new token is shown on this response only, never again."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None)
+    created = raw = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, raw = services.token_create(
+                actor=staff, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "tokens": selectors.token_list(actor=staff), "created": created, "raw_token": raw},
+    )
+
+
+@staff_page()
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    staff: Staff = request.user  # type: ignore[assignment]
+    token = selectors.token_get(actor=staff, pk=pk)
+    if token is None:
+        raise Http404
+    services.token_revoke(actor=staff, token=token)
+    messages.success(request, f"令牌 {token.prefix}… 已吊销，使用它的程序将无法再访问。")
+    return redirect("accounts:tokens")
+
+
+# --- staff management (administrators) ---------------------------------------------------------------------
+
+
+@staff_page("accounts.view_staff")
+def staff_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    page = paginate(request, selectors.staff_list(actor=request.user, query=query))  # type: ignore[arg-type]
+    for member in page.object_list:  # labels from the prefetched groups, not one query per row
+        member.role_names = [Role(g.name).label for g in member.groups.all() if g.name in Role.values]
+    return render(request, "accounts/staff_list.html", {"page": page, "q": query})
+
+
+@staff_page("accounts.view_staff", "accounts.add_staff")
+def staff_create(request: HttpRequest) -> HttpResponse:
+    actor: Staff = request.user  # type: ignore[assignment]
+    form = StaffCreateForm(
+        request.POST or None, actor=actor, institutions=selectors.institution_list(actor=actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff = services.staff_create(
+                actor=actor,
+                username=data["username"],
+                full_name=data["full_name"],
+                password=data["password1"],
+                jurisdiction_code=data["jurisdiction_code"],
+                roles=data["roles"],
+                institution=data["institution"],
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"已新增工作人员 {staff.full_name}（{staff.username}）。")
+            return redirect("accounts:staff_detail", pk=staff.pk)
+    return render(request, "accounts/staff_form.html", {"form": form})
+
+
+@staff_page("accounts.view_staff")
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff = selectors.staff_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+    if staff is None:
+        raise Http404
+    return render(request, "accounts/staff_detail.html", {"member": staff})
+
+
+@staff_page("accounts.view_staff", "accounts.change_staff")
+@require_POST
+def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Staff = request.user  # type: ignore[assignment]
+    staff = selectors.staff_get(actor=actor, pk=pk)
+    if staff is None:
+        raise Http404
+    active = request.POST.get("active") == "1"
+    try:
+        services.staff_set_active(actor=actor, staff=staff, active=active)
+    except DomainError as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+    else:
+        messages.success(request, f"已{'启用' if active else '停用'}账号 {staff.username}。")
+    return redirect("accounts:staff_detail", pk=staff.pk)

@@ -1,0 +1,165 @@
+"""Forms of the registry pages. They only shape input; the services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from openpes.accounts.models import Staff
+from openpes.core.forms import StaffForm
+from openpes.core.identifiers import mask_id_number, normalise_text
+from openpes.people.models import Education, Person, PoliticalStatus, Relation, Sex
+from openpes.people.selectors import PersonFilters
+from openpes.people.services import PersonInput
+from openpes.regions.forms import region_choices, village_choices
+
+
+def _blank(choices: list[tuple[str, str]], label: str = "（未填写）") -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class PersonFilterForm(StaffForm):
+    q = forms.CharField(
+        label="查找",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码、后4位或脱敏号码"}),
+    )
+    region = forms.ChoiceField(label="地区", required=False)
+    sex = forms.ChoiceField(label="性别", required=False, choices=_blank(Sex.choices, "全部"))
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices(actor, depth=2, include_self=False, blank="全部")
+
+    def filters(self) -> PersonFilters:
+        """The filters asked for; a field in error (shown on the form) is left out.
+
+        A full ID number searched for is shown back masked, in the box and in every link of the page
+        (pagination, export, the address pushed by htmx): pages never show a full number."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+            self.data = self.shown_query()
+        return PersonFilters(q=data.get("q", ""), region=data.get("region", ""), sex=data.get("sex", ""))
+
+    def shown_query(self) -> QueryDict:
+        query = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        text = normalise_text(query.get("q", ""))
+        if len(text) == 18 and "*" not in text:
+            query["q"] = mask_id_number(text)
+        return query
+
+
+class HouseholdFilterForm(PersonFilterForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["sex"]
+        self.fields["q"].widget.attrs["placeholder"] = "成员姓名、身份证号码或住址"
+
+
+class PersonForm(StaffForm):
+    """Register a person. The ID number gives birth date and sex; the services check it."""
+
+    name = forms.CharField(label="姓名", max_length=30)
+    id_number = forms.CharField(
+        label="身份证号码", max_length=30, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    phone = forms.CharField(
+        label="联系电话", max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    region_code = forms.ChoiceField(label="所在村（社区）")
+    address = forms.CharField(label="住址", max_length=200, required=False)
+    education = forms.ChoiceField(label="文化程度", choices=_blank(Education.choices), required=False)
+    ethnicity = forms.CharField(label="民族", max_length=20, required=False, initial="汉族")
+    political_status = forms.ChoiceField(
+        label="政治面貌", choices=_blank(PoliticalStatus.choices), required=False
+    )
+
+    plain_fields = ("name", "region_code", "address", "education", "ethnicity", "political_status")
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = village_choices(actor)
+
+    def to_input(self) -> PersonInput:
+        data = self.cleaned_data
+        return PersonInput(
+            **{name: data.get(name) or "" for name in (*self.plain_fields, "id_number", "phone")}
+        )
+
+
+class PersonEditForm(PersonForm):
+    """Change a person. The full ID number and phone are never sent to the browser: left empty they stay."""
+
+    clear_phone = forms.BooleanField(label="删除已登记的联系电话", required=False)
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(person, name) for name in self.plain_fields})
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].required = False
+        self.fields["id_number"].help_text = f"现为 {person.id_number_masked}；不修改请留空"
+        self.fields["phone"].help_text = (
+            f"现为 {person.phone_masked}；不修改请留空" if person.phone_masked else "未登记"
+        )
+
+    def changed_fields(self) -> set[str]:
+        fields = set(self.plain_fields)
+        if self.cleaned_data.get("id_number"):
+            fields.add("id_number")
+        if self.cleaned_data.get("phone") or self.cleaned_data.get("clear_phone"):
+            fields.add("phone")
+        return fields
+
+    def to_input(self) -> PersonInput:
+        data = super().to_input()
+        if self.cleaned_data.get("clear_phone") and not self.cleaned_data.get("phone"):
+            data.phone = ""
+        return data
+
+
+class RevealForm(StaffForm):
+    field = forms.ChoiceField(label="查看项目", choices=[("id_number", "身份证号码"), ("phone", "联系电话")])
+    reason = forms.CharField(
+        label="查看事由", max_length=200, help_text="将记入个人信息查看日志，例如：办理失业登记核对身份"
+    )
+
+
+class HouseholdForm(StaffForm):
+    region_code = forms.ChoiceField(label="所在村（社区）")
+    address = forms.CharField(label="住址", max_length=200, required=False)
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region_code"].choices = village_choices(actor)
+
+
+class HouseholdEditForm(HouseholdForm):
+    head = forms.TypedChoiceField(label="户主", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, members: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["head"].choices = [("", "（暂无户主）")] + [
+            (str(p.pk), f"{p.name}（{p.id_number_masked}）") for p in members
+        ]
+
+
+class AddMemberForm(StaffForm):
+    field_aliases = {"relation_to_head": "relation"}
+
+    id_number = forms.CharField(
+        label="成员身份证号码",
+        max_length=30,
+        help_text="填写完整的18位身份证号码；此人须已在您的辖区登记为劳动者",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
+
+    def clean_id_number(self) -> str:
+        value = normalise_text(self.cleaned_data["id_number"])
+        if len(value) != 18 or "*" in value:
+            raise forms.ValidationError("请填写完整的18位身份证号码")
+        return value

@@ -1,0 +1,369 @@
+"""Registry pages: dashboard, persons, households, export. Form in → service/selector → template out."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import xlsxwriter
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from openpes.accounts.models import Staff
+from openpes.core.errors import DomainError, NotFound
+from openpes.core.views import paginate, staff_page
+from openpes.people import selectors, services
+from openpes.people.forms import (
+    AddMemberForm,
+    HouseholdEditForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    PersonEditForm,
+    PersonFilterForm,
+    PersonForm,
+    RevealForm,
+)
+from openpes.people.models import Household, Person
+from openpes.people.selectors import PersonFilters
+from openpes.regions.selectors import full_name, region_names, villages_within
+
+
+def _actor(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def _person_or_404(request: HttpRequest, pk: int) -> Person:
+    person = selectors.person_get(actor=_actor(request), pk=pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _household_or_404(request: HttpRequest, pk: int) -> Household:
+    household = selectors.household_get(actor=_actor(request), pk=pk)
+    if household is None:
+        raise Http404
+    return household
+
+
+def _with_place_names(rows: Iterable[Any]) -> list[Any]:
+    """Give each row (person or household) the name of its village, read in one query for the page."""
+    rows = list(rows)
+    names = region_names({row.region_code for row in rows})
+    for row in rows:
+        row.place_name = names.get(row.region_code, row.region_code)
+    return rows
+
+
+# --- dashboard ---------------------------------------------------------------------------------------------
+
+
+@staff_page()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The jurisdiction at a glance for registry staff; a start page with links for the other roles."""
+    actor = _actor(request)
+    context: dict[str, Any] = {}
+    if actor.has_perm("people.view_person"):
+        summary = selectors.dashboard_summary(actor=actor)
+        context["summary"] = summary
+        context["chart_data"] = {
+            "childLevel": summary["child_level_label"],
+            "children": {
+                "names": [name for _, name, _ in summary["children"]],
+                "counts": [count for _, _, count in summary["children"]],
+            },
+            "ageBands": {
+                "names": [label for label, _ in summary["age_bands"]],
+                "counts": [count for _, count in summary["age_bands"]],
+            },
+            "sex": [{"name": "男", "value": summary["men"]}, {"name": "女", "value": summary["women"]}],
+        }
+    return render(request, "people/dashboard.html", context)
+
+
+# --- persons -----------------------------------------------------------------------------------------------
+
+
+@staff_page("people.view_person")
+def person_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = PersonFilterForm(request.GET or None, actor=actor)
+    filters = form.filters()
+    page = paginate(request, selectors.person_list(actor=actor, filters=filters).select_related("household"))
+    page.object_list = _with_place_names(page.object_list)
+    context = {"form": form, "page": page, "filtered": filters != PersonFilters(), "query": form.data}
+    # htmx swaps just the results when the filters change; a history restore needs the whole page.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(
+        request, "people/_person_results.html" if partial else "people/person_list.html", context
+    )
+    if partial:
+        response["HX-Push-Url"] = f"{request.path}?{form.data.urlencode()}" if form.data else request.path
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_page("people.view_person")
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_or_404(request, pk)
+    return render(request, "people/person_detail.html", _person_context(person, RevealForm()))
+
+
+def _person_context(person: Person, reveal_form: RevealForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "person": person,
+        "place": full_name(person.region_code),
+        "reveal_form": reveal_form,
+        **extra,
+    }
+
+
+@staff_page("people.view_person", "people.reveal_personal_data")
+@require_POST
+@never_cache
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one full value on this response only; the service writes the access log."""
+    person = _person_or_404(request, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            value = services.person_reveal(
+                actor=_actor(request),
+                person=person,
+                field_name=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            revealed = {
+                "label": dict(form.fields["field"].choices)[form.cleaned_data["field"]],
+                "value": value,
+            }
+            form = RevealForm()
+    context = _person_context(person, form, revealed=revealed)
+    return render(request, "people/person_detail.html", context)
+
+
+@staff_page("people.view_person", "people.add_person")
+def person_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = PersonForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=actor, data=form.to_input())
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"已登记劳动者 {person.name}。")
+            return redirect("people:person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form})
+
+
+@staff_page("people.view_person", "people.change_person")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    person = _person_or_404(request, pk)
+    form = PersonEditForm(request.POST or None, actor=actor, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=actor, person=person, data=form.to_input(), fields=form.changed_fields()
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"已保存 {person.name} 的信息。")
+            return redirect("people:person_detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+# --- export ------------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    ("姓名", 10),
+    ("性别", 6),
+    ("出生日期", 12),
+    ("身份证号码", 22),
+    ("联系电话", 14),
+    ("所在村（社区）", 16),
+    ("住址", 28),
+    ("文化程度", 14),
+    ("民族", 8),
+    ("政治面貌", 12),
+    ("家庭编号", 10),
+    ("登记时间", 18),
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: object) -> str:
+    """Text for a cell that a spreadsheet will never run as a formula (OWASP CSV/formula injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@staff_page("people.view_person")
+def person_export(request: HttpRequest) -> HttpResponse:
+    """The persons list as it is filtered, as an Excel workbook; ID numbers and phones masked."""
+    actor = _actor(request)
+    form = PersonFilterForm(request.GET or None, actor=actor)
+    persons = selectors.person_list(actor=actor, filters=form.filters())
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    sheet = workbook.add_worksheet("劳动者")
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for col, (title, width) in enumerate(EXPORT_COLUMNS):
+        sheet.write_string(0, col, title, header)
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    names = dict(villages_within(actor).values_list("code", "name"))
+    row = 0
+    for row, person in enumerate(persons.iterator(chunk_size=2000), start=1):
+        if person.region_code not in names:  # a village retired since the person was registered
+            names.update(region_names({person.region_code}))
+        values = [
+            person.name,
+            person.get_sex_display(),
+            f"{person.birth_date:%Y-%m-%d}",
+            person.id_number_masked,
+            person.phone_masked,
+            names.get(person.region_code, person.region_code),
+            person.address,
+            person.get_education_display(),
+            person.ethnicity,
+            person.get_political_status_display(),
+            person.household_id or "",
+            f"{timezone.localtime(person.created_at):%Y-%m-%d %H:%M}",
+        ]
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, spreadsheet_text(value))
+    sheet.autofilter(0, 0, max(row, 1), len(EXPORT_COLUMNS) - 1)
+    workbook.close()
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"劳动者-{stamp}.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- households --------------------------------------------------------------------------------------------
+
+
+@staff_page("people.view_household")
+def household_list(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = HouseholdFilterForm(request.GET or None, actor=actor)
+    filters = form.filters()
+    households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    page = paginate(
+        request, households.order_by("region_code", "pk")
+    )  # the count annotation drops Meta.ordering
+    page.object_list = _with_place_names(page.object_list)
+    return render(
+        request,
+        "people/household_list.html",
+        {"form": form, "page": page, "filtered": bool(filters.q or filters.region)},
+    )
+
+
+@staff_page("people.view_household")
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_or_404(request, pk)
+    members = selectors.household_members(actor=_actor(request), household=household)
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "place": full_name(household.region_code),
+        },
+    )
+
+
+@staff_page("people.view_household", "people.add_household")
+def household_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = HouseholdForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(
+                actor=actor,
+                region_code=form.cleaned_data["region_code"],
+                address=form.cleaned_data["address"],
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, "已新建家庭，请添加家庭成员。")
+            return redirect("people:household_detail", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form})
+
+
+@staff_page("people.view_household", "people.change_household")
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    household = _household_or_404(request, pk)
+    members = list(selectors.household_members(actor=actor, household=household))
+    initial = {"region_code": household.region_code, "address": household.address, "head": household.head_id}
+    form = HouseholdEditForm(request.POST or None, actor=actor, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        head = next((p for p in members if p.pk == form.cleaned_data["head"]), None)
+        try:
+            services.household_update(
+                actor=actor,
+                household=household,
+                region_code=form.cleaned_data["region_code"],
+                address=form.cleaned_data["address"],
+                head=head,
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, "已保存家庭信息。")
+            return redirect("people:household_detail", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "household": household})
+
+
+@staff_page("people.view_household", "people.change_household", "people.change_person")
+def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    household = _household_or_404(request, pk)
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = list(
+            selectors.person_list(actor=actor, filters=PersonFilters(q=form.cleaned_data["id_number"]))[:1]
+        )
+        if not found:
+            form.add_error("id_number", "在您的辖区内没有找到以该身份证号码登记的劳动者，请先登记此人")
+        else:
+            try:
+                services.household_add_member(
+                    actor=actor, household=household, person=found[0], relation=form.cleaned_data["relation"]
+                )
+            except NotFound as exc:
+                raise Http404 from exc
+            except DomainError as exc:
+                form.attach(exc)
+            else:
+                messages.success(request, f"{found[0].name} 已加入本户。")
+                return redirect("people:household_detail", pk=household.pk)
+    return render(request, "people/household_member_form.html", {"form": form, "household": household})

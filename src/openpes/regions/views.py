@@ -1,0 +1,73 @@
+"""Region pages: browse the division tree of the jurisdiction; administrators import local corrections."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from openpes.core.errors import DomainError
+from openpes.core.jurisdiction import covers
+from openpes.core.views import staff_page
+from openpes.regions import selectors, services
+from openpes.regions.forms import CorrectionUploadForm
+
+COLUMN_LABELS = {
+    "code": "区划代码",
+    "kind": "类型",
+    "name": "名称",
+    "parent_code": "上级区划代码",
+    "replaced_by": "合并至",
+    "note": "说明",
+    "file": "文件",
+}
+
+
+@staff_page("regions.view_region")
+def browse(request: HttpRequest, code: str = "") -> HttpResponse:
+    """One region of the jurisdiction (its own region by default) and the regions directly below it."""
+    actor = request.user
+    region = selectors.region_within(actor=actor, code=code or actor.jurisdiction_id)  # type: ignore[attr-defined,arg-type]
+    if region is None:
+        raise Http404
+    prefix = actor.jurisdiction_prefix  # type: ignore[union-attr]
+    path = [(r, covers(prefix, r.code)) for r in selectors.region_path(region.code)]
+    children = selectors.region_list(actor=actor, parent=region.code)  # type: ignore[arg-type]
+    return render(request, "regions/browse.html", {"region": region, "path": path, "children": children})
+
+
+def _error_lines(exc: DomainError) -> list[str]:
+    """ "第3行.code: 区划代码应为12位数字" → "第3行（区划代码）：区划代码应为12位数字"."""
+    lines = []
+    for error in exc.errors:
+        where, _, column = error.field.rpartition(".")
+        label = COLUMN_LABELS.get(column, column)
+        lines.append(f"{where}（{label}）：{error.message}" if where else f"{label}：{error.message}")
+    return lines
+
+
+@staff_page("regions.view_region", "regions.add_regioncorrection")
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of local corrections; every row is checked first and one bad row writes nothing."""
+    form = CorrectionUploadForm(request.POST or None, request.FILES or None)
+    row_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.parse_corrections(form.cleaned_data["file"])
+            if not rows:
+                raise DomainError("file", "文件中没有数据行")
+            done = services.import_corrections(actor=request.user, rows=rows)
+        except DomainError as exc:
+            row_errors = _error_lines(exc)
+        else:
+            messages.success(request, f"已导入 {len(done)} 条区划本地更正。")
+            return redirect("regions:corrections")
+    return render(
+        request,
+        "regions/corrections.html",
+        {
+            "form": form,
+            "row_errors": row_errors,
+            "corrections": selectors.correction_list(actor=request.user)[:100],
+        },  # type: ignore[arg-type]
+    )

@@ -1,0 +1,48 @@
+// OpenPES staff pages: behaviour that would otherwise need inline handlers, which the CSP forbids.
+(function () {
+  "use strict";
+
+  // htmx requests carry the CSRF token from the cookie (CSRF_COOKIE_HTTPONLY is off for this).
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) {
+      event.detail.headers["X-CSRFToken"] = decodeURIComponent(match[1]);
+    }
+  });
+
+  // <form data-confirm="确定要……吗？"> asks before submitting.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    const question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // <button data-copy="#element-id"> copies that element's text.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    const source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) {
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      const label = button.textContent;
+      button.textContent = "已复制";
+      window.setTimeout(function () {
+        button.textContent = label;
+      }, 1500);
+    });
+  });
+
+  // <select data-autosubmit> submits its form when changed (filters on phones).
+  document.addEventListener("change", function (event) {
+    const field = event.target;
+    if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+      field.form.requestSubmit();
+    }
+  });
+})();

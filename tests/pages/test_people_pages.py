@@ -1,0 +1,521 @@
+"""Registry pages: dashboard, persons (list, search, detail, reveal, create, edit, export), households."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from openpes.accounts.roles import Role
+from openpes.audit.models import AccessLog, ChangeLog
+from openpes.people.models import Household, Person
+from openpes.people.services import household_add_member, household_create
+from tests.factories import make_id_number
+from tests.pages.conftest import assert_no_full_identifiers, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Person.objects.count(),
+        Household.objects.count(),
+        ChangeLog.objects.count(),
+        AccessLog.objects.count(),
+    )
+
+
+@pytest.fixture
+def registry(places, make_staff, make_person):
+    """Persons in two villages of township A and one of township B, registered by the county."""
+    county = make_staff(Role.COUNTY_OFFICER, places.county)
+    return {
+        "a1": make_person(county, places.village_a1, name="王芳", phone="13800001111"),
+        "a2": make_person(county, places.village_a2, name="李强", phone="13800002222"),
+        "b1": make_person(county, places.village_b1, name="赵敏", phone="13800003333"),
+        "county": county,
+    }
+
+
+# --- dashboard -----------------------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_counts_and_chart_data_of_the_jurisdiction(places, registry, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    response = client.get("/")
+    assert response.status_code == 200
+    text = text_of(response)
+    data = json.loads(
+        re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', text, re.S)[1]
+    )
+    assert sum(data["children"]["counts"]) == 2  # the two persons of township A, not the one of B
+    assert sum(data["ageBands"]["counts"]) == 2
+    assert "vendor/echarts/echarts.min.js" in text
+    assert "各村（社区）" in text
+
+
+def test_dashboard_for_roles_without_registry_access_links_their_work(places, login_as):
+    response = login_as(Role.AUDITOR, places.county).get("/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "变更日志" in text
+    assert "dashboard-data" not in text
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get("/persons/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/persons/")
+
+
+# --- persons list and search ---------------------------------------------------------------------------------
+
+
+def test_list_shows_masked_numbers_of_own_township_only(places, registry, login_as):
+    response = login_as(Role.TOWNSHIP_OFFICER, places.township_a).get("/persons/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "王芳" in text and "李强" in text
+    assert "赵敏" not in text
+    assert registry["a1"].id_number_masked in text
+    assert "138****1111" in text
+    assert_no_full_identifiers(text)
+
+
+@pytest.mark.parametrize("query", ["name", "full_id", "last4", "masked"])
+def test_search_finds_by_name_full_id_last_four_or_masked_id(places, registry, login_as, query):
+    person = registry["a1"]
+    full = person.id_number_masked  # the factory numbers are recovered through the service below
+    from openpes.people.services import person_reveal
+
+    full = person_reveal(actor=registry["county"], person=person, field_name="id_number", reason="测试核对")
+    q = {"name": "王芳", "full_id": full, "last4": full[-4:], "masked": person.id_number_masked}[query]
+    response = login_as(Role.COUNTY_OFFICER, places.county).get("/persons/", {"q": q})
+    text = text_of(response)
+    assert f"/persons/{person.pk}/" in text
+    assert f"/persons/{registry['b1'].pk}/" not in text
+    assert_no_full_identifiers(text)
+
+
+def test_search_never_reaches_a_sibling_township(places, registry, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    sibling = registry["b1"]
+    for q in ("赵敏", sibling.id_number_masked, sibling.id_number_masked[-4:]):
+        text = text_of(client.get("/persons/", {"q": q}))
+        assert f"/persons/{sibling.pk}/" not in text
+    assert "没有找到符合条件的劳动者" in text
+
+
+def test_region_and_sex_filters(places, registry, login_as, make_person):
+    make_person(registry["county"], places.village_a1, name="张伟", id_number=make_id_number(sex="F"))
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    text = text_of(client.get("/persons/", {"region": places.village_a2}))
+    assert "李强" in text and "王芳" not in text
+    text = text_of(client.get("/persons/", {"region": places.township_b}))
+    assert "赵敏" in text and "李强" not in text
+    women = Person.objects.filter(sex="F").values_list("pk", flat=True)
+    text = text_of(client.get("/persons/", {"sex": "F"}))
+    assert all(f"/persons/{pk}/" in text for pk in women)
+    men = Person.objects.filter(sex="M").values_list("pk", flat=True)
+    assert not any(f"/persons/{pk}/" in text for pk in men)
+
+
+def test_region_filter_outside_the_jurisdiction_is_refused_with_a_message(places, registry, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    response = client.get("/persons/", {"region": places.village_b1})
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in text  # Django's own Chinese message for a choice not offered
+    assert "赵敏" not in text
+
+
+def test_list_paginates_by_fifty(places, registry, login_as, make_person):
+    for _ in range(50):
+        make_person(registry["county"], places.village_a1)
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    first = text_of(client.get("/persons/"))
+    assert "第 1 / 2 页" in first
+    assert len(re.findall(r'href="/persons/\d+/"', first)) == 50
+    second = text_of(client.get("/persons/", {"page": 2}))
+    assert "第 2 / 2 页" in second
+    assert "共 53 条" in second
+
+
+def test_empty_list_invites_to_register(places, login_as):
+    text = text_of(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/"))
+    assert "还没有登记劳动者" in text
+    assert "/persons/new/" in text
+
+
+def test_htmx_filter_returns_only_the_results(places, registry, login_as):
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    response = client.get("/persons/", {"q": "王芳"}, HTTP_HX_REQUEST="true")
+    text = text_of(response)
+    assert "<html" not in text
+    assert "王芳" in text
+    assert "HX-Request" in response["Vary"]
+
+
+# --- detail, reveal ------------------------------------------------------------------------------------------
+
+
+def test_detail_shows_masked_values_and_reveal_form(places, registry, login_as):
+    person = registry["a1"]
+    response = login_as(Role.VILLAGE_BROKER, places.village_a1).get(f"/persons/{person.pk}/")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert person.id_number_masked in text
+    assert "查看事由" in text
+    assert_no_full_identifiers(text)
+
+
+@pytest.mark.parametrize("url", ["/persons/{pk}/", "/persons/{pk}/edit/"])
+def test_detail_and_edit_of_a_sibling_village_are_404(places, registry, login_as, url):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    response = client.get(url.format(pk=registry["a2"].pk))
+    assert response.status_code == 404
+    assert "不在您的辖区内" in text_of(response)
+
+
+def test_reveal_shows_the_value_once_and_logs_it(places, registry, login_as):
+    person = registry["a1"]
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    response = client.post(f"/persons/{person.pk}/reveal/", {"field": "phone", "reason": "电话回访"})
+    assert response.status_code == 200
+    assert "13800001111" in text_of(response)
+    assert "no-store" in response["Cache-Control"]
+    log = AccessLog.objects.get()
+    assert (log.actor, log.field, log.reason, log.target_id) == (
+        client.staff,
+        "phone",
+        "电话回访",
+        str(person.pk),
+    )
+    assert "13800001111" not in text_of(client.get(f"/persons/{person.pk}/"))
+
+
+def test_reveal_without_reason_is_refused_and_not_logged(places, registry, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    response = client.post(f"/persons/{registry['a1'].pk}/reveal/", {"field": "id_number", "reason": " "})
+    assert "这个字段是必填项" in text_of(response)
+    response = client.post(f"/persons/{registry['a1'].pk}/reveal/", {"field": "id_number", "reason": "查"})
+    assert "请写明查看事由" in text_of(response)
+    assert_no_full_identifiers(text_of(response))
+    assert counts() == before
+
+
+def test_reveal_needs_the_permission_and_the_jurisdiction(places, registry, login_as):
+    specialist = login_as(Role.SPECIALIST, places.county)
+    assert "查看事由" not in text_of(specialist.get(f"/persons/{registry['a1'].pk}/"))
+    response = specialist.post(
+        f"/persons/{registry['a1'].pk}/reveal/", {"field": "phone", "reason": "好奇一下"}
+    )
+    assert response.status_code == 403
+    broker = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    response = broker.post(f"/persons/{registry['b1'].pk}/reveal/", {"field": "phone", "reason": "好奇一下"})
+    assert response.status_code == 404
+    assert broker.get(f"/persons/{registry['a1'].pk}/reveal/").status_code == 405
+    assert AccessLog.objects.count() == 0
+
+
+# --- create and edit -----------------------------------------------------------------------------------------
+
+
+def person_form(region: str, **overrides: str) -> dict[str, str]:
+    return {
+        "name": "欧阳秀英",
+        "id_number": make_id_number(sex="F"),
+        "phone": "13912345678",
+        "region_code": region,
+        "address": "长铺镇2组5号",
+        "education": "30",
+        "ethnicity": "苗族",
+        "political_status": "13",
+    } | overrides
+
+
+def test_create_registers_and_shows_the_person(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    assert client.get("/persons/new/").status_code == 200
+    response = client.post("/persons/new/", person_form(places.village_a1))
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/persons/{person.pk}/"
+    assert (person.name, person.sex, person.phone_masked, person.created_by) == (
+        "欧阳秀英",
+        "F",
+        "139****5678",
+        client.staff,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"id_number": "430527199005170000"}, "身份证号码校验位不正确"),
+        ({"id_number": ""}, "这个字段是必填项"),
+        ({"name": "<b>王</b>"}, "不能包含"),
+        ({"phone": "12345"}, "请填写有效的手机号码"),
+        ({"education": "99"}, "选择一个有效的选项"),
+        ({"address": "地" * 201}, "200"),
+    ],
+)
+def test_create_with_bad_input_shows_chinese_errors_and_writes_nothing(places, login_as, overrides, message):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    response = client.post("/persons/new/", person_form(places.village_a1, **overrides))
+    assert response.status_code == 200
+    text = text_of(response)
+    assert message in text
+    assert "is-invalid" in text
+    assert counts() == before
+
+
+def test_create_in_a_sibling_village_is_refused(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    response = client.post("/persons/new/", person_form(places.village_a2))
+    assert "选择一个有效的选项" in text_of(response)
+    assert counts() == before
+
+
+def test_create_service_errors_land_on_their_fields(places, registry, login_as):
+    """A duplicate ID number is found by the service, not the form: its message shows on the ID field."""
+    from openpes.people.services import person_reveal
+
+    full = person_reveal(
+        actor=registry["county"], person=registry["a1"], field_name="id_number", reason="核对"
+    )
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    text = text_of(client.post("/persons/new/", person_form(places.village_a1, id_number=full)))
+    assert re.search(r'name="id_number"[^>]*is-invalid|is-invalid[^>]*name="id_number"', text)
+    assert "已" in text and "登记" in text
+    assert counts() == before
+
+
+def test_edit_changes_fields_and_keeps_id_number_when_left_empty(places, registry, login_as):
+    person = registry["a1"]
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    page = text_of(client.get(f"/persons/{person.pk}/edit/"))
+    assert person.id_number_masked in page  # shown as help text, never the full value
+    assert_no_full_identifiers(page)
+    form = person_form(places.village_a1, name="王芳芳", id_number="", phone="")
+    response = client.post(f"/persons/{person.pk}/edit/", form)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.phone_masked, person.ethnicity) == ("王芳芳", "138****1111", "苗族")
+
+
+def test_edit_can_clear_the_phone(places, registry, login_as):
+    person = registry["a1"]
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    form = person_form(places.village_a1, id_number="", phone="", clear_phone="on")
+    assert client.post(f"/persons/{person.pk}/edit/", form).status_code == 302
+    person.refresh_from_db()
+    assert person.phone_masked == ""
+
+
+def test_edit_with_bad_input_writes_nothing(places, registry, login_as):
+    person = registry["a1"]
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    response = client.post(
+        f"/persons/{person.pk}/edit/", person_form(places.village_a1, name="", id_number="43052719900517001")
+    )
+    text = text_of(response)
+    assert "这个字段是必填项" in text
+    person.refresh_from_db()
+    assert person.name == "王芳"
+    assert counts() == before
+
+
+def test_edit_of_a_sibling_is_404_on_post_too(places, registry, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    before = counts()
+    response = client.post(f"/persons/{registry['a2'].pk}/edit/", person_form(places.village_a1))
+    assert response.status_code == 404
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    ("role", "url"), [(Role.SPECIALIST, "/persons/new/"), (Role.MANAGER, "/persons/{pk}/edit/")]
+)
+def test_read_only_roles_cannot_open_the_forms(places, registry, login_as, role, url):
+    response = login_as(role, places.county).get(url.format(pk=registry["a1"].pk))
+    assert response.status_code == 403
+    assert "没有权限" in text_of(response)
+
+
+# --- export ---------------------------------------------------------------------------------------------------
+
+
+def read_workbook(response) -> list[list[str]]:
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    return [[str(cell) for cell in row] for row in book.get_sheet_by_index(0).to_python()]
+
+
+def test_export_is_masked_scoped_and_formula_safe(places, registry, login_as, make_person):
+    make_person(registry["county"], places.village_a1, name="孙丽", address='=HYPERLINK("http://x")')
+    make_person(registry["county"], places.village_a2, name="周杰", address="-1+2")
+    make_person(registry["county"], places.village_a2, name="吴军", address="@SUM(A1)")
+    make_person(registry["county"], places.village_a2, name="郑洁", address="+86")
+    rows = read_workbook(login_as(Role.TOWNSHIP_OFFICER, places.township_a).get("/persons/export.xlsx"))
+    assert rows[0][:4] == ["姓名", "性别", "出生日期", "身份证号码"]
+    names = {row[0] for row in rows[1:]}
+    assert names == {"王芳", "李强", "孙丽", "周杰", "吴军", "郑洁"}  # 赵敏 lives in township B
+    addresses = {row[6] for row in rows[1:]}
+    assert {'\'=HYPERLINK("http://x")', "'-1+2", "'@SUM(A1)", "'+86"} <= addresses
+    text = "\n".join("\t".join(row) for row in rows)
+    assert_no_full_identifiers(text)
+    assert registry["a1"].id_number_masked in text
+    assert "138****1111" in text
+
+
+def test_export_follows_the_list_filters(places, registry, login_as):
+    rows = read_workbook(
+        login_as(Role.COUNTY_OFFICER, places.county).get("/persons/export.xlsx", {"q": "李强"})
+    )
+    assert [row[0] for row in rows[1:]] == ["李强"]
+    rows = read_workbook(
+        login_as(Role.COUNTY_OFFICER, places.county).get(
+            "/persons/export.xlsx", {"region": places.township_b}
+        )
+    )
+    assert [row[0] for row in rows[1:]] == ["赵敏"]
+
+
+def test_export_of_a_village_broker_holds_only_the_village(places, registry, login_as):
+    rows = read_workbook(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/export.xlsx"))
+    assert [row[0] for row in rows[1:]] == ["王芳"]
+
+
+def test_export_needs_sign_in_and_permission(client, places, login_as):
+    assert client.get("/persons/export.xlsx").status_code == 302
+    assert login_as(Role.AUDITOR, places.county).get("/persons/export.xlsx").status_code == 403
+
+
+# --- households -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def homes(places, registry):
+    county = registry["county"]
+    a1 = household_create(actor=county, region_code=places.village_a1, address="长铺镇1组1号")
+    household_add_member(actor=county, household=a1, person=registry["a1"], relation="01")
+    a2 = household_create(actor=county, region_code=places.village_a2, address="二村")
+    b1 = household_create(actor=county, region_code=places.village_b1, address="三村")
+    return {"a1": a1, "a2": a2, "b1": b1}
+
+
+def test_household_list_and_detail(places, registry, homes, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    text = text_of(client.get("/households/"))
+    assert f"/households/{homes['a1'].pk}/" in text and f"/households/{homes['a2'].pk}/" in text
+    assert f"/households/{homes['b1'].pk}/" not in text
+    detail = text_of(client.get(f"/households/{homes['a1'].pk}/"))
+    assert "王芳" in detail and "户主" in detail
+    assert_no_full_identifiers(detail)
+
+
+def test_household_search_does_not_cross_townships(places, registry, homes, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    text = text_of(client.get("/households/", {"q": "三村"}))
+    assert f"/households/{homes['b1'].pk}/" not in text
+    assert "没有找到符合条件的家庭" in text
+    text = text_of(client.get("/households/", {"q": "王芳"}))
+    assert f"/households/{homes['a1'].pk}/" in text
+
+
+@pytest.mark.parametrize(
+    "url", ["/households/{pk}/", "/households/{pk}/edit/", "/households/{pk}/members/add/"]
+)
+def test_sibling_household_pages_are_404(places, homes, login_as, url):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    assert client.get(url.format(pk=homes["a2"].pk)).status_code == 404
+
+
+def test_household_create_and_bad_input(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    assert client.get("/households/new/").status_code == 200
+    before = counts()
+    for data, message in [
+        ({"region_code": "", "address": "x"}, "这个字段是必填项"),
+        ({"region_code": places.village_b1, "address": "x"}, "选择一个有效的选项"),
+        ({"region_code": places.village_a1, "address": "<script>"}, "不能包含"),
+    ]:
+        text = text_of(client.post("/households/new/", data))
+        assert message in text
+    assert counts() == before
+    response = client.post("/households/new/", {"region_code": places.village_a1, "address": "一组"})
+    household = Household.objects.get()
+    assert response["Location"] == f"/households/{household.pk}/"
+
+
+def test_household_edit_sets_head_and_refuses_bad_input(places, registry, homes, login_as, make_person):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    household = homes["a1"]
+    assert client.get(f"/households/{household.pk}/edit/").status_code == 200
+    before = counts()
+    text = text_of(
+        client.post(
+            f"/households/{household.pk}/edit/",
+            {"region_code": places.village_a1, "address": "<", "head": ""},
+        )
+    )
+    assert "不能包含" in text
+    text = text_of(
+        client.post(
+            f"/households/{household.pk}/edit/",
+            {"region_code": places.village_a1, "address": "新址", "head": str(registry["a2"].pk)},
+        )
+    )
+    assert "选择一个有效的选项" in text  # only members of the household are offered as head
+    assert counts() == before
+    response = client.post(
+        f"/households/{household.pk}/edit/", {"region_code": places.village_a1, "address": "新址", "head": ""}
+    )
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert (household.address, household.head_id) == ("新址", None)
+
+
+def test_add_member_by_id_number(places, registry, homes, login_as, make_person):
+    from openpes.people.services import person_reveal
+
+    county = registry["county"]
+    newcomer = make_person(county, places.village_a1, name="王小明")
+    full = person_reveal(actor=county, person=newcomer, field_name="id_number", reason="测试")
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    url = f"/households/{homes['a1'].pk}/members/add/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"id_number": full.lower(), "relation": "20"})
+    assert response.status_code == 302
+    newcomer.refresh_from_db()
+    assert (newcomer.household_id, newcomer.relation_to_head) == (homes["a1"].pk, "20")
+
+
+def test_add_member_bad_input_writes_nothing(places, registry, homes, login_as):
+    from openpes.people.services import person_reveal
+
+    county = registry["county"]
+    sibling_id = person_reveal(actor=county, person=registry["b1"], field_name="id_number", reason="测试")
+    a2_id = person_reveal(actor=county, person=registry["a2"], field_name="id_number", reason="测试")
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    url = f"/households/{homes['a1'].pk}/members/add/"
+    before = counts()
+    cases = [
+        ({"id_number": "4305", "relation": "20"}, "请填写完整的18位身份证号码"),
+        ({"id_number": sibling_id, "relation": "20"}, "没有找到以该身份证号码登记的劳动者"),
+        ({"id_number": a2_id, "relation": "77"}, "选择一个有效的选项"),
+        ({"id_number": a2_id, "relation": "01"}, "本户已有户主"),
+    ]
+    for data, message in cases:
+        assert message in text_of(client.post(url, data))
+    assert counts() == before
