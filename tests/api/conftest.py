@@ -47,7 +47,9 @@ class ApiClient(Client):
 def api_as(make_staff: Callable[..., Staff]) -> Callable[..., ApiClient]:
     """`api_as(Role.TOWNSHIP_OFFICER, places.township_a)` → a client with a fresh token of such a staff member."""
 
-    def make(role: str = Role.COUNTY_OFFICER, region: str = "430527000000", staff: Staff | None = None) -> ApiClient:
+    def make(
+        role: str = Role.COUNTY_OFFICER, region: str = "430527000000", staff: Staff | None = None
+    ) -> ApiClient:
         member = staff or make_staff(role, region)
         _, raw = accounts.token_create(actor=member, name="测试")
         client = ApiClient(raw)

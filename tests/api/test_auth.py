@@ -35,7 +35,9 @@ def test_token_acts_as_its_staff_member(api_as, places):
     assert ApiToken.objects.get(staff=client.staff).last_used_at is not None
 
 
-@pytest.mark.parametrize("header", ["", "Bearer", "Bearer opes_wrong", "Bearer abc", "Basic dXNlcjpwYXNz", "Token x"])
+@pytest.mark.parametrize(
+    "header", ["", "Bearer", "Bearer opes_wrong", "Bearer abc", "Basic dXNlcjpwYXNz", "Token x"]
+)
 def test_missing_or_wrong_credentials_are_401(db, header):
     headers = {"Authorization": header} if header else {}
     response = Client().get(f"{API}/me", headers=headers)

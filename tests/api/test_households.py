@@ -42,7 +42,12 @@ def test_create_household(api_as, places):
     response = client.call("POST", "/households", {"region_code": places.village_a1, "address": "5组8号"})
     assert response.status_code == 201, response.content
     out = response.json()
-    assert (out["region_code"], out["address"], out["members"], out["head"]) == (places.village_a1, "5组8号", [], None)
+    assert (out["region_code"], out["address"], out["members"], out["head"]) == (
+        places.village_a1,
+        "5组8号",
+        [],
+        None,
+    )
     assert ChangeLog.objects.filter(target_type="people.household", target_id=str(out["id"])).exists()
 
 
@@ -91,7 +96,9 @@ def test_detail_hides_members_from_outside_the_jurisdiction(api_as, places, regi
 @pytest.mark.parametrize("method", ["GET", "PATCH"])
 def test_sibling_townships_household_is_404(api_as, places, registry, method):
     client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    response = client.call(method, f"/households/{registry.household_b.pk}", {"address": "改了"} if method == "PATCH" else None)
+    response = client.call(
+        method, f"/households/{registry.household_b.pk}", {"address": "改了"} if method == "PATCH" else None
+    )
     assert response.status_code == 404
     registry.household_b.refresh_from_db()
     assert registry.household_b.address == "B1村1组"
@@ -150,7 +157,10 @@ def test_add_member(api_as, places, registry):
     assert response.status_code == 201, response.content
     assert {m["id"] for m in response.json()["members"]} == {registry.person_a.pk, registry.person_a2.pk}
     registry.person_a2.refresh_from_db()
-    assert (registry.person_a2.household_id, registry.person_a2.relation_to_head) == (registry.household_a.pk, "10")
+    assert (registry.person_a2.household_id, registry.person_a2.relation_to_head) == (
+        registry.household_a.pk,
+        "10",
+    )
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,9 @@ def test_create_registers_a_person_and_returns_it_masked(api_as, places):
     assert_masked_only(out)
     person = Person.objects.get(pk=out["id"])
     assert person.created_by == client.staff
-    assert ChangeLog.objects.filter(target_type="people.person", target_id=str(person.pk), action="create").exists()
+    assert ChangeLog.objects.filter(
+        target_type="people.person", target_id=str(person.pk), action="create"
+    ).exists()
 
 
 def test_create_into_a_household(api_as, places, registry):
@@ -150,7 +152,10 @@ def test_create_into_a_household(api_as, places, registry):
         ({"name": "王芳", "id_number": "@id", "region_code": "@village_b"}, {"region_code"}),
         ({"name": "王芳", "id_number": "@id", "region_code": "@township"}, {"region_code"}),
         ({"name": 5, "id_number": "@id", "region_code": "@village"}, {"name"}),
-        ({"name": "王芳", "id_number": "@id", "region_code": "@village", "household": "@household_b"}, {"household"}),
+        (
+            {"name": "王芳", "id_number": "@id", "region_code": "@village", "household": "@household_b"},
+            {"household"},
+        ),
     ],
 )
 def test_create_refuses_bad_input_and_writes_nothing(api_as, places, registry, body, fields):
@@ -170,7 +175,9 @@ def test_create_refuses_bad_input_and_writes_nothing(api_as, places, registry, b
     assert ChangeLog.objects.count() == changes
 
 
-def test_create_refuses_a_number_registered_in_a_sibling_township_without_saying_where(api_as, places, registry):
+def test_create_refuses_a_number_registered_in_a_sibling_township_without_saying_where(
+    api_as, places, registry
+):
     from openpes.core.crypto import provider
     from openpes.people.services import ID_CONTEXT
 
@@ -211,7 +218,9 @@ def test_detail_of_own_person(api_as, places, registry):
 
 @pytest.mark.parametrize("which", ["person_b", "person_a2", "missing"])
 def test_detail_outside_jurisdiction_or_missing_is_404(api_as, places, registry, which):
-    client = api_as(Role.VILLAGE_BROKER, places.village_a1)  # A2 is the neighbouring village, B1 another township
+    client = api_as(
+        Role.VILLAGE_BROKER, places.village_a1
+    )  # A2 is the neighbouring village, B1 another township
     pk = getattr(registry, which).pk if which != "missing" else 987654
     response = client.get_json(f"/persons/{pk}")
     assert response.status_code == 404
@@ -297,12 +306,19 @@ def test_reveal_gives_the_value_and_logs_the_access(api_as, places, registry):
     assert value[:6] == registry.person_a.id_number_masked[:6]
     assert response["Cache-Control"] == "no-store"
     log = AccessLog.objects.get(target_id=str(registry.person_a.pk))
-    assert (log.actor_id, log.field, log.reason, log.channel) == (client.staff.pk, "id_number", "核对社保卡", "api")
+    assert (log.actor_id, log.field, log.reason, log.channel) == (
+        client.staff.pk,
+        "id_number",
+        "核对社保卡",
+        "api",
+    )
 
 
 def test_reveal_phone(api_as, places, registry):
     client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    response = client.call("POST", f"/persons/{registry.person_a.pk}/reveal", {"field": "phone", "reason": "电话回访"})
+    response = client.call(
+        "POST", f"/persons/{registry.person_a.pk}/reveal", {"field": "phone", "reason": "电话回访"}
+    )
     assert response.status_code == 200
     assert FULL_MOBILE.fullmatch(response.json()["value"])
 

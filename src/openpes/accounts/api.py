@@ -5,11 +5,13 @@ from ninja import Router
 
 from openpes.accounts.models import Staff
 from openpes.accounts.schemas import MeOut
-from openpes.api.core import actor_of
+from openpes.api.core import actor_of, responses
 
 router = Router(tags=["本人"])
 
 
-@router.get("/me", response=MeOut, summary="当前用户", description="登录名、姓名、辖区、角色和权限。")
+@router.get(
+    "/me", response=responses(MeOut), summary="当前用户", description="登录名、姓名、辖区、角色和权限。"
+)
 def me(request: HttpRequest) -> Staff:
     return actor_of(request)

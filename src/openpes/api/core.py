@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
@@ -165,6 +165,33 @@ api = OpenPESAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+# --- the error format, as documented in the OpenAPI document ---------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="说明")
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(..., description="出错的项（嵌套时以点分隔，如 members.0.name）")
+    message: str = Field(..., description="中文说明")
+
+
+class FieldErrorsOut(Schema):
+    detail: list[FieldErrorOut] = Field(..., description="每一项错误")
+
+
+def responses(ok: Any, status: int = 200) -> dict[int, Any]:
+    """An operation's `response=`: its answer and the error answers every operation may give."""
+    return {
+        status: ok,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: FieldErrorsOut,
+    }
 
 
 # --- helpers for handlers ---------------------------------------------------------------------------------

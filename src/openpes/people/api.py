@@ -9,7 +9,7 @@ from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from openpes.accounts.models import Staff
-from openpes.api.core import actor_of, found, needs
+from openpes.api.core import actor_of, found, needs, responses
 from openpes.api.pagination import Pagination
 from openpes.api.types import MAX_ID
 from openpes.core.errors import DomainError
@@ -71,7 +71,7 @@ def _person_input(actor: Staff, values: dict[str, Any]) -> services.PersonInput:
     "/persons",
     auth=needs("people.view_person"),
     tags=PERSONS,
-    response=list[PersonOut],
+    response=responses(list[PersonOut]),
     summary="劳动者列表",
     description="辖区内的劳动者，可按姓名、身份证号码、区划、性别筛选；分页。",
 )
@@ -84,7 +84,11 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
 
 
 @router.post(
-    "/persons", auth=needs("people.add_person"), tags=PERSONS, response={201: PersonOut}, summary="登记劳动者"
+    "/persons",
+    auth=needs("people.add_person"),
+    tags=PERSONS,
+    response=responses(PersonOut, 201),
+    summary="登记劳动者",
 )
 def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status[Person]:
     actor = actor_of(request)
@@ -96,7 +100,7 @@ def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status[Perso
     "/persons/{person_id}",
     auth=needs("people.view_person"),
     tags=PERSONS,
-    response=PersonOut,
+    response=responses(PersonOut),
     summary="劳动者详情",
 )
 def person_detail(request: HttpRequest, person_id: Id) -> Person:
@@ -108,7 +112,7 @@ def person_detail(request: HttpRequest, person_id: Id) -> Person:
     "/persons/{person_id}",
     auth=needs("people.view_person", "people.change_person"),
     tags=PERSONS,
-    response=PersonOut,
+    response=responses(PersonOut),
     summary="修改劳动者",
     description="只修改请求中给出的项。",
 )
@@ -124,7 +128,7 @@ def person_update(request: HttpRequest, person_id: Id, payload: PersonPatchIn) -
     "/persons/{person_id}/reveal",
     auth=needs("people.view_person", services.REVEAL_PERMISSION),
     tags=PERSONS,
-    response=RevealOut,
+    response=responses(RevealOut),
     summary="查看完整身份证号码或联系电话",
     description="须有查看完整个人信息的权限并写明事由；每次查看都记入个人信息查看日志。",
 )
@@ -144,7 +148,7 @@ def person_reveal(request: HttpRequest, person_id: Id, payload: RevealIn) -> dic
     "/households",
     auth=needs("people.view_household"),
     tags=HOUSEHOLDS,
-    response=list[HouseholdOut],
+    response=responses(list[HouseholdOut]),
     summary="家庭列表",
 )
 @paginate(Pagination)
@@ -157,7 +161,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFiltersIn]) -> 
     "/households",
     auth=needs("people.add_household"),
     tags=HOUSEHOLDS,
-    response={201: HouseholdDetailOut},
+    response=responses(HouseholdDetailOut, 201),
     summary="新建家庭",
 )
 def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status[Household]:
@@ -172,7 +176,7 @@ def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status
     "/households/{household_id}",
     auth=needs("people.view_household"),
     tags=HOUSEHOLDS,
-    response=HouseholdDetailOut,
+    response=responses(HouseholdDetailOut),
     summary="家庭详情（含成员）",
 )
 def household_detail(request: HttpRequest, household_id: Id) -> Household:
@@ -185,7 +189,7 @@ def household_detail(request: HttpRequest, household_id: Id) -> Household:
     "/households/{household_id}",
     auth=needs("people.view_household", "people.change_household"),
     tags=HOUSEHOLDS,
-    response=HouseholdDetailOut,
+    response=responses(HouseholdDetailOut),
     summary="修改家庭",
     description="只修改请求中给出的项。",
 )
@@ -207,7 +211,7 @@ def household_update(request: HttpRequest, household_id: Id, payload: HouseholdP
     "/households/{household_id}/members",
     auth=needs("people.view_household", "people.change_household"),
     tags=HOUSEHOLDS,
-    response={201: HouseholdDetailOut},
+    response=responses(HouseholdDetailOut, 201),
     summary="加入家庭成员",
     description="把一位劳动者加入本户（会从原来的家庭移出）；与户主关系为“户主”时同时设为户主。",
 )

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from openpes.api.core import actor_of, found, needs
+from openpes.api.core import actor_of, found, needs, responses
 from openpes.api.types import OPTIONAL_REGION_CODE, REGION_CODE
 from openpes.regions import selectors
 from openpes.regions.models import Region
@@ -23,7 +23,7 @@ ParentCode = Annotated[
 @router.get(
     "/regions",
     auth=needs("regions.view_region"),
-    response=list[RegionOut],
+    response=responses(list[RegionOut]),
     summary="下级区划",
     description="某区划的下一级区划（现行的）。",
 )
@@ -34,7 +34,10 @@ def region_children(request: HttpRequest, parent: ParentCode = "") -> QuerySet[R
 
 
 @router.get(
-    "/regions/{code}", auth=needs("regions.view_region"), response=RegionDetailOut, summary="区划详情"
+    "/regions/{code}",
+    auth=needs("regions.view_region"),
+    response=responses(RegionDetailOut),
+    summary="区划详情",
 )
 def region_detail(request: HttpRequest, code: Code) -> Region:
     actor = actor_of(request)

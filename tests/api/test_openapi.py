@@ -1,0 +1,105 @@
+"""The OpenAPI document and the Swagger UI page, served from our own static files under the site CSP."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/persons"),
+    ("post", "/api/v1/persons"),
+    ("get", "/api/v1/persons/{person_id}"),
+    ("patch", "/api/v1/persons/{person_id}"),
+    ("post", "/api/v1/persons/{person_id}/reveal"),
+    ("get", "/api/v1/households"),
+    ("post", "/api/v1/households"),
+    ("get", "/api/v1/households/{household_id}"),
+    ("patch", "/api/v1/households/{household_id}"),
+    ("post", "/api/v1/households/{household_id}/members"),
+    ("get", "/api/v1/regions"),
+    ("get", "/api/v1/regions/{code}"),
+}
+HIDDEN = ("id_number_encrypted", "id_number_index", "phone_encrypted", "phone_index", "password")
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_openapi_document_lists_every_endpoint(document):
+    assert document["info"] == {
+        "title": "OpenPES API",
+        "version": "1",
+        "description": document["info"]["description"],
+    }
+    listed = {(method, path) for path, ops in document["paths"].items() for method in ops}
+    assert listed == ENDPOINTS
+
+
+def test_every_operation_is_authenticated_described_and_documents_its_errors(document):
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            assert {"BearerToken", "StaffSession"} <= {k for s in op["security"] for k in s}, (method, path)
+            assert re.search(r"[\u4e00-\u9fff]", op["summary"]), (method, path)
+            assert {"401", "403", "404", "422"} <= set(op["responses"]), (method, path)
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["StaffSession"]["in"] == "cookie"
+
+
+def test_schemas_describe_fields_in_chinese_and_never_name_hidden_columns(document):
+    text = str(document)
+    for column in HIDDEN:
+        assert column not in text
+    person = document["components"]["schemas"]["PersonOut"]["properties"]
+    assert person["id_number_masked"]["description"] == "身份证号码（脱敏）"
+    assert all(re.search(r"[\u4e00-\u9fff]", p.get("description", "")) for p in person.values())
+
+
+def test_docs_page_uses_our_static_files_and_no_external_host(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<meta charset="utf-8">' in html
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "/static/vendor/swagger-ui/swagger-ui.css" in html
+    assert "/static/api/swagger-init.js" in html
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", html, re.IGNORECASE), (
+        "external URL in docs page"
+    )
+    assert "cdn" not in html.lower()
+    # the config block is data, not code; the only scripts are ours and carry the nonce
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    executable = [s for s in scripts if "application/json" not in s]
+    assert executable and all(f'nonce="{nonce}"' in s and "src=" in s for s in executable)
+    assert "style=" not in html
+
+
+def test_docs_page_keeps_the_site_csp(client, settings):
+    policy = client.get("/api/v1/docs")["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_docs_assets_are_vendored():
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"):
+        assert finders.find(f"vendor/swagger-ui/{name}"), name
+    assert finders.find("api/swagger-init.js")
+    init = Path(finders.find("api/swagger-init.js")).read_text(encoding="utf-8")
+    assert "X-CSRFToken" in init
+
+
+def test_docs_turn_off_the_online_validator_badge(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '"validatorUrl": null' in html
