@@ -58,7 +58,7 @@ def load_national(*, prefix: str = "", actor: Any = None) -> int:
     low, high = code_range(prefix) if prefix else ("", "~")
     wanted_ancestors = set(ancestor_codes(prefix.ljust(CODE_LENGTH, "0"))) if prefix else set()
     rows = (r for r in read_national(prefix[:2]) if low <= r.code <= high or r.code in wanted_ancestors)
-    loaded = 0
+    loaded = inside = 0  # inside: rows of the subtree itself, not its ancestors
     with transaction.atomic():
         for batch in _batches(rows, BATCH):
             Region.objects.bulk_create(
@@ -77,7 +77,8 @@ def load_national(*, prefix: str = "", actor: Any = None) -> int:
                 update_fields=["name", "national_name", "level", "parent_code"],
             )
             loaded += len(batch)
-        if not loaded:
+            inside += sum(1 for r in batch if low <= r.code <= high)
+        if not inside:
             raise DomainError("prefix", f"国家区划表中没有代码以 {prefix} 开头的区划")
         _apply_corrections(RegionCorrection.objects.all())
         audit.record_bulk_change(
