@@ -1,0 +1,144 @@
+"""SECURITY.md #1: every list, detail, search, export and API endpoint is scoped to the jurisdiction.
+
+Staff at the county, at two sibling townships (A, B) and at two sibling villages of township A (A1, A2) each
+look, through every face, at a person and a household registered in A1, A2 and B1. Each must see exactly
+the records inside their own subtree; every other record is absent from lists and searches and a 404 on
+detail pages and API calls — never a 403 that would confirm it exists."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from openpes.accounts import services as accounts
+from openpes.accounts.models import Staff
+from openpes.accounts.roles import Role
+from openpes.core.jurisdiction import covers
+from openpes.people import services as people
+from openpes.people.models import Household, Person
+from openpes.people.services import person_reveal
+from tests.factories import PersonInputFactory
+
+VIEWERS = [
+    ("county", Role.COUNTY_OFFICER),
+    ("township_a", Role.TOWNSHIP_OFFICER),
+    ("township_b", Role.TOWNSHIP_OFFICER),
+    ("village_a1", Role.VILLAGE_BROKER),
+    ("village_a2", Role.VILLAGE_BROKER),
+]
+PLACES_OF_RECORDS = ["village_a1", "village_a2", "village_b1"]
+NAMES = {"village_a1": "甲一村民", "village_a2": "甲二村民", "village_b1": "乙一村民"}
+
+
+@dataclass
+class Record:
+    place: str
+    person: Person
+    household: Household
+    id_number: str
+
+
+@pytest.fixture
+def records(places: Any, make_staff: Any) -> dict[str, Record]:
+    county = make_staff(Role.COUNTY_OFFICER, places.county, username="registrar")
+    made = {}
+    for place in PLACES_OF_RECORDS:
+        code = getattr(places, place)
+        household = people.household_create(actor=county, region_code=code, address=f"{NAMES[place]}家")
+        data = PersonInputFactory(
+            region_code=code, name=NAMES[place], household=household, relation_to_head="01"
+        )
+        person = people.person_create(actor=county, data=data)
+        made[place] = Record(
+            place,
+            person,
+            household,
+            person_reveal(actor=county, person=person, field_name="id_number", reason="测试准备"),
+        )
+    return made
+
+
+def viewer(places: Any, make_staff: Any, place: str, role: str) -> tuple[Staff, Client, dict[str, str]]:
+    staff = make_staff(role, getattr(places, place))
+    client = Client()
+    client.force_login(staff)
+    _, token = accounts.token_create(actor=staff, name="矩阵测试")
+    return staff, client, {"Authorization": f"Bearer {token}"}
+
+
+def xlsx_text(content: bytes) -> str:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return "\n".join(
+        " ".join(str(cell) for cell in row)
+        for name in book.sheet_names
+        for row in book.get_sheet_by_name(name).to_python()
+    )
+
+
+@pytest.mark.parametrize(("place", "role"), VIEWERS)
+def test_every_face_shows_only_the_viewers_subtree(
+    places: Any, make_staff: Any, records: dict[str, Record], place: str, role: str
+) -> None:
+    staff, client, bearer = viewer(places, make_staff, place, role)
+    prefix = staff.jurisdiction_prefix
+    listing = client.get(reverse("people:person_list")).content.decode()
+    export = xlsx_text(client.get(reverse("people:person_export")).content)
+    households = client.get(reverse("people:household_list")).content.decode()
+    api_names = {p["name"] for p in client.get("/api/v1/persons?limit=100", headers=bearer).json()["items"]}
+    api_households = {
+        h["id"] for h in client.get("/api/v1/households?limit=100", headers=bearer).json()["items"]
+    }
+
+    for record in records.values():
+        inside = covers(prefix, record.person.region_code)
+        person, household = record.person, record.household
+        expected = 200 if inside else 404
+        where = f"{place} looking at {record.place}"
+        detail_link = f"/persons/{person.pk}/"
+        assert (detail_link in listing) is inside, where
+        assert (person.name in export) is inside, where
+        assert (person.name in api_names) is inside, where
+        assert (household.pk in api_households) is inside, where
+        assert (f"/households/{household.pk}/" in households) is inside, where
+        for q in (record.id_number, person.name, record.id_number[-4:]):
+            found = client.get(reverse("people:person_list"), {"q": q}).content.decode()
+            assert (detail_link in found) is inside, f"{where}, page search {q}"
+            api_found = client.get("/api/v1/persons", {"q": q}, headers=bearer).json()["items"]
+            assert (person.name in {p["name"] for p in api_found}) is inside, f"{where}, API search {q}"
+        for url in (
+            reverse("people:person_detail", args=[person.pk]),
+            reverse("people:person_edit", args=[person.pk]),
+            reverse("people:household_detail", args=[household.pk]),
+            reverse("people:household_edit", args=[household.pk]),
+            f"/api/v1/persons/{person.pk}",
+            f"/api/v1/households/{household.pk}",
+            f"/api/v1/regions/{person.region_code}",
+        ):
+            response = client.get(url, headers=bearer) if url.startswith("/api/") else client.get(url)
+            assert response.status_code == expected, f"{where}: GET {url}"
+        if not inside:
+            reveal = client.post(
+                reverse("people:person_reveal", args=[person.pk]), {"field": "id_number", "reason": "核对"}
+            )
+            assert reveal.status_code == 404, where
+            api_reveal = client.post(
+                f"/api/v1/persons/{person.pk}/reveal",
+                {"field": "id_number", "reason": "核对"},
+                content_type="application/json",
+                headers=bearer,
+            )
+            assert api_reveal.status_code == 404, where
+            patch = client.patch(
+                f"/api/v1/persons/{person.pk}",
+                {"address": "改"},
+                content_type="application/json",
+                headers=bearer,
+            )
+            assert patch.status_code == 404, where
+            assert Person.objects.get(pk=person.pk).address == person.address
