@@ -78,6 +78,8 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
             print(
                 f"  注意：以下小类在数据中缺失，其细类的上级由代码推出：{', '.join(report.derived_parents)}"
             )
+        if report.duplicates:
+            print(f"  注意：以下代码在数据中重复出现，只载入第一条：{', '.join(report.duplicates)}")
         print(f"国民经济行业分类：已载入 {taxonomy.load_industries().loaded} 条")
     except DomainError as exc:
         return domain_errors(exc)

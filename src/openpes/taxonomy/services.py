@@ -21,6 +21,7 @@ OCCUPATION_PARENT_LEVEL = {"sub_major": 1, "minor": 2, "unit": 3}
 class LoadReport:
     loaded: int = 0
     derived_parents: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # codes listed twice in the shipped file; first kept
 
 
 def occupation_parent(code: str, level: str) -> str:
@@ -49,8 +50,14 @@ def load_occupations(*, actor: Any = None) -> LoadReport:
         )
         for r in rows
     ]
+    # One upsert must not name a code twice (PostgreSQL refuses it), and the shipped file repeats four codes.
+    unique: dict[str, Occupation] = {}
+    for o in objects:
+        unique.setdefault(o.code, o)
+    duplicates = sorted({o.code for o in objects if unique[o.code] is not o})
+    objects = list(unique.values())
     codes = {o.code for o in objects}
-    report = LoadReport(loaded=len(objects))
+    report = LoadReport(loaded=len(objects), duplicates=duplicates)
     report.derived_parents = sorted(
         {o.parent_code for o in objects if o.parent_code and o.parent_code not in codes}
     )
