@@ -1,0 +1,78 @@
+"""The demo county: valid synthetic people, staff at every level, built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpes.accounts.models import Staff
+from openpes.accounts.roles import Role
+from openpes.core.identifiers import parse_id_number, parse_phone
+from openpes.demo.generator import CountyGenerator
+from openpes.demo.services import COUNTY, DEMO_PASSWORD, build_demo
+from openpes.people import services as people
+from openpes.people.models import Household, Person, Relation
+from openpes.regions.models import Region, RegionLevel
+
+TODAY = dt.date(2026, 3, 15)
+VILLAGES = [("430527100201", "甲村"), ("430527100202", "乙村")]
+
+
+def test_generator_is_deterministic_and_valid():
+    def draw(seed: int) -> list:
+        generator = CountyGenerator(county_code=COUNTY, villages=VILLAGES, seed=seed, today=TODAY)
+        return list(generator.households(200))
+
+    first, again, other = draw(1), draw(1), draw(2)
+    assert first == again
+    assert first != other
+    members = [m for h in first for m in h.members]
+    assert len(members) >= 200
+    assert len({m.id_number for m in members}) == len(members)
+    for household in first:
+        assert sum(m.relation == Relation.HEAD for m in household.members) == 1
+        for member in household.members:
+            number = parse_id_number(member.id_number, today=TODAY)
+            assert number.division_code == COUNTY[:6]
+            assert 16 <= number.age_on(TODAY) <= 70
+            if member.phone:
+                assert parse_phone(member.phone).mobile
+
+
+def test_build_demo_creates_valid_people_and_staff_at_every_level_once(db):
+    report = build_demo(persons=300, today=TODAY)
+    assert not report.already_built
+    assert report.persons == Person.objects.count() >= 300
+    assert report.households == Household.objects.count()
+
+    county = Staff.objects.get(username="county")
+    assert county.has_role(Role.COUNTY_OFFICER) and county.jurisdiction_id == COUNTY
+    assert county.check_password(DEMO_PASSWORD)
+    townships = set(
+        Region.objects.filter(parent_code=COUNTY, level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
+    )
+    villages = set(
+        Region.objects.in_prefix("430527").filter(level=RegionLevel.VILLAGE).values_list("code", flat=True)
+    )
+    township_staff = Staff.objects.filter(groups__name=Role.TOWNSHIP_OFFICER)
+    broker_staff = Staff.objects.filter(groups__name=Role.VILLAGE_BROKER)
+    assert set(township_staff.values_list("jurisdiction_id", flat=True)) == townships
+    assert set(broker_staff.values_list("jurisdiction_id", flat=True)) == villages
+    for role in (Role.ADMINISTRATOR, Role.AUDITOR, Role.MANAGER, Role.COUNSELLOR, Role.SPECIALIST):
+        assert Staff.objects.filter(groups__name=role, jurisdiction_id=COUNTY).exists(), role
+    assert report.admin_totp_secret
+    assert {login.level for login in report.logins} == {"县", "乡镇", "村"}
+
+    for person in Person.objects.all():
+        number = people.provider().decrypt(person.id_number_encrypted, context=people.ID_CONTEXT)
+        parsed = parse_id_number(number, today=TODAY)
+        assert 16 <= parsed.age_on(TODAY) <= 70
+        assert (person.birth_date, person.sex) == (parsed.birth_date, parsed.sex)
+        assert person.region_code in villages
+    heads = Household.objects.exclude(head=None).count()
+    assert heads == Household.objects.count()
+
+    counts = (Person.objects.count(), Household.objects.count(), Staff.objects.count())
+    again = build_demo(persons=300, today=TODAY)
+    assert again.already_built
+    assert (Person.objects.count(), Household.objects.count(), Staff.objects.count()) == counts
+    assert [login.username for login in again.logins] == [login.username for login in report.logins]

@@ -1,0 +1,85 @@
+"""The `openpes` command, run as users run it: a separate process with its own data directory (the test
+process has its settings configured already, so --data-dir could not take effect in-process)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+OPENPES = Path(sys.executable).with_name("openpes")
+
+
+def openpes(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(  # noqa: S603 - our own console script
+        [str(OPENPES), "--data-dir", str(data_dir), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    data_dir = tmp_path_factory.mktemp("demo")
+    return data_dir, openpes(data_dir, "demo", "--no-serve", "--persons", "200")
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = subprocess.run(  # noqa: S603
+        [str(OPENPES), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0
+    for name in ("demo", "serve", "migrate", "load-reference", "createstaff", "token", "check"):
+        assert name in result.stdout
+
+
+def test_demo_builds_the_county_in_the_data_directory_and_prints_logins(demo):
+    data_dir, result = demo
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "已建成演示县" in out
+    match = re.search(r"(\d+) 户 (\d+) 人", out)
+    assert match and int(match.group(2)) >= 200
+    assert "Suining@2026" in out
+    usernames = re.findall(r"^\s+\S+\s+\S+\s+.+?\s(\S+)$", out, flags=re.MULTILINE)
+    for expected in ("county", "admin", "auditor", "t430527100"):
+        assert expected in usernames, out
+    assert any(u.startswith("v430527") for u in usernames)
+    assert "密钥" in out  # the administrator's TOTP secret
+    assert (data_dir / "openpes.sqlite3").exists()
+    assert (data_dir / "field_keys").exists()
+
+
+def test_createstaff_with_a_weak_password_fails_in_chinese(demo):
+    data_dir, _ = demo
+    result = openpes(
+        data_dir, "createstaff", "--username", "weakling", "--name", "张三", "--jurisdiction", "430527",
+        "--role", "county_officer", "--password", "1234567890",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "错误" in result.stderr
+    assert "password" in result.stderr
+    assert "密码只包含数字" in result.stderr
+    assert "已创建" not in result.stdout
+
+
+def test_token_create_prints_the_token_once_and_revoke_revokes_it(demo):
+    data_dir, _ = demo
+    created = openpes(data_dir, "token", "create", "--user", "county", "--name", "对接测试", "--days", "7")
+    assert created.returncode == 0, created.stderr
+    token = re.search(r"(opes_\S+)", created.stdout)
+    number = re.search(r"编号 (\d+)", created.stdout)
+    assert token and number
+    revoked = openpes(data_dir, "token", "revoke", "--id", number.group(1))
+    assert revoked.returncode == 0, revoked.stderr
+    assert "已吊销令牌" in revoked.stdout
+    assert token.group(1) not in revoked.stdout
