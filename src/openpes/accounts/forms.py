@@ -49,6 +49,7 @@ class TokenForm(StaffForm):
         max_value=366,
         initial=settings.API_TOKEN_DEFAULT_DAYS,
         help_text="1至366天，到期后自动失效",
+        error_messages={"min_value": "有效期应为1至366天", "max_value": "有效期应为1至366天"},
     )
 
 

@@ -20,7 +20,7 @@ from openpes.accounts.forms import LoginForm, OtpForm, StaffCreateForm, TokenFor
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.core.errors import DomainError
-from openpes.core.views import paginate, staff_page
+from openpes.core.views import paginate, posted, staff_page
 
 
 class StaffLoginView(LoginView):
@@ -52,7 +52,7 @@ def otp(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; staff without a confirmed authenticator enrol first (QR code and secret)."""
     staff: Staff = request.user  # type: ignore[assignment]
     device = services.totp_device_for(staff)
-    form = OtpForm(request.POST or None)
+    form = OtpForm(posted(request))
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         if not allowed:
@@ -81,7 +81,7 @@ def otp(request: HttpRequest) -> HttpResponse:
 def tokens(request: HttpRequest) -> HttpResponse:
     """The staff member's own API tokens; a new token is shown on this response only, never again."""
     staff: Staff = request.user  # type: ignore[assignment]
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     created = raw = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,9 +126,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @staff_page("accounts.view_staff", "accounts.add_staff")
 def staff_create(request: HttpRequest) -> HttpResponse:
     actor: Staff = request.user  # type: ignore[assignment]
-    form = StaffCreateForm(
-        request.POST or None, actor=actor, institutions=selectors.institution_list(actor=actor)
-    )
+    form = StaffCreateForm(posted(request), actor=actor, institutions=selectors.institution_list(actor=actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

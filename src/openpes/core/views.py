@@ -65,3 +65,8 @@ def staff_page(*perms: str) -> Callable[[View], View]:
 def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
     """The page named by ?page= (the first on nonsense, the last past the end)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, so that its errors show), None for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
-from openpes.core.views import paginate, staff_page
+from openpes.core.views import paginate, posted, staff_page
 from openpes.people import selectors, services
 from openpes.people.forms import (
     AddMemberForm,
@@ -157,7 +157,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page("people.view_person", "people.add_person")
 def person_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = PersonForm(request.POST or None, actor=actor)
+    form = PersonForm(posted(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=actor, data=form.to_input())
@@ -173,7 +173,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     person = _person_or_404(request, pk)
-    form = PersonEditForm(request.POST or None, actor=actor, person=person)
+    form = PersonEditForm(posted(request), actor=actor, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(
@@ -300,7 +300,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page("people.view_household", "people.add_household")
 def household_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = HouseholdForm(request.POST or None, actor=actor)
+    form = HouseholdForm(posted(request), actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(
@@ -322,7 +322,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_or_404(request, pk)
     members = list(selectors.household_members(actor=actor, household=household))
     initial = {"region_code": household.region_code, "address": household.address, "head": household.head_id}
-    form = HouseholdEditForm(request.POST or None, actor=actor, members=members, initial=initial)
+    form = HouseholdEditForm(posted(request), actor=actor, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         head = next((p for p in members if p.pk == form.cleaned_data["head"]), None)
         try:
@@ -347,7 +347,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     household = _household_or_404(request, pk)
-    form = AddMemberForm(request.POST or None)
+    form = AddMemberForm(posted(request))
     if request.method == "POST" and form.is_valid():
         found = list(
             selectors.person_list(actor=actor, filters=PersonFilters(q=form.cleaned_data["id_number"]))[:1]

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import covers
-from openpes.core.views import staff_page
+from openpes.core.views import posted, staff_page
 from openpes.regions import selectors, services
 from openpes.regions.forms import CorrectionUploadForm
 
@@ -49,7 +49,7 @@ def _error_lines(exc: DomainError) -> list[str]:
 @staff_page("regions.view_region", "regions.add_regioncorrection")
 def corrections(request: HttpRequest) -> HttpResponse:
     """Upload a CSV of local corrections; every row is checked first and one bad row writes nothing."""
-    form = CorrectionUploadForm(request.POST or None, request.FILES or None)
+    form = CorrectionUploadForm(posted(request), request.FILES if request.method == "POST" else None)
     row_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
