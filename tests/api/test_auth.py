@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -139,3 +140,19 @@ def test_api_writes_are_audited_as_api_channel(api_as, places):
     entry = ChangeLog.objects.filter(target_type="people.person", target_id=str(response.json()["id"])).get()
     assert entry.channel == "api"
     assert entry.actor_id == client.staff.pk
+
+
+def test_idle_session_is_401(login_as, places, settings):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert client.get(f"{API}/me").status_code == 200
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=settings.SESSION_IDLE_SECONDS + 60)):
+        response = client.get(f"{API}/me")
+    assert response.status_code == 401
+    assert client.get(f"{API}/me").status_code == 401  # the session has ended
+
+
+def test_disabling_an_account_ends_its_api_session(login_as, places):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert client.get(f"{API}/persons").status_code == 200
+    accounts.staff_set_active(actor=None, staff=client.staff, active=False)
+    assert client.get(f"{API}/persons").status_code == 401
