@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from axes.models import AccessAttempt
-from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -327,7 +326,7 @@ def test_staff_pages_are_403_for_other_roles(places, login_as, url, role):
 
 
 def test_verified_admin_helper_really_is_verified(places, login_as):
-    client: Client = login_as(Role.ADMINISTRATOR)
+    client = login_as(Role.ADMINISTRATOR)
     assert client.get("/accounts/staff/").status_code == 302
     verify_second_factor(client, client.staff)
     assert client.get("/accounts/staff/").status_code == 200

@@ -48,9 +48,9 @@ def test_dashboard_shows_counts_and_chart_data_of_the_jurisdiction(places, regis
     response = client.get("/")
     assert response.status_code == 200
     text = text_of(response)
-    data = json.loads(
-        re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', text, re.S)[1]
-    )
+    found = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', text, re.S)
+    assert found
+    data = json.loads(found[1])
     assert sum(data["children"]["counts"]) == 2  # the two persons of township A, not the one of B
     assert sum(data["ageBands"]["counts"]) == 2
     assert "vendor/echarts/echarts.min.js" in text

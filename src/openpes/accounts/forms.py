@@ -75,12 +75,14 @@ class StaffCreateForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction_code"].choices = region_choices(actor, depth=2, blank="请选择辖区")
-        self.fields["institution"].queryset = institutions
-        self.fields["institution"].empty_label = "（不指定）"
+        self.set_choices("jurisdiction_code", region_choices(actor, depth=2, blank="请选择辖区"))
+        institution = self.fields["institution"]
+        assert isinstance(institution, forms.ModelChoiceField)
+        institution.queryset = institutions
+        institution.empty_label = "（不指定）"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", "两次输入的密码不一致")
         return data

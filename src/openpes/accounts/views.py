@@ -31,7 +31,7 @@ class StaffLoginView(LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
     # settings.LOGIN_REDIRECT_URL says "dashboard", but the dashboard lives in the "people" namespace.
-    next_page = reverse_lazy("people:dashboard")
+    next_page = reverse_lazy("people:dashboard")  # type: ignore[assignment]
 
 
 login = StaffLoginView.as_view()

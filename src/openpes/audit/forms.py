@@ -18,7 +18,7 @@ class LogFilterForm(StaffForm):
     actor = forms.CharField(label="操作人账号", required=False, max_length=150)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "截止日期不能早于起始日期")
         return data

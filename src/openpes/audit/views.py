@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from openpes.audit import selectors
 from openpes.audit.forms import LogFilterForm
+from openpes.core.jurisdiction import HasJurisdiction
 from openpes.core.views import paginate, staff_page
 
 
 @staff_page("audit.view_changelog")
 def change_list(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or None)
-    rows = selectors.change_log_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
+    rows = selectors.change_log_list(actor=cast(HasJurisdiction, request.user), filters=form.filters())
     return render(request, "audit/change_list.html", {"form": form, "page": paginate(request, rows)})
 
 
 @staff_page("audit.view_accesslog")
 def access_list(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or None)
-    rows = selectors.access_log_list(actor=request.user, filters=form.filters())  # type: ignore[arg-type]
+    rows = selectors.access_log_list(actor=cast(HasJurisdiction, request.user), filters=form.filters())
     return render(request, "audit/access_list.html", {"form": form, "page": paginate(request, rows)})

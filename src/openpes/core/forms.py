@@ -42,6 +42,11 @@ class StaffForm(forms.Form):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
+    def set_choices(self, name: str, choices: Any) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
     def attach(self, exc: DomainError) -> None:
         """Put each of a service's errors on its field, or above the form when no field matches."""
         for error in exc.errors:

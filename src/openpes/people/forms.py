@@ -21,6 +21,8 @@ def _blank(choices: list[tuple[str, str]], label: str = "（未填写）") -> li
 
 
 class PersonFilterForm(StaffForm):
+    shown: QueryDict | None = None  # the query as the page may show it (see `filters`)
+
     q = forms.CharField(
         label="查找",
         required=False,
@@ -32,7 +34,7 @@ class PersonFilterForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices(actor, depth=2, include_self=False, blank="全部")
+        self.set_choices("region", region_choices(actor, depth=2, include_self=False, blank="全部"))
 
     def filters(self) -> PersonFilters:
         """The filters asked for; a field in error (shown on the form) is left out.
@@ -43,7 +45,7 @@ class PersonFilterForm(StaffForm):
         if self.is_bound:
             self.is_valid()
             data = self.cleaned_data
-            self.data = self.shown_query()
+            self.data = self.shown = self.shown_query()
         return PersonFilters(q=data.get("q", ""), region=data.get("region", ""), sex=data.get("sex", ""))
 
     def shown_query(self) -> QueryDict:
@@ -83,13 +85,13 @@ class PersonForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = village_choices(actor)
+        self.set_choices("region_code", village_choices(actor))
 
     def to_input(self) -> PersonInput:
-        data = self.cleaned_data
-        return PersonInput(
-            **{name: data.get(name) or "" for name in (*self.plain_fields, "id_number", "phone")}
-        )
+        data: dict[str, Any] = {
+            name: self.cleaned_data.get(name) or "" for name in (*self.plain_fields, "id_number", "phone")
+        }
+        return PersonInput(**data)
 
 
 class PersonEditForm(PersonForm):
@@ -122,7 +124,9 @@ class PersonEditForm(PersonForm):
 
 
 class RevealForm(StaffForm):
-    field = forms.ChoiceField(label="查看项目", choices=[("id_number", "身份证号码"), ("phone", "联系电话")])
+    FIELDS = {"id_number": "身份证号码", "phone": "联系电话"}
+
+    field = forms.ChoiceField(label="查看项目", choices=list(FIELDS.items()))
     reason = forms.CharField(
         label="查看事由", max_length=200, help_text="将记入个人信息查看日志，例如：办理失业登记核对身份"
     )
@@ -134,7 +138,7 @@ class HouseholdForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region_code"].choices = village_choices(actor)
+        self.set_choices("region_code", village_choices(actor))
 
 
 class HouseholdEditForm(HouseholdForm):
@@ -142,9 +146,8 @@ class HouseholdEditForm(HouseholdForm):
 
     def __init__(self, *args: Any, members: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["head"].choices = [("", "（暂无户主）")] + [
-            (str(p.pk), f"{p.name}（{p.id_number_masked}）") for p in members
-        ]
+        heads = [(str(p.pk), f"{p.name}（{p.id_number_masked}）") for p in members]
+        self.set_choices("head", [("", "（暂无户主）"), *heads])
 
 
 class AddMemberForm(StaffForm):

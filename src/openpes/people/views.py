@@ -98,7 +98,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = paginate(request, selectors.person_list(actor=actor, filters=filters).select_related("household"))
     page.object_list = _with_place_names(page.object_list)
-    context = {"form": form, "page": page, "filtered": filters != PersonFilters(), "query": form.data}
+    context = {"form": form, "page": page, "filtered": filters != PersonFilters(), "query": form.shown}
     # htmx swaps just the results when the filters change; a history restore needs the whole page.
     htmx = request.htmx  # type: ignore[attr-defined]
     partial = bool(htmx) and not htmx.history_restore_request
@@ -106,7 +106,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request, "people/_person_results.html" if partial else "people/person_list.html", context
     )
     if partial:
-        response["HX-Push-Url"] = f"{request.path}?{form.data.urlencode()}" if form.data else request.path
+        response["HX-Push-Url"] = f"{request.path}?{form.shown.urlencode()}" if form.shown else request.path
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -146,7 +146,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             form.attach(exc)
         else:
             revealed = {
-                "label": dict(form.fields["field"].choices)[form.cleaned_data["field"]],
+                "label": RevealForm.FIELDS[form.cleaned_data["field"]],
                 "value": value,
             }
             form = RevealForm()

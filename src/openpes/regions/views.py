@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from openpes.core.errors import DomainError
-from openpes.core.jurisdiction import covers
+from openpes.core.jurisdiction import CODE_LENGTH, HasJurisdiction, covers
 from openpes.core.views import posted, staff_page
 from openpes.regions import selectors, services
 from openpes.regions.forms import CorrectionUploadForm
@@ -23,16 +25,20 @@ COLUMN_LABELS = {
 }
 
 
+def _actor(request: HttpRequest) -> HasJurisdiction:
+    return cast(HasJurisdiction, request.user)  # staff_page has made sure a staff member is signed in
+
+
 @staff_page("regions.view_region")
 def browse(request: HttpRequest, code: str = "") -> HttpResponse:
     """One region of the jurisdiction (its own region by default) and the regions directly below it."""
-    actor = request.user
-    region = selectors.region_within(actor=actor, code=code or actor.jurisdiction_id)  # type: ignore[attr-defined,arg-type]
+    actor = _actor(request)
+    prefix = actor.jurisdiction_prefix
+    region = selectors.region_within(actor=actor, code=code or prefix.ljust(CODE_LENGTH, "0"))
     if region is None:
         raise Http404
-    prefix = actor.jurisdiction_prefix  # type: ignore[union-attr]
     path = [(r, covers(prefix, r.code)) for r in selectors.region_path(region.code)]
-    children = selectors.region_list(actor=actor, parent=region.code)  # type: ignore[arg-type]
+    children = selectors.region_list(actor=actor, parent=region.code)
     return render(request, "regions/browse.html", {"region": region, "path": path, "children": children})
 
 
@@ -56,7 +62,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
             rows = services.parse_corrections(form.cleaned_data["file"])
             if not rows:
                 raise DomainError("file", "文件中没有数据行")
-            done = services.import_corrections(actor=request.user, rows=rows)
+            done = services.import_corrections(actor=_actor(request), rows=rows)
         except DomainError as exc:
             row_errors = _error_lines(exc)
         else:
@@ -68,6 +74,6 @@ def corrections(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "row_errors": row_errors,
-            "corrections": selectors.correction_list(actor=request.user)[:100],
-        },  # type: ignore[arg-type]
+            "corrections": selectors.correction_list(actor=_actor(request))[:100],
+        },
     )
