@@ -182,3 +182,12 @@ def test_an_empty_post_shows_errors(places, login_as, url, message):
     response = client.post(url, {})
     assert response.status_code == 200
     assert message in text_of(response)
+
+
+def test_csrf_failure_page_is_chinese(settings, make_staff):
+    """Ready for settings.CSRF_FAILURE_VIEW = "openpes.core.views.csrf_failure"."""
+    settings.CSRF_FAILURE_VIEW = "openpes.core.views.csrf_failure"
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in text_of(response)

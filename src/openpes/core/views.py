@@ -28,6 +28,16 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return _respond(request, 403, "没有权限", "您的角色没有进行此操作的权限。如需开通，请联系系统管理员。")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """For settings.CSRF_FAILURE_VIEW: Django's own page is in English and names the technical reason."""
+    return _respond(
+        request,
+        403,
+        "页面已过期",
+        "表单已过期或来源无法确认，请返回上一页，刷新后重新提交。如反复出现，请检查浏览器是否禁用了 Cookie。",
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return _respond(
         request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。"

@@ -96,7 +96,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = PersonFilterForm(request.GET or None, actor=actor)
     filters = form.filters()
-    page = paginate(request, selectors.person_list(actor=actor, filters=filters).select_related("household"))
+    page = paginate(request, selectors.person_list(actor=actor, filters=filters))
     page.object_list = _with_place_names(page.object_list)
     context = {"form": form, "page": page, "filtered": filters != PersonFilters(), "query": form.shown}
     # htmx swaps just the results when the filters change; a history restore needs the whole page.
