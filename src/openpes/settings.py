@@ -125,7 +125,8 @@ ROOT_URLCONF = "openpes.urls"
 WSGI_APPLICATION = "openpes.wsgi.application"
 AUTH_USER_MODEL = "accounts.Staff"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "people:dashboard"
+CSRF_FAILURE_VIEW = "openpes.core.views.csrf_failure"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 TEMPLATES = [

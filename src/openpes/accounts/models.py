@@ -33,7 +33,7 @@ class Institution(models.Model):
 
 
 class StaffQuerySet(ScopedQuerySet["Staff"]):
-    region_field = "jurisdiction_id"
+    region_field = "jurisdiction__code"  # the same column as jurisdiction_id; `__range` needs the field path
 
 
 class StaffManager(BaseUserManager["Staff"]):

@@ -5,26 +5,17 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from openpes.accounts.models import ApiToken, Institution, Staff
-from openpes.core.jurisdiction import code_range
-
-
-def _staff_within(actor: Staff) -> QuerySet[Staff]:
-    # Not Staff.objects.within(): its region_field "jurisdiction_id" is a foreign key, and Django refuses
-    # `__range` on a foreign key; "jurisdiction__code" is the same column (no join) and accepts it.
-    if not actor.jurisdiction_prefix:
-        return Staff.objects.none()
-    return Staff.objects.filter(jurisdiction__code__range=code_range(actor.jurisdiction_prefix))
 
 
 def staff_list(*, actor: Staff, query: str = "") -> QuerySet[Staff]:
-    staff = _staff_within(actor).prefetch_related("groups")
+    staff = Staff.objects.within(actor).prefetch_related("groups")
     if query:
         staff = staff.filter(username__icontains=query) | staff.filter(full_name__icontains=query)
     return staff
 
 
 def staff_get(*, actor: Staff, pk: int) -> Staff | None:
-    return _staff_within(actor).filter(pk=pk).first()
+    return Staff.objects.within(actor).filter(pk=pk).first()
 
 
 def institution_list(*, actor: Staff) -> QuerySet[Institution]:

@@ -66,7 +66,7 @@ def household_list(*, actor: Staff, region: str = "", q: str = "") -> QuerySet[H
     if q:
         heads = person_search(Person.objects.within(actor), q).values("household_id")
         households = households.filter(Q(pk__in=heads) | Q(address__contains=q.strip()))
-    return households
+    return households.order_by("region_code", "pk")
 
 
 def household_get(*, actor: Staff, pk: int) -> Household | None:
