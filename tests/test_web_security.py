@@ -121,7 +121,7 @@ def test_production_mode_sends_hsts_and_secure_cookies(tmp_path: Any) -> None:
         "import openpes.settings as s; "
         "print(s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.DEBUG)"
     )
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert int(out[0]) >= 31536000
