@@ -44,7 +44,18 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed in the teardown
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "openpes.cli", "demo", "--persons", "400", "--port", str(port), "--threads", "4"],
+        [
+            sys.executable,
+            "-m",
+            "openpes.cli",
+            "demo",
+            "--persons",
+            "400",
+            "--port",
+            str(port),
+            "--threads",
+            "4",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

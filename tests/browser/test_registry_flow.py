@@ -22,7 +22,9 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_township_officer_finds_a_person_reveals_the_id_and_the_auditor_sees_it(demo_server: str, page: Any) -> None:
+def test_township_officer_finds_a_person_reveals_the_id_and_the_auditor_sees_it(
+    demo_server: str, page: Any
+) -> None:
     base = demo_server
     elsewhere: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((base, "data:")) else elsewhere.append(r.url))
@@ -43,7 +45,9 @@ def test_township_officer_finds_a_person_reveals_the_id_and_the_auditor_sees_it(
     page.locator("table tbody tr a", has_text=name).first.click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name=name).is_visible()
-    masked = page.locator("dd, td").filter(has_text=re.compile(r"^\d{6}\*{8}[\dX]{4}$")).first.inner_text().strip()
+    masked = (
+        page.locator("dd, td").filter(has_text=re.compile(r"^\d{6}\*{8}[\dX]{4}$")).first.inner_text().strip()
+    )
     assert re.fullmatch(r"\d{6}\*{8}[\dX]{4}", masked)
 
     page.get_by_label("查看事由").fill("办理失业登记核对身份")
