@@ -79,18 +79,28 @@ def test_detail_lists_members_masked(api_as, places, registry):
     assert "id_number_encrypted" not in str(out)
 
 
-def test_detail_hides_members_from_outside_the_jurisdiction(api_as, places, registry):
-    # A county officer may put a person of township B into a household of township A; township A's
-    # officer then sees the household but not that member.
-    from openpes.people import services
+def test_adding_a_member_moves_them_into_the_households_village(api_as, places, registry):
+    # A county officer puts a person of township B into a household of township A: the person moves with
+    # the household (members are registered in the household's village), so A now serves them and B does not.
+    client = api_as(Role.COUNTY_OFFICER, places.county)
+    body = {"person": registry.person_b.pk, "relation_to_head": "20"}
+    assert client.call("POST", f"/households/{registry.household_a.pk}/members", body).status_code == 201
+    registry.person_b.refresh_from_db()
+    assert registry.person_b.region_code == registry.household_a.region_code
+    township_a = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    out = township_a.get_json(f"/households/{registry.household_a.pk}").json()
+    assert registry.person_b.pk in [m["id"] for m in out["members"]]
+    township_b = api_as(Role.TOWNSHIP_OFFICER, places.township_b)
+    assert township_b.get_json(f"/persons/{registry.person_b.pk}").status_code == 404
 
-    services.household_add_member(
-        actor=registry.county, household=registry.household_a, person=registry.person_b, relation="20"
-    )
-    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    out = client.get_json(f"/households/{registry.household_a.pk}").json()
-    assert registry.person_b.pk not in [m["id"] for m in out["members"]]
-    assert out["member_count"] == 1
+
+def test_a_member_cannot_be_moved_out_of_the_households_village(api_as, places, registry):
+    client = api_as(Role.COUNTY_OFFICER, places.county)
+    response = client.call("PATCH", f"/persons/{registry.person_a.pk}", {"region_code": places.village_b1})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "region_code"
+    registry.person_a.refresh_from_db()
+    assert registry.person_a.region_code == registry.household_a.region_code
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH"])
@@ -207,3 +217,13 @@ def test_household_endpoints_check_permissions(api_as, places, registry, method,
     body = {"region_code": places.village_a1} if method == "POST" else {}
     response = client.call(method, path.format(a=registry.household_a.pk), body)
     assert response.status_code == 403
+
+
+def test_the_head_of_one_household_can_become_head_of_another(api_as, places, registry):
+    client = api_as(Role.COUNTY_OFFICER, places.county)
+    household = client.call("POST", "/households", {"region_code": places.village_a2}).json()
+    body = {"person": registry.person_a.pk, "relation_to_head": "01"}
+    response = client.call("POST", f"/households/{household['id']}/members", body)
+    assert response.status_code == 201
+    registry.household_a.refresh_from_db()
+    assert registry.household_a.head_id is None

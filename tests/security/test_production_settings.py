@@ -125,11 +125,6 @@ def test_demo_mode_keeps_its_generated_secrets_across_restarts(tmp_path, monkeyp
     assert ((tmp_path / "demo" / "field_keys").stat().st_mode & 0o777) == 0o600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missing feature: malformed OPENPES_FIELD_KEYS / OPENPES_INDEX_KEY are only noticed at the first "
-    "encryption; no system check validates them at start-up",
-)
 @pytest.mark.parametrize("bad", [{"FIELD_KEYS": "1:abcd"}, {"INDEX_KEY": "not-hex"}])
 def test_malformed_field_keys_fail_the_system_check(settings, bad):
     from django.core.management import call_command

@@ -158,10 +158,20 @@ def clean_person(
     if "household" in wanted:
         if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
             errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
+        elif "region_code" in wanted and _outside_household(data.household, data.region_code):
+            errors.append(FieldError("household", SAME_VILLAGE))
         out.values["household"] = data.household
     if errors:
         raise DomainError(errors)
     return out
+
+
+SAME_VILLAGE = "家庭成员须登记在家庭所在的村（社区）；如已迁居，请先修改所在村（社区）或改用家庭的“加入成员”"
+
+
+def _outside_household(household: Household | None, region_code: str) -> bool:
+    """A household belongs to one village; its members are registered there too."""
+    return household is not None and bool(region_code) and household.region_code != region_code
 
 
 def _duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> FieldError | None:
@@ -239,6 +249,10 @@ def person_update(
     if not covers(actor.jurisdiction_prefix, person.region_code):
         raise NotFound
     clean = clean_person(actor, data, partial=fields, today=today)
+    region_after = clean.values.get("region_code", person.region_code)
+    household_after = clean.values["household"] if "household" in clean.values else person.household
+    if _outside_household(household_after, region_after):
+        raise DomainError("household" if "household" in fields else "region_code", SAME_VILLAGE)
     if clean.id_number is not None:
         duplicate = _duplicate_error(actor, id_index(clean.id_number.value), exclude_pk=person.pk)
         if duplicate:
@@ -536,7 +550,8 @@ def household_update(
 
 
 def household_add_member(*, actor: Staff, household: Household, person: Person, relation: str) -> Person:
-    """Put a person into a household (moving them out of any other); the head is set by relation 户主."""
+    """Put a person into a household, moving them out of any other and into the household's village; the
+    head is set by relation 户主, and a person who headed their old household leaves it without a head."""
     if not covers(actor.jurisdiction_prefix, household.region_code) or not covers(
         actor.jurisdiction_prefix, person.region_code
     ):
@@ -545,10 +560,30 @@ def household_add_member(*, actor: Staff, household: Household, person: Person, 
         raise DomainError("relation_to_head", "与户主关系的取值无效")
     if relation == Relation.HEAD and household.head_id not in (None, person.pk):
         raise DomainError("relation_to_head", "本户已有户主，请先修改户主")
-    before = {"household": person.household_id, "relation_to_head": person.relation_to_head}
+    before = {
+        "household": person.household_id,
+        "relation_to_head": person.relation_to_head,
+        "region_code": person.region_code,
+    }
+    after = {"household": household.pk, "relation_to_head": relation, "region_code": household.region_code}
     with transaction.atomic():
+        headed = Household.objects.filter(head=person)
+        if relation == Relation.HEAD:
+            headed = headed.exclude(pk=household.pk)
+        for old in headed:
+            old.head = None
+            old.save(update_fields=["head", "updated_at"])
+            audit.record_change(
+                actor=actor,
+                action="update",
+                target=old,
+                region_code=old.region_code,
+                changes={"head": [person.pk, None]},
+                summary=f"{person.name} 不再是户 {old.pk} 的户主",
+            )
         person.household, person.relation_to_head = household, relation
-        person.save(update_fields=["household", "relation_to_head", "updated_at"])
+        person.region_code = household.region_code
+        person.save(update_fields=["household", "relation_to_head", "region_code", "updated_at"])
         if relation == Relation.HEAD:
             household.head = person
             household.save(update_fields=["head", "updated_at"])
@@ -557,7 +592,7 @@ def household_add_member(*, actor: Staff, household: Household, person: Person, 
             action="update",
             target=person,
             region_code=person.region_code,
-            changes=audit.diff(before, {"household": household.pk, "relation_to_head": relation}),
+            changes=audit.diff(before, after),
             summary=f"{person.name} 加入家庭 {household.pk}",
         )
     return person
@@ -587,6 +622,8 @@ def households_bulk_create(
         problem = _village_problem(actor, item.region_code, regions.get(item.region_code))
         if problem:
             errors.append(FieldError(f"第{number}户.region_code", problem.message))
+        if any(m.region_code != item.region_code for m in item.members):
+            errors.append(FieldError(f"第{number}户.region_code", SAME_VILLAGE))
         if sum(1 for m in item.members if m.relation_to_head == Relation.HEAD) > 1:
             errors.append(FieldError(f"第{number}户.relation_to_head", "一户只能有一个户主"))
     if errors:
