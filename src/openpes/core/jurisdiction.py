@@ -27,7 +27,12 @@ def code_range(prefix: str) -> tuple[str, str]:
 
 def covers(prefix: str, region_code: str | None) -> bool:
     # An empty prefix (a disabled account) covers nothing, as in `in_prefix`, not everything.
-    return bool(prefix) and bool(region_code) and len(region_code or "") == CODE_LENGTH and str(region_code).startswith(prefix)
+    return (
+        bool(prefix)
+        and bool(region_code)
+        and len(region_code or "") == CODE_LENGTH
+        and str(region_code).startswith(prefix)
+    )
 
 
 _M = TypeVar("_M", bound=models.Model)
