@@ -250,7 +250,7 @@ def person_update(
         raise NotFound
     clean = clean_person(actor, data, partial=fields, today=today)
     region_after = clean.values.get("region_code", person.region_code)
-    household_after = clean.values["household"] if "household" in clean.values else person.household
+    household_after = clean.values.get("household", person.household)
     if _outside_household(household_after, region_after):
         raise DomainError("household" if "household" in fields else "region_code", SAME_VILLAGE)
     if clean.id_number is not None:
