@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from openpes.core.errors import DomainError
 
@@ -16,6 +19,32 @@ _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Select, "form-select"),
     (forms.Widget, "form-control"),
 ]
+
+
+class FastSelect(forms.Select):
+    """A select that writes its options in Python. Django renders each option through a template, which
+    costs a page tens of milliseconds for a county's few hundred villages; region pickers use this one."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = {str(v) for v in self.format_value(value)}
+
+        def option(code: Any, label: Any) -> str:
+            mark = " selected" if str(code) in selected else ""
+            return f'<option value="{escape(code)}"{mark}>{escape(label)}</option>'
+
+        parts = [f"<select{flatatt(final)}>"]
+        for code, label in self.choices:
+            if isinstance(label, list | tuple):
+                parts.append(
+                    f'<optgroup label="{escape(code)}">{"".join(option(c, n) for c, n in label)}</optgroup>'
+                )
+            else:
+                parts.append(option(code, label))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value and label is escaped above
 
 
 class StaffForm(forms.Form):
@@ -45,6 +74,7 @@ class StaffForm(forms.Form):
     def set_choices(self, name: str, choices: Any) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
+        field.widget = FastSelect(attrs=field.widget.attrs)
         field.choices = choices
 
     def attach(self, exc: DomainError) -> None:
