@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from openpes.api.types import MAX_ID, OPTIONAL_REGION_CODE, REGION_CODE, Strict, choices_text, enum_of, one_of
+from openpes.core.jurisdiction import covers
 from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
 
 SexCode = Annotated[str, one_of(Sex), enum_of(Sex)]
@@ -136,6 +137,16 @@ class MemberOut(Schema):
     relation_to_head: str = Field(..., description="与户主关系代码")
 
 
+def visible_head(household: Household, context: dict[str, Any] | None) -> Person | None:
+    """The head, if the caller may see them: a county officer can make someone of another township the
+    head of a household, and that township's name must not leak to this one."""
+    actor = getattr((context or {}).get("request"), "auth", None)
+    head = household.head
+    if head is None or actor is None or not covers(actor.jurisdiction_prefix, head.region_code):
+        return None
+    return head
+
+
 class HouseholdOut(Schema):
     id: int = Field(..., description="家庭编号")
     region_code: str = Field(..., description="所在村（社区）区划代码")
@@ -147,12 +158,14 @@ class HouseholdOut(Schema):
     updated_at: dt.datetime = Field(..., description="更新时间")
 
     @staticmethod
-    def resolve_head(obj: Household) -> int | None:
-        return obj.head_id
+    def resolve_head(obj: Household, context: dict[str, Any] | None) -> int | None:
+        head = visible_head(obj, context)
+        return head.pk if head is not None else None
 
     @staticmethod
-    def resolve_head_name(obj: Household) -> str:
-        return obj.head.name if obj.head is not None else ""
+    def resolve_head_name(obj: Household, context: dict[str, Any] | None) -> str:
+        head = visible_head(obj, context)
+        return head.name if head is not None else ""
 
     @staticmethod
     def resolve_member_count(obj: Household) -> int:
