@@ -227,3 +227,18 @@ def test_the_head_of_one_household_can_become_head_of_another(api_as, places, re
     assert response.status_code == 201
     registry.household_a.refresh_from_db()
     assert registry.household_a.head_id is None
+
+
+def test_a_head_registered_outside_the_jurisdiction_is_not_shown(api_as, places, registry):
+    # Services keep members in the household's village; rows from before that rule (or a raw import) may not.
+    from openpes.people.models import Person
+
+    Person.objects.filter(pk=registry.person_a.pk).update(region_code=places.village_b1)
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    detail = client.get_json(f"/households/{registry.household_a.pk}").json()
+    listed = client.get_json("/households").json()["items"][0]
+    for out in (detail, listed):
+        assert (out["head"], out["head_name"]) == (None, "")
+    assert detail["members"] == []
+    county = api_as(Role.COUNTY_OFFICER, places.county)
+    assert county.get_json(f"/households/{registry.household_a.pk}").json()["head_name"] == "王芳"
