@@ -299,3 +299,20 @@ def test_mobile_mask_never_shows_the_middle_four_digits(prefix: str, rest: int) 
     assert masked[3:7] == "****"
     assert masked[:3] == number[:3] and masked[7:] == number[7:]
     assert number not in masked
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+@settings(max_examples=500)
+def test_mobile_fast_path_agrees_with_libphonenumber(number):
+    import phonenumbers
+
+    parsed = phonenumbers.parse(number, "CN")
+    allocated = (
+        phonenumbers.is_valid_number(parsed)
+        and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
+    )
+    try:
+        accepted = parse_phone(number).mobile
+    except DomainError:
+        accepted = False
+    assert accepted == allocated
