@@ -76,3 +76,18 @@ def test_build_demo_creates_valid_people_and_staff_at_every_level_once(db):
     assert again.already_built
     assert (Person.objects.count(), Household.objects.count(), Staff.objects.count()) == counts
     assert [login.username for login in again.logins] == [login.username for login in report.logins]
+
+
+def test_generated_ages_are_exact_whatever_the_day():
+    import datetime as dt
+
+    from openpes.core.identifiers import parse_id_number
+    from openpes.demo.generator import CountyGenerator
+
+    for today in (dt.date(2026, 11, 23), dt.date(2028, 2, 29), dt.date(2027, 1, 1)):
+        generator = CountyGenerator(
+            county_code="430527000000", villages=[("430527100001", "长铺社区")], today=today
+        )
+        for age in (16, 40, 70):
+            for _ in range(300):
+                assert parse_id_number(generator.id_number(age, "F"), today=today).age_on(today) == age

@@ -89,9 +89,17 @@ class CountyGenerator:
         given = "".join(self.rng.choice(pool) for _ in range(self.rng.choice((1, 2, 2))))
         return (surname or self.rng.choice(SURNAMES)) + given
 
+    def birthday(self, age: int) -> dt.date:
+        """The latest birth date of someone `age` years old today (counting years, not 365-day blocks, so
+        that nobody generated as 16 is 15 because of leap days)."""
+        try:
+            return self.today.replace(year=self.today.year - age)
+        except ValueError:  # today is 29 February
+            return self.today.replace(year=self.today.year - age, day=28)
+
     def id_number(self, age: int, sex: str) -> str:
         while True:
-            born = self.today - dt.timedelta(days=age * 365 + self.rng.randrange(0, 365))
+            born = self.birthday(age) - dt.timedelta(days=self.rng.randrange(0, 365))
             sequence = self.rng.randrange(0, 100)
             sex_digit = self.rng.choice("13579" if sex == "M" else "02468")
             first17 = f"{self.county}{born:%Y%m%d}{sequence:02d}{sex_digit}"
