@@ -45,9 +45,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 COUNTY = "430527000000"
 TODAY = dt.date(2026, 1, 1)  # fixed, so that the same seed gives the same ID numbers on any day
-# The generator counts a year as 365 days, so a person drawn at age 16 can be a few days short of 16 on the
-# generator's "today" and be (rightly) refused by the service; generating a week earlier avoids that.
-GENERATED_ON = TODAY - dt.timedelta(days=7)
 GOAL_LOAD = 5000  # persons per second
 GOAL_P99_MS = 100.0
 PG_BASE = "postgres://postgres@127.0.0.1:5432"
@@ -78,7 +75,13 @@ here is typed in by hand.
   between it and "plain" is the encrypted, blind-indexed schema.
 
 Latencies are measured in one process, one query at a time, after a short warm-up, with the queries of the
-three variants interleaved target by target.
+three variants interleaved target by target. PostgreSQL gets an `ANALYZE` after the load (what autovacuum
+would do soon after); SQLite is queried as loaded.
+
+The machine is shared with other work, so each section also gives the load average and a fixed piece of
+Python timed at the start and end of each database's part, and the load's CPU time per person (this process,
+plus its PostgreSQL server backend read from `/proc`) beside the wall-clock rate: CPU time says what the work
+costs, wall time what it took on the day.
 """
 
 
@@ -170,10 +173,14 @@ def machine() -> dict[str, str]:
         return done.stdout.rstrip()
 
     nproc, free = output("nproc"), output("free", "-h")
+    commit = output("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD")
+    if output("git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "benchmarks"):
+        commit += " (with uncommitted changes under src/ or benchmarks/)"
     return {
         "cpu": cpu,
         "nproc": nproc,
         "free": free,
+        "commit": commit,
         "python": platform.python_version(),
         "os": platform.platform(),
     }
@@ -192,7 +199,7 @@ def render(results: list[dict[str, Any]], command: str, host: dict[str, str], st
     out = [
         f"## registry.py — {started}",
         "",
-        f"Command: `{command}`",
+        f"Command: `{command}` at commit {host['commit']}",
         "",
         f"Machine: {host['nproc']} CPUs ({host['cpu']}), Python {host['python']}, {versions}, {host['os']}.",
         "",
@@ -295,11 +302,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     command = shlex.join(["uv", "run", "python", "benchmarks/registry.py", *sys.argv[1:]])
+    host = machine()  # before the run: the commit measured
     results = []
     for name in [d.strip() for d in args.databases.split(",") if d.strip()]:
         print(f"== {name}", file=sys.stderr, flush=True)
         results.append(run_database(name, args))
-    text = render(results, command, machine(), started)
+    text = render(results, command, host, started)
     print(text)
     if not args.no_record:
         DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -452,7 +460,7 @@ def worker(args: argparse.Namespace) -> None:
         ]
 
     # --- bulk load ---
-    generator = CountyGenerator(county_code=COUNTY, villages=villages, seed=args.seed, today=GENERATED_ON)
+    generator = CountyGenerator(county_code=COUNTY, villages=villages, seed=args.seed, today=TODAY)
     stream = generator.households(args.size)
     loaded: list[tuple[str, str, str]] = []
     load, plain = Meter(connection), Meter(connection)
@@ -506,9 +514,7 @@ def worker(args: argparse.Namespace) -> None:
             cursor.execute("ANALYZE")
 
     # --- per-row split on a separate sample ---
-    sample_gen = CountyGenerator(
-        county_code=COUNTY, villages=villages, seed=args.seed + 1, today=GENERATED_ON
-    )
+    sample_gen = CountyGenerator(county_code=COUNTY, villages=villages, seed=args.seed + 1, today=TODAY)
     sample = [m for h in inputs(list(sample_gen.households(10_000))) for m in h.members]
     partial = set(people.PERSON_FIELDS) - {"region_code"}
     t0 = time.process_time()
