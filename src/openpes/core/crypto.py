@@ -154,9 +154,13 @@ class FieldCrypto:
         return plain.decode()
 
     def blind_index(self, value: str, *, context: str) -> str:
-        mac = hmac.HMAC(self.index_key, self.suite.digest())
+        mac = self._index_mac.copy()  # the keyed state is computed once; a copy per value is cheaper
         mac.update(context.encode() + b"\x00" + value.encode())
         return mac.finalize().hex()
+
+    @functools.cached_property
+    def _index_mac(self) -> hmac.HMAC:
+        return hmac.HMAC(self.index_key, self.suite.digest())
 
 
 @functools.cache

@@ -154,7 +154,15 @@ def parse_phone(raw: str, *, field: str = PHONE_FIELD) -> Phone:
 
 # libphonenumber's own pattern of allocated Chinese mobile blocks (号段), matched directly: the same answer as
 # `is_valid_number` + `number_type` (checked over 300,000 random numbers), at ~1 µs instead of ~80 µs a row.
-_CN_MOBILE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern)
+def _cn_mobile_pattern() -> re.Pattern[str]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    pattern = metadata.mobile.national_number_pattern if metadata and metadata.mobile else None
+    if not pattern:
+        raise RuntimeError("libphonenumber has no metadata for Chinese mobile numbers")
+    return re.compile(pattern)
+
+
+_CN_MOBILE = _cn_mobile_pattern()
 
 
 def mask_phone(value: str) -> str:
