@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from openpes.core.identifiers import check_digit
 from openpes.people.models import Education, PoliticalStatus, Relation
+from openpes.people.services import HouseholdInput, PersonInput
 
 SURNAMES = (
     "李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -71,6 +72,27 @@ class DemoHousehold:
     region_code: str
     address: str
     members: list[DemoPerson]
+
+    def as_input(self) -> HouseholdInput:
+        """The household as the registry's bulk service takes it."""
+        return HouseholdInput(
+            region_code=self.region_code,
+            address=self.address,
+            members=[
+                PersonInput(
+                    name=m.name,
+                    id_number=m.id_number,
+                    phone=m.phone,
+                    region_code=m.region_code,
+                    address=self.address,
+                    relation_to_head=m.relation,
+                    education=m.education,
+                    ethnicity=m.ethnicity,
+                    political_status=m.political_status,
+                )
+                for m in self.members
+            ],
+        )
 
 
 class CountyGenerator:

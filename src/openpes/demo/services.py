@@ -114,27 +114,7 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
         generator = CountyGenerator(
             county_code=COUNTY, villages=[(v.code, v.name) for v in villages], seed=seed, today=today
         )
-        households = [
-            people.HouseholdInput(
-                region_code=h.region_code,
-                address=h.address,
-                members=[
-                    people.PersonInput(
-                        name=m.name,
-                        id_number=m.id_number,
-                        phone=m.phone,
-                        region_code=m.region_code,
-                        address=h.address,
-                        relation_to_head=m.relation,
-                        education=m.education,
-                        ethnicity=m.ethnicity,
-                        political_status=m.political_status,
-                    )
-                    for m in h.members
-                ],
-            )
-            for h in generator.households(persons)
-        ]
+        households = [h.as_input() for h in generator.households(persons)]
         result = people.households_bulk_create(actor=staff["county"], households=households, today=today)
     report = DemoReport(persons=result.created, households=len(households), logins=_logins())
     report.admin_totp_secret = _totp_secret("admin")
