@@ -437,27 +437,7 @@ def worker(args: argparse.Namespace) -> None:
                 )
 
     def inputs(households: list[Any]) -> list[people.HouseholdInput]:
-        return [
-            people.HouseholdInput(
-                region_code=h.region_code,
-                address=h.address,
-                members=[
-                    people.PersonInput(
-                        name=m.name,
-                        id_number=m.id_number,
-                        phone=m.phone,
-                        region_code=m.region_code,
-                        address=h.address,
-                        relation_to_head=m.relation,
-                        education=m.education,
-                        ethnicity=m.ethnicity,
-                        political_status=m.political_status,
-                    )
-                    for m in h.members
-                ],
-            )
-            for h in households
-        ]
+        return [h.as_input() for h in households]
 
     # --- bulk load ---
     generator = CountyGenerator(county_code=COUNTY, villages=villages, seed=args.seed, today=TODAY)
