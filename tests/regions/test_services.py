@@ -218,3 +218,16 @@ def test_region_path_and_full_name(places):
     assert [r.level for r in path] == [1, 2, 3, 4, 5]
     assert path[0].name == "湖南省" and path[2].name == "绥宁县"
     assert selectors.full_name(places.village_a1) == f"{path[3].name} / {path[4].name}"
+
+
+def test_shipped_national_tree_has_every_level_of_the_2023_codes():
+    # The counts of ../shared/data/SOURCES.md (NBS 2023): 31 provinces, 342 prefectures, 2,978 counties,
+    # 41,352 townships, 620,573 villages and communities; every row's parent is in the tree.
+    from collections import Counter
+
+    from openpes.regions.services import read_national
+
+    rows = list(read_national())
+    assert Counter(row.level for row in rows) == {1: 31, 2: 342, 3: 2978, 4: 41352, 5: 620573}
+    codes = {row.code for row in rows}
+    assert all(row.parent_code in codes for row in rows if row.level > 1)

@@ -21,7 +21,7 @@ from openpes.audit import services as audit
 from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_person_name, clean_text
-from openpes.regions.models import Region, RegionLevel
+from openpes.regions.models import Region
 
 TOKEN_PREFIX = "opes_"  # noqa: S105 - a marker, not a secret
 
@@ -214,10 +214,6 @@ def totp_confirm(*, staff: Staff, device: TOTPDevice, token: str) -> bool:
                 summary="绑定身份验证器（TOTP）",
             )
     return True
-
-
-def levels_below(region: Region) -> list[int]:
-    return [level for level in RegionLevel.values if level >= region.level]
 
 
 def check_password_policy(password: str, staff: Staff | None = None) -> None:
