@@ -309,7 +309,7 @@ def test_households_bulk_create_with_one_bad_member_writes_no_household_and_no_p
     bad = household_input(places.village_a1, [("李芳", Relation.HEAD), ("<b>", Relation.CHILD)])
     with nothing_written(), pytest.raises(DomainError) as info:
         services.households_bulk_create(actor=county, households=[good, bad], today=TODAY)
-    assert info.value.errors[0].field == "第3行.name"
+    assert info.value.errors[0].field == "第2户第2人.name"
 
 
 @pytest.mark.parametrize("problem", ["two-heads", "outside", "township"])

@@ -49,12 +49,18 @@ def sm_available() -> bool:
     ) and backend.hash_supported(hashes.SM3())
 
 
+@functools.lru_cache(maxsize=16)
+def _aes_gcm(key: bytes) -> AESGCM:
+    """Keys are few (one per version) and setting one up costs more than sealing an ID number."""
+    return AESGCM(key)
+
+
 def aes_gcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
-    return AESGCM(key).encrypt(nonce, plaintext, aad)
+    return _aes_gcm(key).encrypt(nonce, plaintext, aad)
 
 
 def aes_gcm_decrypt(key: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
-    return AESGCM(key).decrypt(nonce, data, aad)
+    return _aes_gcm(key).decrypt(nonce, data, aad)
 
 
 def sm4_gcm_encrypt(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connections, models, router, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
+from openpes.core import bulk
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError, NotFound
 from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_phone
@@ -318,86 +317,7 @@ def person_reveal(*, actor: Staff, person: Person, field_name: str, reason: str)
     return value
 
 
-BULK_BATCH = 2000
-_PLAIN_TYPES = {
-    "CharField",
-    "TextField",
-    "ForeignKey",
-    "OneToOneField",
-    "BooleanField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-}
-
-
-def _insert_rows(model: type[models.Model], objs: list[dict[str, Any]]) -> list[int]:
-    """Insert many new rows whose values (attname → value; a model instance's `__dict__` will do) are
-    already clean, and return their keys in order. Like `bulk_create`, no signals are sent.
-
-    `bulk_create` compiles every value through the field API, about 200 µs per person row, which alone is
-    more than a bulk registration's whole budget (benchmarks/registry.py). Here a value goes through
-    `get_db_prep_save` only when its type needs adapting (dates), auto_now fields get one time per call, and
-    the rows go in as PostgreSQL's COPY with keys reserved from the sequence (about four times faster than
-    INSERT … VALUES there) or as SQLite's multi-row INSERT … RETURNING."""
-    if not objs:
-        return []
-    using = router.db_for_write(model)
-    connection = connections[using]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    columns: list[tuple[str, models.Field | None, Any]] = []  # attname, field to adapt with, constant value
-    for f in fields:
-        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            for obj in objs:
-                obj[f.attname] = now
-            columns.append((f.attname, None, f.get_db_prep_save(now, connection)))
-        else:
-            columns.append((f.attname, None if f.get_internal_type() in _PLAIN_TYPES else f, None))
-
-    def row(values: dict[str, Any]) -> list[Any]:
-        return [
-            constant
-            if constant is not None
-            else values[attname]
-            if field is None
-            else field.get_db_prep_save(values[attname], connection)
-            for attname, field, constant in columns
-        ]
-
-    quote = connection.ops.quote_name
-    pk_column = str(model._meta.pk.column) if model._meta.pk else "id"
-    table, pk = quote(model._meta.db_table), quote(pk_column)
-    names = ", ".join(quote(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        # table and column names come from the model's meta, quoted; every value is a parameter
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [model._meta.db_table, pk_column, len(objs)],
-            )
-            keys = [key for (key,) in cursor.fetchall()]
-            with cursor.cursor.copy(f"COPY {table} ({pk}, {names}) FROM STDIN") as copy:
-                for key, obj in zip(keys, objs, strict=True):
-                    copy.write_row([key, *row(obj)])
-        else:
-            limit = 999
-            if connection.vendor == "sqlite":
-                connection.ensure_connection()
-                limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-            per_statement = max(1, min(1000, limit // len(fields)))
-            placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            keys = []
-            for start in range(0, len(objs), per_statement):
-                chunk = objs[start : start + per_statement]
-                rows = ", ".join([placeholders] * len(chunk))
-                params = [value for obj in chunk for value in row(obj)]
-                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {rows} RETURNING {pk}", params)  # noqa: S608
-                # RETURNING gives the keys in VALUES order, as Django's own bulk_create relies on
-                keys.extend(key for (key,) in cursor.fetchall())
-    return keys
+BULK_BATCH = 2000  # persons per audit row of a bulk registration
 
 
 @dataclass
@@ -406,70 +326,81 @@ class BulkResult:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def persons_bulk_create(
-    *, actor: Staff, rows: Iterable[PersonInput], today: dt.date | None = None, all_or_nothing: bool = True
-) -> BulkResult:
-    """Register many persons at once (imports, the demo, benchmarks). Each row is validated as in
-    `person_create`; with `all_or_nothing` one bad row writes nothing. One audit entry per batch."""
-    today = today or timezone.localdate()
-    result = BulkResult()
-    pending: list[tuple[int, dict[str, Any]]] = []
-    defaults = _new_row_defaults(Person)
+def _prepare_persons(
+    actor: Staff, rows: Iterable[tuple[str, PersonInput]], today: dt.date
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """Validate labelled rows as `person_create` does and turn the good ones into new-row dicts (no key
+    yet). Problems are named by each row's label; an ID number repeated in the batch or already registered
+    is one too."""
+    errors: list[FieldError] = []
+    pending: list[tuple[str, dict[str, Any]]] = []
+    template = {**bulk.new_row(Person), "created_by_id": actor.pk}
     seen: set[str] = set()
     villages = set(
         Region.objects.within(actor)
         .filter(level=RegionLevel.VILLAGE, retired=False)
         .values_list("code", flat=True)
     )
-    for line, data in enumerate(rows, start=1):
+    wanted = set(PERSON_FIELDS) - {"region_code"}
+    for label, data in rows:
         try:
             if data.region_code not in villages:
                 raise DomainError("region_code", "所选村（社区）不存在或不在您的辖区内")
-            clean = clean_person(actor, data, partial=set(PERSON_FIELDS) - {"region_code"}, today=today)
+            clean = clean_person(actor, data, partial=wanted, today=today)
         except DomainError as exc:
-            result.errors.extend(FieldError(f"第{line}行.{e.field}", e.message) for e in exc.errors)
+            errors.extend(FieldError(f"{label}.{e.field}", e.message) for e in exc.errors)
             continue
         household = clean.values.pop("household", None)
         person = {
-            **defaults,
+            **template,
             **clean.values,
             **_identity_columns(clean),
-            "created_by_id": actor.pk,
             "region_code": data.region_code,
             "household_id": household.pk if household is not None else None,
         }
         if person["id_number_index"] in seen:
-            result.errors.append(FieldError(f"第{line}行.id_number", "与本批前面的行身份证号码重复"))
+            errors.append(FieldError(f"{label}.id_number", "与本批前面的行身份证号码重复"))
             continue
         seen.add(person["id_number_index"])
-        pending.append((line, person))
+        pending.append((label, person))
     existing = _existing_indexes([p["id_number_index"] for _, p in pending])
-    for line, person in pending:
-        if person["id_number_index"] in existing:
-            result.errors.append(FieldError(f"第{line}行.id_number", "该身份证号码已登记，未重复导入"))
-    persons = [p for _, p in pending if p["id_number_index"] not in existing]
-    if result.errors and all_or_nothing:
-        raise DomainError(result.errors)
+    errors.extend(
+        FieldError(f"{label}.id_number", "该身份证号码已登记，未重复导入")
+        for label, person in pending
+        if person["id_number_index"] in existing
+    )
+    return [p for _, p in pending if p["id_number_index"] not in existing], errors
+
+
+def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
+    """Insert prepared persons (keys already set), one audit row per BULK_BATCH; inside a transaction."""
+    for start in range(0, len(persons), BULK_BATCH):
+        batch = persons[start : start + BULK_BATCH]
+        bulk.insert_rows(Person, batch)
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_create",
+            model=Person,
+            ids=[p["id"] for p in batch],
+            region_code=actor.jurisdiction_id,
+            summary=f"批量登记劳动者 {len(batch)} 人",
+        )
+
+
+def persons_bulk_create(
+    *, actor: Staff, rows: Iterable[PersonInput], today: dt.date | None = None, all_or_nothing: bool = True
+) -> BulkResult:
+    """Register many persons at once (imports, the demo, benchmarks). Each row is validated as in
+    `person_create`; with `all_or_nothing` one bad row writes nothing. One audit entry per batch."""
+    labelled = ((f"第{line}行", data) for line, data in enumerate(rows, start=1))
+    persons, errors = _prepare_persons(actor, labelled, today or timezone.localdate())
+    if errors and all_or_nothing:
+        raise DomainError(errors)
     with transaction.atomic():
-        for start in range(0, len(persons), BULK_BATCH):
-            batch = _insert_rows(Person, persons[start : start + BULK_BATCH])
-            audit.record_bulk_change(
-                actor=actor,
-                action="bulk_create",
-                model=Person,
-                ids=batch,
-                region_code=actor.jurisdiction_id,
-                summary=f"批量登记劳动者 {len(batch)} 人",
-            )
-            result.created += len(batch)
-    return result
-
-
-@functools.cache
-def _new_row_defaults(model: type[models.Model]) -> dict[str, Any]:
-    """Every column of a new row at its default: a bulk load builds plain dicts from this rather than a
-    model instance per row (about 40 µs each)."""
-    return {f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+        for person, key in zip(persons, bulk.reserve_keys(Person, len(persons)), strict=True):
+            person["id"] = key
+        _write_persons(actor, persons)
+    return BulkResult(created=len(persons), errors=errors)
 
 
 def _existing_indexes(indexes: list[str]) -> set[str]:
@@ -631,8 +562,10 @@ def households_bulk_create(
     *, actor: Staff, households: list[HouseholdInput], today: dt.date | None = None
 ) -> BulkResult:
     """Register whole households at once (survey workbooks, the demo): households, their members and heads,
-    in one transaction; any bad row rejects the lot."""
+    in one transaction; any bad row rejects the lot. Problems are named 第N户 (a household) or 第N户第M人
+    (a member)."""
     errors: list[FieldError] = []
+    addresses: list[str] = []
     codes = sorted({h.region_code for h in households if h.region_code})
     regions: dict[str, tuple[int, bool]] = {}
     for start in range(0, len(codes), 900):  # one query per 900 villages, not one per household
@@ -648,36 +581,47 @@ def households_bulk_create(
             errors.append(FieldError(f"第{number}户.region_code", SAME_VILLAGE))
         if sum(1 for m in item.members if m.relation_to_head == Relation.HEAD) > 1:
             errors.append(FieldError(f"第{number}户.relation_to_head", "一户只能有一个户主"))
+        try:
+            addresses.append(clean_text(item.address, field="address", label="住址", max_length=200))
+        except DomainError as exc:
+            errors.extend(FieldError(f"第{number}户.{e.field}", e.message) for e in exc.errors)
+    # Members are checked against their household above (village, jurisdiction), so each is validated
+    # without one; the household key is set below.
+    members = (
+        (f"第{number}户第{position}人", member)
+        for number, item in enumerate(households, start=1)
+        for position, member in enumerate(item.members, start=1)
+    )
+    persons, person_errors = _prepare_persons(actor, members, today or timezone.localdate())
+    errors.extend(person_errors)
     if errors:
         raise DomainError(errors)
     with transaction.atomic():
-        rows = [
-            Household(
-                region_code=h.region_code,
-                address=clean_text(h.address, field="address", label="住址", max_length=200),
+        household_keys = bulk.reserve_keys(Household, len(households))
+        person_keys = iter(bulk.reserve_keys(Person, len(persons)))
+        rows = iter(persons)
+        new_households = []
+        template = bulk.new_row(Household)
+        for item, key, address in zip(households, household_keys, addresses, strict=True):
+            head = None
+            for _ in item.members:  # `persons` holds every member, in order: nothing was rejected
+                person = next(rows)
+                person["id"], person["household_id"] = next(person_keys), key
+                if person["relation_to_head"] == Relation.HEAD:
+                    head = person["id"]
+            new_households.append(
+                {**template, "id": key, "region_code": item.region_code, "address": address, "head_id": head}
             )
-            for h in households
-        ]
-        for household, key in zip(rows, _insert_rows(Household, [h.__dict__ for h in rows]), strict=True):
-            household.pk = key
-            household._state.adding = False
-        members: list[PersonInput] = []
-        for household, item in zip(rows, households, strict=True):
-            members.extend(PersonInput(**{**m.__dict__, "household": household}) for m in item.members)
-        result = persons_bulk_create(actor=actor, rows=members, today=today)
-        # One UPDATE … SET head_id = (the member whose relation is 户主) per 900 households: bulk_update's
-        # CASE WHEN per row took a fifth of the whole registration time (benchmarks/registry.py).
-        heads = Person.objects.filter(household=OuterRef("pk"), relation_to_head=Relation.HEAD)
-        head = Subquery(heads.values("pk")[:1])
-        ids = [h.pk for h in rows]
-        for start in range(0, len(ids), 900):
-            Household.objects.filter(pk__in=ids[start : start + 900]).update(head=head)
+        # The head is set as the household is written, not by a later UPDATE: the persons follow in the
+        # same transaction, and foreign keys are checked at commit.
+        bulk.insert_rows(Household, new_households)
+        _write_persons(actor, persons)
         audit.record_bulk_change(
             actor=actor,
             action="bulk_create",
             model=Household,
-            ids=[h.pk for h in rows],
+            ids=household_keys,
             region_code=actor.jurisdiction_id,
-            summary=f"批量新建家庭 {len(rows)} 户",
+            summary=f"批量新建家庭 {len(households)} 户",
         )
-    return result
+    return BulkResult(created=len(persons))

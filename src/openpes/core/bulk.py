@@ -1,0 +1,128 @@
+"""Fast writes of many new rows whose values are already clean (bulk registration, imports, the demo).
+
+`bulk_create` compiles every value through the field API and builds a model instance per row: about 240 µs
+per person row, more than a bulk registration's whole budget (benchmarks/registry.py). Here rows are plain
+dicts (attname → value), keys are reserved up front, so that rows can point at each other before either is
+written (a household's head, a person's household), and the rows go in as PostgreSQL's COPY or SQLite's
+multi-row INSERT. Like `bulk_create`, no signals are sent and no `save()` runs: callers validate first.
+
+Both databases check foreign keys at commit (Django declares them DEFERRABLE INITIALLY DEFERRED), so call
+these inside `transaction.atomic()`.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import Any
+
+from django.db import connections, models, router
+from django.utils import timezone
+
+# Columns whose Python value is already what the database driver takes; the others (dates, JSON, …) go
+# through the field's get_db_prep_save.
+_PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "CharField",
+    "TextField",
+    "ForeignKey",
+    "OneToOneField",
+    "BooleanField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+}
+
+
+@functools.cache
+def new_row(model: type[models.Model]) -> dict[str, Any]:
+    """Every column of a new row at its default, key excluded: copy it and fill in the rest."""
+    return {f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+
+
+def reserve_keys(model: type[models.Model], count: int) -> list[int]:
+    """`count` primary keys that no other row has or will get, in ascending order.
+
+    PostgreSQL draws them from the column's sequence. SQLite (Django's AutoField is AUTOINCREMENT there)
+    raises the table's counter in `sqlite_sequence` in one statement, which takes the write lock, so a
+    concurrent writer waits rather than reusing a key; a rollback gives the keys back."""
+    if count <= 0:
+        return []
+    connection = connections[router.db_for_write(model)]
+    pk = model._meta.pk
+    assert pk is not None
+    table, column = model._meta.db_table, str(pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [key for (key,) in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"reserve_keys does not support {connection.vendor}")
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq", [count, table]
+        )
+        found = cursor.fetchone()
+        if found is None:  # the table has never had a row: sqlite_sequence has no line for it yet
+            quote = connection.ops.quote_name
+            cursor.execute(f"SELECT coalesce(max({quote(column)}), 0) FROM {quote(table)}")  # noqa: S608
+            (top,) = cursor.fetchone()
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, top + count])
+            last = top + count
+        else:
+            (last,) = found
+    return list(range(last - count + 1, last + 1))
+
+
+def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Insert new rows, each a dict of every concrete column's attname (key included, from
+    `reserve_keys`) to a clean value. auto_now and auto_now_add columns get one time for the whole call."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = list(model._meta.concrete_fields)
+    now = timezone.now()
+    getters: list[tuple[str, models.Field[Any, Any] | None, Any]] = []  # attname, field to adapt, constant
+    for f in fields:
+        if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            getters.append((f.attname, None, f.get_db_prep_save(now, connection)))
+        else:
+            getters.append((f.attname, None if f.get_internal_type() in _PLAIN_TYPES else f, None))
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        return [
+            constant
+            if constant is not None
+            else row[attname]
+            if field is None
+            else field.get_db_prep_save(row[attname], connection)
+            for attname, field, constant in getters
+        ]
+
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(str(f.column)) for f in fields)
+    with connection.cursor() as cursor:
+        # table and column names come from the model's meta, quoted; every value is a parameter
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+            return
+        limit = 999
+        if connection.vendor == "sqlite":
+            connection.ensure_connection()
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        per_statement = max(1, min(1000, limit // len(fields)))
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params = [value for row in chunk for value in values(row)]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * len(chunk))}", params
+            )  # noqa: S608
