@@ -99,3 +99,17 @@ def test_a_dangling_reference_is_refused_when_foreign_keys_are_checked(places):
         bulk.insert_rows(Household, [{**household_row(key, places.village_a1), "head_id": 987654321}])
         connection.check_constraints()
     assert not Household.objects.filter(pk=key).exists()
+
+
+@pytest.mark.django_db
+def test_existing_values_names_exactly_the_values_already_stored(places):
+    stored = [f"{n}号" for n in range(3)]
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Household, len(stored))
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_a1, a) for k, a in zip(keys, stored, strict=True)]
+        )
+    asked = [*stored[:2], "5号", "'); DROP TABLE people_household; --", *[f"x{n}" for n in range(3000)]]
+    assert bulk.existing_values(Household, "address", asked) == set(stored[:2])
+    assert bulk.existing_values(Household, "address", []) == set()
+    assert Household.objects.count() == 3

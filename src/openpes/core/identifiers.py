@@ -12,6 +12,7 @@ and offices still meet them on old paper records.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,10 +33,15 @@ ID_FIELD = "id_number"
 PHONE_FIELD = "phone"
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+
+
 def normalise_text(value: str) -> str:
     """Full-width digits and letters become ASCII (NFKC), all white space goes, letters become upper case."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return re.sub(r"\s+", "", value).upper()
+    value = value or ""
+    if value.isascii() and value.isalnum():  # the usual case, already clean: NFKC would change nothing
+        return value.upper()
+    return _WHITE_SPACE.sub("", unicodedata.normalize("NFKC", value)).upper()
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class IdNumber:
     value: str
     converted_from_15: bool = False
 
-    @property
+    @functools.cached_property  # asked for by the age rule and by the stored columns alike
     def birth_date(self) -> dt.date:
         return dt.date(int(self.value[6:10]), int(self.value[10:12]), int(self.value[12:14]))
 

@@ -363,7 +363,7 @@ def _prepare_persons(
             continue
         seen.add(person["id_number_index"])
         pending.append((label, person))
-    existing = _existing_indexes([p["id_number_index"] for _, p in pending])
+    existing = bulk.existing_values(Person, "id_number_index", [p["id_number_index"] for _, p in pending])
     errors.extend(
         FieldError(f"{label}.id_number", "该身份证号码已登记，未重复导入")
         for label, person in pending
@@ -401,16 +401,6 @@ def persons_bulk_create(
             person["id"] = key
         _write_persons(actor, persons)
     return BulkResult(created=len(persons), errors=errors)
-
-
-def _existing_indexes(indexes: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
-        chunk = indexes[start : start + 900]
-        found.update(
-            Person.objects.filter(id_number_index__in=chunk).values_list("id_number_index", flat=True)
-        )
-    return found
 
 
 BULK_UPDATABLE = {"education", "political_status", "ethnicity", "address"}
