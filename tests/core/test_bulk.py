@@ -83,7 +83,7 @@ def test_rows_may_point_at_rows_written_later_in_the_same_transaction(places, ma
         person = {
             **{f.attname: getattr(template, f.attname) for f in Person._meta.concrete_fields},
             "id": person_key,
-            "id_number_index": "x" * 64,
+            "id_number_index": "x" * 32,
             "household_id": household_key,
         }
         bulk.insert_rows(Person, [person])

@@ -142,7 +142,7 @@ def test_hmac_sha256_matches_rfc_4231(key: str, data: bytes, mac: str) -> None:
 
 
 def test_aes_blind_index_is_hmac_sha256_of_context_and_value() -> None:
-    expected = std_hmac.new(bytes.fromhex(INDEX_KEY), b"ctx.a\x00430527", hashlib.sha256).hexdigest()
+    expected = std_hmac.new(bytes.fromhex(INDEX_KEY), b"ctx.a\x00430527", hashlib.sha256).hexdigest()[:32]
     assert crypto("aes").blind_index("430527", context="ctx.a") == expected
 
 
@@ -150,7 +150,7 @@ def test_aes_blind_index_is_hmac_sha256_of_context_and_value() -> None:
 def test_sm_blind_index_is_hmac_sm3_of_context_and_value() -> None:
     if "sm3" not in hashlib.algorithms_available:
         pytest.skip("hashlib has no SM3 to compare with")
-    expected = std_hmac.new(bytes.fromhex(INDEX_KEY), b"ctx.a\x00430527", "sm3").hexdigest()
+    expected = std_hmac.new(bytes.fromhex(INDEX_KEY), b"ctx.a\x00430527", "sm3").hexdigest()[:32]
     assert crypto("sm").blind_index("430527", context="ctx.a") == expected
 
 

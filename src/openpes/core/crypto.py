@@ -26,6 +26,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 NONCE_BYTES = 12
 TAG_BYTES = 16
+# A blind index keeps the first 128 bits of the HMAC (NIST SP 800-107 allows truncation): a chance collision
+# among all 1.4 billion residents is about 1 in 10^20, and an index entry of 32 hex digits instead of 64
+# keeps the look-up indexes of a province-sized registry half as large (benchmarks/registry.py).
+INDEX_BYTES = 16
 
 
 class CryptoProvider(Protocol):
@@ -162,7 +166,7 @@ class FieldCrypto:
     def blind_index(self, value: str, *, context: str) -> str:
         mac = self._index_mac.copy()  # the keyed state is computed once; a copy per value is cheaper
         mac.update(context.encode() + b"\x00" + value.encode())
-        return mac.finalize().hex()
+        return mac.finalize()[:INDEX_BYTES].hex()
 
     @functools.cached_property
     def _index_mac(self) -> hmac.HMAC:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from openpes.core.fields import BlindIndexField
 from openpes.core.jurisdiction import ScopedQuerySet
 
 
@@ -80,12 +81,12 @@ class Person(models.Model):
 
     name = models.CharField("姓名", max_length=30)
     id_number_encrypted = models.TextField("身份证号码（密文）")
-    id_number_index = models.CharField("身份证号码索引", max_length=64)
+    id_number_index = BlindIndexField("身份证号码索引")
     id_number_masked = models.CharField("身份证号码", max_length=18)
     birth_date = models.DateField("出生日期")
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     phone_encrypted = models.TextField("联系电话（密文）", blank=True)
-    phone_index = models.CharField("联系电话索引", max_length=64, blank=True)
+    phone_index = BlindIndexField("联系电话索引", blank=True)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True)
     region_code = models.CharField("所在村（社区）", max_length=12)
     address = models.CharField("住址", max_length=200, blank=True)
