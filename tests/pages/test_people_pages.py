@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 from python_calamine import CalamineWorkbook
@@ -12,8 +14,8 @@ from python_calamine import CalamineWorkbook
 from openpes.accounts.roles import Role
 from openpes.audit.models import AccessLog, ChangeLog
 from openpes.people.models import Household, Person
-from openpes.people.services import household_add_member, household_create
-from tests.factories import make_id_number
+from openpes.people.services import household_add_member, household_create, person_create
+from tests.factories import PersonInputFactory, make_id_number
 from tests.pages.conftest import assert_no_full_identifiers, text_of
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +100,34 @@ def test_search_finds_by_name_full_id_last_four_or_masked_id(places, registry, l
     assert f"/persons/{person.pk}/" in text
     assert f"/persons/{registry['b1'].pk}/" not in text
     assert_no_full_identifiers(text)
+
+
+def test_search_form_posts_so_that_a_typed_id_number_stays_out_of_every_url(places, registry, login_as):
+    from openpes.people.services import person_reveal
+
+    person = registry["a1"]
+    full = person_reveal(actor=registry["county"], person=person, field_name="id_number", reason="测试核对")
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    page = text_of(client.get("/persons/"))
+    assert re.search(r'<form method="post" action="/persons/"[^>]*hx-post="/persons/"', page)
+    response = client.post("/persons/", {"q": full}, headers={"HX-Request": "true"})
+    text = text_of(response)
+    assert f"/persons/{person.pk}/" in text and f"/persons/{registry['b1'].pk}/" not in text
+    pushed = response["HX-Push-Url"]
+    assert full not in pushed and "csrf" not in pushed
+    assert person.id_number_masked in unquote(pushed)
+    assert_no_full_identifiers(text)
+    # without htmx too: the whole page, the number masked in the box and in the export link
+    text = text_of(client.post("/persons/", {"q": full}))
+    assert f"/persons/{person.pk}/" in text
+    assert_no_full_identifiers(text)
+    assert "csrfmiddlewaretoken=" not in text
+
+
+def test_household_search_posts_too(places, registry, login_as):
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    assert '<form method="post" action="/households/"' in text_of(client.get("/households/"))
+    assert client.post("/households/", {"q": "王芳"}).status_code == 200
 
 
 def test_search_never_reaches_a_sibling_township(places, registry, login_as):
@@ -354,6 +384,10 @@ def test_read_only_roles_cannot_open_the_forms(places, registry, login_as, role,
 # --- export ---------------------------------------------------------------------------------------------------
 
 
+def make_person_with(actor, region, number):
+    return person_create(actor=actor, data=PersonInputFactory(region_code=region, id_number=number))
+
+
 def read_workbook(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -394,6 +428,32 @@ def test_export_follows_the_list_filters(places, registry, login_as):
 def test_export_of_a_village_broker_holds_only_the_village(places, registry, login_as):
     rows = read_workbook(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/export.xlsx"))
     assert [row[0] for row in rows[1:]] == ["王芳"]
+
+
+def test_every_export_is_logged_with_its_count_and_filter_and_auditors_see_it(places, registry, login_as):
+    officer = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    before = AccessLog.objects.count()
+    rows = read_workbook(officer.get("/persons/export.xlsx", {"region": places.village_a2}))
+    entry = AccessLog.objects.latest("id")
+    assert AccessLog.objects.count() == before + 1
+    assert (entry.actor, entry.field, entry.target_type) == (officer.staff, "export", "people.person")
+    assert entry.reason.startswith(f"导出 {len(rows) - 1} 条；")
+    assert places.village_a2 in entry.reason
+    assert entry.region_code == places.township_a
+    page = text_of(login_as(Role.AUDITOR, places.county).get("/audit/access/"))
+    assert "导出名单（Excel）" in page and "导出 1 条" in page
+
+
+def test_an_export_by_full_id_number_logs_the_number_masked(places, registry, login_as):
+    number = make_id_number(born=dt.date(1988, 8, 8))
+    person = make_person_with(registry["county"], places.village_a1, number)
+    rows = read_workbook(
+        login_as(Role.COUNTY_OFFICER, places.county).get("/persons/export.xlsx", {"q": number})
+    )
+    assert [row[0] for row in rows[1:]] == [person.name]
+    reason = AccessLog.objects.latest("id").reason
+    assert number not in reason
+    assert person.id_number_masked in reason
 
 
 def test_export_needs_sign_in_and_permission(client, places, login_as):

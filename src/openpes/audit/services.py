@@ -93,6 +93,26 @@ def record_access(
     )
 
 
+EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
+
+
+def record_export(
+    *, actor: Actor, model: type[models.Model], rows: int, description: str, region_code: str = ""
+) -> AccessLog:
+    """A list of personal data (masked) leaving the system as a file: who, when, from where, how many rows
+    and which filter; kept with the reveals, since both are personal data in someone's hands."""
+    ctx = context.current()
+    return AccessLog.objects.create(
+        **_who(actor),
+        user_agent=ctx.user_agent,
+        target_type=target_label(model),
+        target_id="",
+        field=EXPORT_FIELD,
+        reason=f"导出 {rows} 条；{description}"[:200],
+        region_code=region_code,
+    )
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 

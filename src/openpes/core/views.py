@@ -77,6 +77,13 @@ def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SI
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def search_data(request: HttpRequest) -> Any:
+    """The filters of a list page, None when there are none. Search forms post, so that an ID number typed
+    into one never lands in a URL (and with it in the logs of every proxy on the way); links of the page
+    (pagination, export) carry the filters as a query string, with any full ID number masked."""
+    return (request.POST if request.method == "POST" else request.GET) or None
+
+
 def posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, so that its errors show), None for a GET."""
     return request.POST if request.method == "POST" else None

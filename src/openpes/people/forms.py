@@ -49,7 +49,12 @@ class PersonFilterForm(StaffForm):
         return PersonFilters(q=data.get("q", ""), region=data.get("region", ""), sex=data.get("sex", ""))
 
     def shown_query(self) -> QueryDict:
-        query = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        query = QueryDict(mutable=True)
+        data = self.data if isinstance(self.data, QueryDict) else QueryDict()
+        for name in self.fields:  # the filters only: never a posted form's CSRF token
+            value = data.get(name, "")
+            if value:
+                query[name] = str(value)
         text = normalise_text(query.get("q", ""))
         if len(text) == 18 and "*" not in text:
             query["q"] = mask_id_number(text)

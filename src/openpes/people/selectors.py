@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
-from openpes.core.identifiers import normalise_text
-from openpes.core.jurisdiction import code_range, covers, prefix_of
-from openpes.people.models import Household, Person
+from openpes.core.identifiers import mask_id_number, normalise_text
+from openpes.core.jurisdiction import ScopedQuerySet, code_range, covers, prefix_of
+from openpes.people.models import Household, Person, Sex
 from openpes.people.services import id_index
 from openpes.regions.models import Region, RegionLevel
 
@@ -24,8 +24,20 @@ class PersonFilters:
     sex: str = ""
     household: int | None = None
 
+    def describe(self) -> str:
+        """The filter in words, for the audit log; a full ID number stays masked."""
+        text = normalise_text(self.q)
+        keyword = mask_id_number(text) if len(text) == 18 and "*" not in text else self.q.strip()
+        parts = [
+            f"地区 {self.region}" if self.region else "",
+            f"关键词 {keyword}" if keyword else "",
+            f"性别 {Sex(self.sex).label}" if self.sex in Sex.values else "",
+            f"家庭 {self.household}" if self.household else "",
+        ]
+        return "条件：" + ("，".join(p for p in parts if p) or "全部")
 
-def person_search(persons: QuerySet[Person], q: str) -> QuerySet[Person]:
+
+def person_search(persons: ScopedQuerySet[Person], q: str) -> ScopedQuerySet[Person]:
     text = normalise_text(q)
     if not text:
         return persons
@@ -38,7 +50,7 @@ def person_search(persons: QuerySet[Person], q: str) -> QuerySet[Person]:
     return persons.filter(name__contains=q.strip())
 
 
-def person_list(*, actor: Staff, filters: PersonFilters = PersonFilters()) -> QuerySet[Person]:
+def person_list(*, actor: Staff, filters: PersonFilters = PersonFilters()) -> ScopedQuerySet[Person]:
     persons = Person.objects.within(actor)
     if filters.region and covers(actor.jurisdiction_prefix, filters.region):
         persons = persons.filter(region_code__range=code_range(prefix_of(filters.region)))

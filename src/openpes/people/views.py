@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
-from openpes.core.views import paginate, posted, staff_page
+from openpes.core.exports import xlsx_response
+from openpes.core.views import paginate, posted, search_data, staff_page
 from openpes.people import selectors, services
 from openpes.people.forms import (
     AddMemberForm,
@@ -32,7 +30,7 @@ from openpes.people.forms import (
 )
 from openpes.people.models import Household, Person
 from openpes.people.selectors import PersonFilters
-from openpes.regions.selectors import full_name, region_names, villages_within
+from openpes.regions.selectors import full_name, region_names
 
 
 def _actor(request: HttpRequest) -> Staff:
@@ -94,7 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_page("people.view_person")
 def person_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = PersonFilterForm(request.GET or None, actor=actor)
+    form = PersonFilterForm(search_data(request), actor=actor)
     filters = form.filters()
     page = paginate(request, selectors.person_list(actor=actor, filters=filters))
     page.object_list = _with_place_names(page.object_list)
@@ -191,75 +189,18 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- export ------------------------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    ("姓名", 10),
-    ("性别", 6),
-    ("出生日期", 12),
-    ("身份证号码", 22),
-    ("联系电话", 14),
-    ("所在村（社区）", 16),
-    ("住址", 28),
-    ("文化程度", 14),
-    ("民族", 8),
-    ("政治面貌", 12),
-    ("家庭编号", 10),
-    ("登记时间", 18),
-]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value: object) -> str:
-    """Text for a cell that a spreadsheet will never run as a formula (OWASP CSV/formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 @staff_page("people.view_person")
 def person_export(request: HttpRequest) -> HttpResponse:
-    """The persons list as it is filtered, as an Excel workbook; ID numbers and phones masked."""
+    """The persons list as it is filtered, as an Excel workbook; ID numbers and phones masked; logged."""
     actor = _actor(request)
-    form = PersonFilterForm(request.GET or None, actor=actor)
-    persons = selectors.person_list(actor=actor, filters=form.filters())
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    filters = PersonFilterForm(request.GET or None, actor=actor).filters()
+    workbook = services.persons_export(
+        actor=actor,
+        persons=selectors.person_list(actor=actor, filters=filters),
+        description=filters.describe(),
     )
-    sheet = workbook.add_worksheet("劳动者")
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for col, (title, width) in enumerate(EXPORT_COLUMNS):
-        sheet.write_string(0, col, title, header)
-        sheet.set_column(col, col, width)
-    sheet.freeze_panes(1, 0)
-    names = dict(villages_within(actor).values_list("code", "name"))
-    row = 0
-    for row, person in enumerate(persons.iterator(chunk_size=2000), start=1):
-        if person.region_code not in names:  # a village retired since the person was registered
-            names.update(region_names({person.region_code}))
-        values = [
-            person.name,
-            person.get_sex_display(),
-            f"{person.birth_date:%Y-%m-%d}",
-            person.id_number_masked,
-            person.phone_masked,
-            names.get(person.region_code, person.region_code),
-            person.address,
-            person.get_education_display(),
-            person.ethnicity,
-            person.get_political_status_display(),
-            person.household_id or "",
-            f"{timezone.localtime(person.created_at):%Y-%m-%d %H:%M}",
-        ]
-        for col, value in enumerate(values):
-            sheet.write_string(row, col, spreadsheet_text(value))
-    sheet.autofilter(0, 0, max(row, 1), len(EXPORT_COLUMNS) - 1)
-    workbook.close()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, f"劳动者-{stamp}.xlsx")
-    response["Cache-Control"] = "no-store"
-    return response
+    return xlsx_response(workbook, f"劳动者-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 # --- households --------------------------------------------------------------------------------------------
@@ -268,7 +209,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 @staff_page("people.view_household")
 def household_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    form = HouseholdFilterForm(request.GET or None, actor=actor)
+    form = HouseholdFilterForm(search_data(request), actor=actor)
     filters = form.filters()
     households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
     page = paginate(
@@ -278,7 +219,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/household_list.html",
-        {"form": form, "page": page, "filtered": bool(filters.q or filters.region)},
+        {"form": form, "page": page, "filtered": bool(filters.q or filters.region), "query": form.shown},
     )
 
 
