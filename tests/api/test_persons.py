@@ -72,6 +72,36 @@ def test_search_does_not_find_a_sibling_townships_person(api_as, places, registr
     assert client.get_json("/persons", {"household": registry.household_b.pk}).json()["count"] == 0
 
 
+def test_search_by_post_keeps_the_id_number_out_of_the_url_and_stays_scoped(api_as, places, registry):
+    from openpes.people.services import person_reveal
+
+    number = person_reveal(
+        actor=registry.county, person=registry.person_b, field_name="id_number", reason="测试核对"
+    )
+    county = api_as(Role.COUNTY_OFFICER, places.county).call("POST", "/persons/search?limit=5", {"q": number})
+    assert county.status_code == 200
+    assert [p["id"] for p in county.json()["items"]] == [registry.person_b.pk]
+    assert number not in county.request["QUERY_STRING"]
+    assert_masked_only(county.json())
+    sibling = api_as(Role.TOWNSHIP_OFFICER, places.township_a).call("POST", "/persons/search", {"q": number})
+    assert sibling.json() == {"items": [], "count": 0}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"sex": "X"}, "sex"),
+        ({"region": "4305"}, "region"),
+        ({"q": "张" * 51}, "q"),
+        ({"household": 0}, "household"),
+    ],
+)
+def test_search_by_post_refuses_bad_filters(api_as, places, registry, body, field):
+    assert_field_errors(
+        api_as(Role.COUNTY_OFFICER, places.county).call("POST", "/persons/search", body), field
+    )
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

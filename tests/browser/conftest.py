@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,27 @@ def browser_executable() -> str:
     return CHROMIUM
 
 
+@dataclass(frozen=True)
+class Demo:
+    url: str
+    data_dir: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run `openpes <args>` on the demo's data, as an operator on the same machine would."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_DATABASE")}
+        env["OPENPES_DATA_DIR"] = str(self.data_dir)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        command = [sys.executable, "-m", "openpes.cli", *args]
+        return subprocess.run(command, env=env, check=True, capture_output=True, text=True)  # noqa: S603
+
+
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_server(demo: Demo) -> str:
+    return demo.url
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     data_dir = tmp_path_factory.mktemp("demo")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_DATABASE")}
@@ -73,7 +93,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         process.kill()
         pytest.fail("the demo server did not start within 120 s")
-    yield url
+    yield Demo(url, data_dir)
     process.terminate()
     process.wait(timeout=10)
     log.close()

@@ -26,6 +26,7 @@ from openpes.people.schemas import (
     PersonFiltersIn,
     PersonOut,
     PersonPatchIn,
+    PersonSearchIn,
     RevealIn,
     RevealOut,
 )
@@ -80,6 +81,23 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
     actor = actor_of(request)
     return selectors.person_list(
         actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
+    )
+
+
+@router.post(
+    "/persons/search",
+    auth=needs("people.view_person"),
+    tags=PERSONS,
+    response=responses(list[PersonOut]),
+    summary="查找劳动者（条件放在请求体中）",
+    description="与 GET /persons 相同，但筛选条件放在 JSON 请求体中：按完整身份证号码查找时，号码不进入网址，"
+    "也就不会留在代理或服务器的访问日志里。分页仍用 limit/offset 查询参数。",
+)
+@paginate(Pagination)
+def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
+    actor = actor_of(request)
+    return selectors.person_list(
+        actor=actor, filters=selectors.PersonFilters(**payload.model_dump(mode="json"))
     )
 
 

@@ -13,7 +13,7 @@ from openpes.core.identifiers import mask_id_number, normalise_text
 from openpes.people.models import Education, Person, PoliticalStatus, Relation, Sex
 from openpes.people.selectors import PersonFilters
 from openpes.people.services import PersonInput
-from openpes.regions.forms import region_choices, village_choices
+from openpes.regions.forms import region_choices, set_village_field
 
 
 def _blank(choices: list[tuple[str, str]], label: str = "（未填写）") -> list[tuple[str, str]]:
@@ -90,7 +90,7 @@ class PersonForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_choices("region_code", village_choices(actor))
+        set_village_field(self, "region_code", actor)
 
     def to_input(self) -> PersonInput:
         data: dict[str, Any] = {
@@ -143,7 +143,7 @@ class HouseholdForm(StaffForm):
 
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_choices("region_code", village_choices(actor))
+        set_village_field(self, "region_code", actor)
 
 
 class HouseholdEditForm(HouseholdForm):

@@ -32,6 +32,10 @@ class PersonFiltersIn(Schema):
     household: int | None = Field(None, ge=1, le=MAX_ID, description="只看该家庭的成员（家庭编号）")
 
 
+class PersonSearchIn(PersonFiltersIn, Strict):
+    """The same filters as a JSON body (POST /persons/search); a misspelt key is refused."""
+
+
 class PersonCreateIn(Strict):
     name: str = Field(..., max_length=30, description="姓名")
     id_number: str = Field(..., max_length=30, description="公民身份号码（18位）")

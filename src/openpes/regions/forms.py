@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.forms.utils import flatatt
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from openpes.core.forms import StaffForm
 from openpes.core.jurisdiction import PREFIX_LENGTHS, HasJurisdiction
@@ -59,6 +65,92 @@ def village_choices(actor: HasJurisdiction, blank: str = "请选择村（社区�
     level = _level_of(actor.jurisdiction_prefix)
     return region_choices(
         actor, depth=RegionLevel.VILLAGE - level, only_level=RegionLevel.VILLAGE, blank=blank
+    )
+
+
+# Up to a county, the villages of a jurisdiction (a few hundred) fit one select, grouped by township. A city
+# has thousands and a province tens of thousands: there the picker goes down one level per select.
+CASCADE_ABOVE_LEVEL = RegionLevel.COUNTY
+
+
+class VillagePicker(forms.Widget):
+    """Selects from the level below the jurisdiction down to the village; choosing a region fetches the
+    select below it from `regions:picker` (htmx). Only the last select carries the field's name, so a form
+    posts just the village code, which the services check like any other (village, inside the jurisdiction).
+    """
+
+    def __init__(self, actor: HasJurisdiction, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.actor = actor
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        root = self.actor.jurisdiction_prefix.ljust(12, "0")
+        path = [r.code for r in selectors.region_path(str(value or ""))] if value else []
+        if value and (path[-1:] != [value] or not covers_village(self.actor, str(value))):
+            path = []
+        chain = path[path.index(root) + 1 :] if root in path else []
+        html = picker_select(self.actor, parent=root, field=name, selected=chain, attrs=final)
+        return mark_safe(f'<div class="vstack gap-2 region-picker">{html}</div>')  # noqa: S308 - built escaped
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+def covers_village(actor: HasJurisdiction, code: str) -> bool:
+    return selectors.villages_within(actor).filter(code=code).exists()
+
+
+def picker_select(
+    actor: HasJurisdiction,
+    *,
+    parent: str,
+    field: str,
+    selected: list[str],
+    attrs: dict[str, Any] | None = None,
+) -> str:
+    """The select of the regions directly below `parent` (inside the actor's jurisdiction), followed by the
+    place where the next level goes; with `selected` (codes, top down), the whole chain down to a village.
+    Only the village select is named `field`; the ones above are named `<field>_parent`, which is what
+    `regions:picker` reads when one of them changes."""
+    children = list(selectors.region_list(actor=actor, parent=parent).order_by("code"))
+    if not children:
+        return '<div class="form-text">该地区下没有可选的村（社区）</div>'
+    level = RegionLevel(children[0].level)
+    pick = selected[0] if selected else ""
+    options = [f'<option value="">请选择{escape(level.label)}</option>']
+    options += [
+        f'<option value="{escape(r.code)}"{" selected" if r.code == pick else ""}>{escape(r.name)}</option>'
+        for r in children
+    ]
+    select: dict[str, Any] = {"class": "form-select", **(attrs or {}), "aria-label": f"选择{level.label}"}
+    if level == RegionLevel.VILLAGE:
+        select.update(name=field, required=True)
+        return f"<select{flatatt(select)}>{''.join(options)}</select>"
+    select.update(
+        {
+            "name": f"{field}_parent",
+            "hx-get": f"{reverse('regions:picker')}?field={field}",
+            "hx-target": "next .picker-next",
+        }
+    )
+    below = picker_select(actor, parent=pick, field=field, selected=selected[1:]) if pick else ""
+    return f'<select{flatatt(select)}>{"".join(options)}</select><div class="picker-next vstack gap-2">{below}</div>'
+
+
+def set_village_field(form: forms.Form, name: str, actor: HasJurisdiction) -> None:
+    """Make `form.fields[name]` pick a village of the actor's jurisdiction: one grouped select up to a
+    county, the cascading VillagePicker above."""
+    field = form.fields[name]
+    level = _level_of(actor.jurisdiction_prefix)
+    if level >= CASCADE_ABOVE_LEVEL:
+        assert isinstance(form, StaffForm)
+        form.set_choices(name, village_choices(actor))
+        return
+    form.fields[name] = forms.CharField(
+        label=field.label, required=field.required, max_length=12, widget=VillagePicker(actor)
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from django.contrib import messages
@@ -12,7 +13,8 @@ from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import CODE_LENGTH, HasJurisdiction, covers
 from openpes.core.views import posted, staff_page
 from openpes.regions import selectors, services
-from openpes.regions.forms import CorrectionUploadForm
+from openpes.regions.forms import CorrectionUploadForm, picker_select
+from openpes.regions.models import RegionLevel
 
 COLUMN_LABELS = {
     "code": "区划代码",
@@ -50,6 +52,25 @@ def _error_lines(exc: DomainError) -> list[str]:
         label = COLUMN_LABELS.get(column, column)
         lines.append(f"{where}（{label}）：{error.message}" if where else f"{label}：{error.message}")
     return lines
+
+
+FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+@staff_page()
+def picker(request: HttpRequest) -> HttpResponse:
+    """The select below the region just chosen in a VillagePicker (htmx). Outside the jurisdiction: 404."""
+    actor = _actor(request)
+    field = request.GET.get("field", "")
+    parent = request.GET.get(f"{field}_parent", "")
+    if not FIELD_NAME.match(field):
+        raise Http404
+    if not parent:  # the "please choose" option: nothing below it
+        return HttpResponse("")
+    region = selectors.region_within(actor=actor, code=parent)
+    if region is None or region.retired or region.level >= RegionLevel.VILLAGE:
+        raise Http404
+    return HttpResponse(picker_select(actor, parent=region.code, field=field, selected=[]))
 
 
 @staff_page("regions.view_region", "regions.add_regioncorrection")
