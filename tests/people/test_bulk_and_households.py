@@ -117,6 +117,25 @@ def test_without_all_or_nothing_good_rows_are_written_and_bad_ones_reported(coun
     assert Person.objects.count() == 2
 
 
+@pytest.mark.parametrize("path", ["persons", "households"])
+def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
+    county, places, make_person, monkeypatch, path
+):
+    # Between the check for registered numbers and the write, another clerk registers one of them: the
+    # unique index refuses it, and the import says so instead of failing with a database error.
+    batch = rows(places.village_a1, 2)
+    batch[0].relation_to_head = "01"
+    make_person(county, places.village_a1, id_number=batch[1].id_number)
+    monkeypatch.setattr(services.bulk, "existing_values", lambda *args: set())
+    with nothing_written(), pytest.raises(DomainError) as info:
+        if path == "persons":
+            services.persons_bulk_create(actor=county, rows=batch, today=TODAY)
+        else:
+            item = services.HouseholdInput(region_code=places.village_a1, address="", members=batch)
+            services.households_bulk_create(actor=county, households=[item], today=TODAY)
+    assert info.value.errors[0].message == services.CHANGED_DURING_IMPORT
+
+
 def test_bulk_create_refuses_minors(county, places):
     batch = rows(places.village_a1, 1, id_number=make_id_number(born=dt.date(2015, 1, 1)))
     with nothing_written(), pytest.raises(DomainError, match="未满16周岁"):

@@ -111,7 +111,11 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor:
         # table and column names come from the model's meta, quoted; every value is a parameter
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # psycopg's own copy(), so its errors are wrapped here (a unique violation → IntegrityError)
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(values(row))
             return

@@ -370,6 +370,10 @@ def persons_export(*, actor: Staff, persons: ScopedQuerySet[Person], description
 
 
 BULK_BATCH = 2000  # persons per audit row of a bulk registration
+# Between the check for registered ID numbers and the write, someone else registered one of them.
+CHANGED_DURING_IMPORT = (
+    "导入期间有身份证号码刚被他人登记，本次未导入任何记录；请重新导入，已登记的号码会逐行列出"
+)
 
 
 @dataclass
@@ -448,10 +452,13 @@ def persons_bulk_create(
     persons, errors = _prepare_persons(actor, labelled, today or timezone.localdate())
     if errors and all_or_nothing:
         raise DomainError(errors)
-    with transaction.atomic():
-        for person, key in zip(persons, bulk.reserve_keys(Person, len(persons)), strict=True):
-            person["id"] = key
-        _write_persons(actor, persons)
+    try:
+        with transaction.atomic():
+            for person, key in zip(persons, bulk.reserve_keys(Person, len(persons)), strict=True):
+                person["id"] = key
+            _write_persons(actor, persons)
+    except IntegrityError as exc:
+        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
     return BulkResult(created=len(persons), errors=errors)
 
 
@@ -638,32 +645,42 @@ def households_bulk_create(
     errors.extend(person_errors)
     if errors:
         raise DomainError(errors)
-    with transaction.atomic():
-        household_keys = bulk.reserve_keys(Household, len(households))
-        person_keys = iter(bulk.reserve_keys(Person, len(persons)))
-        rows = iter(persons)
-        new_households = []
-        template = bulk.new_row(Household)
-        for item, key, address in zip(households, household_keys, addresses, strict=True):
-            head = None
-            for _ in item.members:  # `persons` holds every member, in order: nothing was rejected
-                person = next(rows)
-                person["id"], person["household_id"] = next(person_keys), key
-                if person["relation_to_head"] == Relation.HEAD:
-                    head = person["id"]
-            new_households.append(
-                {**template, "id": key, "region_code": item.region_code, "address": address, "head_id": head}
-            )
-        # The head is set as the household is written, not by a later UPDATE: the persons follow in the
-        # same transaction, and foreign keys are checked at commit.
-        bulk.insert_rows(Household, new_households)
-        _write_persons(actor, persons)
-        audit.record_bulk_change(
-            actor=actor,
-            action="bulk_create",
-            model=Household,
-            ids=household_keys,
-            region_code=actor.jurisdiction_id,
-            summary=f"批量新建家庭 {len(households)} 户",
-        )
+    try:
+        with transaction.atomic():
+            _write_households(actor, households, addresses, persons)
+    except IntegrityError as exc:
+        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
     return BulkResult(created=len(persons))
+
+
+def _write_households(
+    actor: Staff, households: list[HouseholdInput], addresses: list[str], persons: list[dict[str, Any]]
+) -> None:
+    """Insert validated households and their prepared members (every member, in order); inside a
+    transaction. Each household names its head as it is written, not by a later UPDATE: the persons follow
+    in the same transaction, and foreign keys are checked at commit."""
+    household_keys = bulk.reserve_keys(Household, len(households))
+    person_keys = iter(bulk.reserve_keys(Person, len(persons)))
+    members = iter(persons)
+    template = bulk.new_row(Household)
+    rows = []
+    for item, key, address in zip(households, household_keys, addresses, strict=True):
+        head = None
+        for _ in item.members:
+            person = next(members)
+            person["id"], person["household_id"] = next(person_keys), key
+            if person["relation_to_head"] == Relation.HEAD:
+                head = person["id"]
+        rows.append(
+            {**template, "id": key, "region_code": item.region_code, "address": address, "head_id": head}
+        )
+    bulk.insert_rows(Household, rows)
+    _write_persons(actor, persons)
+    audit.record_bulk_change(
+        actor=actor,
+        action="bulk_create",
+        model=Household,
+        ids=household_keys,
+        region_code=actor.jurisdiction_id,
+        summary=f"批量新建家庭 {len(households)} 户",
+    )
