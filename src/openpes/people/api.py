@@ -78,9 +78,12 @@ def _person_input(actor: Staff, values: dict[str, Any]) -> services.PersonInput:
 )
 @paginate(Pagination)
 def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
-    actor = actor_of(request)
+    return _persons_matching(request, filters)
+
+
+def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> Any:
     return selectors.person_list(
-        actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
+        actor=actor_of(request), filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
     )
 
 
@@ -95,10 +98,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
 )
 @paginate(Pagination)
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
-    actor = actor_of(request)
-    return selectors.person_list(
-        actor=actor, filters=selectors.PersonFilters(**payload.model_dump(mode="json"))
-    )
+    return _persons_matching(request, payload)
 
 
 @router.post(
