@@ -14,6 +14,7 @@ from openpes.core.errors import DomainError
 from openpes.core.identifiers import (
     PROVINCE_CODES,
     check_digit,
+    full_id_number,
     mask_id_number,
     mask_phone,
     parse_id_number,
@@ -316,3 +317,29 @@ def test_mobile_fast_path_agrees_with_libphonenumber(number):
     except DomainError:
         accepted = False
     assert accepted == allocated
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("43052719900517018X", "43052719900517018X"),
+        (" 4305 2719900517018x ", "43052719900517018X"),
+        ("430527900517018", "430527" + "19900517018" + check_digit("43052719900517018")),  # old, 15 digits
+        ("430527********018X", None),  # a masked number is not a whole one
+        ("018X", None),
+        ("王芳", None),
+        ("43052790051701", None),  # 14 digits
+    ],
+)
+def test_full_id_number_recognises_whole_numbers_typed_into_a_search(typed, number):
+    assert full_id_number(typed) == number
+
+
+def test_person_filters_describe_never_hold_a_whole_number():
+    from openpes.people.selectors import PersonFilters
+
+    text = PersonFilters(q="430527900517018", region="430527100001", sex="F").describe()
+    assert "900517" not in text and "430527********" in text
+    assert "地区 430527100001" in text and "性别 女" in text
+    assert PersonFilters().describe() == "条件：全部"
+    assert "关键词 王芳" in PersonFilters(q=" 王芳 ").describe()

@@ -102,32 +102,63 @@ def test_search_finds_by_name_full_id_last_four_or_masked_id(places, registry, l
     assert_no_full_identifiers(text)
 
 
-def test_search_form_posts_so_that_a_typed_id_number_stays_out_of_every_url(places, registry, login_as):
+TOKEN = "csrf" + "t0ken" * 8  # a posted form's CSRF token, which must never reach a link
+
+
+def links_of(text: str) -> list[str]:
+    return [unquote(h) for h in re.findall(r'href="([^"]*)"', text)]
+
+
+def full_number(registry, person) -> str:
     from openpes.people.services import person_reveal
 
+    return person_reveal(actor=registry["county"], person=person, field_name="id_number", reason="测试核对")
+
+
+@pytest.mark.parametrize("form", ["18 digits", "15 digits of an old number"])
+def test_search_form_posts_so_that_a_typed_id_number_stays_out_of_every_url(places, registry, login_as, form):
     person = registry["a1"]
-    full = person_reveal(actor=registry["county"], person=person, field_name="id_number", reason="测试核对")
+    full = full_number(registry, person)
+    typed = full if form == "18 digits" else full[:6] + full[8:17]  # the same person's 15-digit number
     client = login_as(Role.COUNTY_OFFICER, places.county)
     page = text_of(client.get("/persons/"))
     assert re.search(r'<form method="post" action="/persons/"[^>]*hx-post="/persons/"', page)
-    response = client.post("/persons/", {"q": full}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/persons/", {"q": typed, "csrfmiddlewaretoken": TOKEN}, headers={"HX-Request": "true"}
+    )
     text = text_of(response)
     assert f"/persons/{person.pk}/" in text and f"/persons/{registry['b1'].pk}/" not in text
-    pushed = response["HX-Push-Url"]
-    assert full not in pushed and "csrf" not in pushed
-    assert person.id_number_masked in unquote(pushed)
+    pushed = unquote(response["HX-Push-Url"])
+    assert typed not in pushed and full not in pushed and TOKEN not in pushed
+    assert person.id_number_masked in pushed
     assert_no_full_identifiers(text)
-    # without htmx too: the whole page, the number masked in the box and in the export link
-    text = text_of(client.post("/persons/", {"q": full}))
+    # without htmx too: the whole page, the number masked in the box and in every link
+    text = text_of(client.post("/persons/", {"q": typed, "csrfmiddlewaretoken": TOKEN}))
     assert f"/persons/{person.pk}/" in text
     assert_no_full_identifiers(text)
-    assert "csrfmiddlewaretoken=" not in text
+    assert typed not in text
+    assert not any(TOKEN in link or typed in link for link in links_of(text))
+    # the masked number would find more people than the one shown: no export link after such a search
+    assert "/persons/export.xlsx" not in text
+    assert "/persons/export.xlsx" in text_of(client.post("/persons/", {"q": person.name}))
 
 
-def test_household_search_posts_too(places, registry, login_as):
+def test_household_search_posts_with_htmx_and_keeps_the_number_out_of_urls(places, registry, homes, login_as):
+    full = full_number(registry, registry["a1"])  # the head of household a1
     client = login_as(Role.COUNTY_OFFICER, places.county)
-    assert '<form method="post" action="/households/"' in text_of(client.get("/households/"))
-    assert client.post("/households/", {"q": "王芳"}).status_code == 200
+    page = text_of(client.get("/households/"))
+    assert re.search(r'<form method="post" action="/households/"[^>]*hx-post="/households/"', page)
+    response = client.post(
+        "/households/", {"q": full, "csrfmiddlewaretoken": TOKEN}, headers={"HX-Request": "true"}
+    )
+    text = text_of(response)
+    assert f"/households/{homes['a1'].pk}/" in text and f"/households/{homes['b1'].pk}/" not in text
+    assert "<form" not in text  # only the results, swapped in by htmx
+    pushed = unquote(response["HX-Push-Url"])
+    assert full not in pushed and TOKEN not in pushed and registry["a1"].id_number_masked in pushed
+    text = text_of(client.post("/households/", {"q": full, "csrfmiddlewaretoken": TOKEN}))
+    assert_no_full_identifiers(text)
+    assert not any(TOKEN in link for link in links_of(text))
 
 
 def test_search_never_reaches_a_sibling_township(places, registry, login_as):

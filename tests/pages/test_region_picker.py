@@ -94,6 +94,7 @@ def test_a_city_officer_posting_a_township_as_the_village_is_refused(places, log
         ({"field": "region_code", "region_code_parent": "village_a1"}, 404),  # nothing below a village
         ({"field": "region_code", "region_code_parent": "999999000000"}, 404),
         ({"field": "<script>", "<script>_parent": "township_a"}, 404),
+        ({"field": "region_code\n", "region_code\n_parent": "township_a"}, 404),
         ({"field": "region_code", "region_code_parent": ""}, 200),  # "please choose": nothing below
     ],
 )

@@ -136,6 +136,25 @@ def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
     assert info.value.errors[0].message == services.CHANGED_DURING_IMPORT
 
 
+def test_an_integrity_error_other_than_a_registered_number_is_not_reported_as_one():
+    from django.db import IntegrityError
+
+    services._raise_if_registered_meanwhile(IntegrityError("FOREIGN KEY constraint failed"))  # no DomainError
+    with pytest.raises(DomainError):
+        services._raise_if_registered_meanwhile(
+            IntegrityError("UNIQUE constraint failed: people_person.id_number_index")
+        )
+
+
+def test_bulk_rows_cannot_join_a_household_of_another_village(county, places):
+    household = services.household_create(actor=county, region_code=places.village_a1)
+    batch = rows(places.village_a2, 2)
+    batch[1].household = household
+    with nothing_written(), pytest.raises(DomainError) as info:
+        services.persons_bulk_create(actor=county, rows=batch, today=TODAY)
+    assert [(e.field, e.message) for e in info.value.errors] == [("第2行.household", services.SAME_VILLAGE)]
+
+
 def test_bulk_create_refuses_minors(county, places):
     batch = rows(places.village_a1, 1, id_number=make_id_number(born=dt.date(2015, 1, 1)))
     with nothing_written(), pytest.raises(DomainError, match="未满16周岁"):

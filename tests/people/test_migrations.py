@@ -40,7 +40,16 @@ call_command("migrate", verbosity=0)
 from openpes.people.models import Person
 from openpes.people.services import id_index, phone_index
 person = Person.objects.get()
+collations = {}
+if connection.vendor == "postgresql":
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, collation_name FROM information_schema.columns"
+            " WHERE table_name = 'people_person' AND column_name IN ('id_number_index', 'phone_index')"
+        )
+        collations = dict(cursor.fetchall())
 print(json.dumps({
+    "collations": collations,
     "lengths": [len(person.id_number_index), len(person.phone_index)],
     "found_by_id": Person.objects.filter(id_number_index=id_index(number)).count(),
     "found_by_phone": Person.objects.filter(phone_index=phone_index(phone)).count(),
@@ -78,4 +87,5 @@ def test_blind_indexes_stored_before_0003_still_find_the_person_after_it(databas
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result == {"lengths": [32, 32], "found_by_id": 1, "found_by_phone": 1}
+    byte_order = {"id_number_index": "C", "phone_index": "C"} if "OPENPES_DATABASE_URL" in database else {}
+    assert result == {"collations": byte_order, "lengths": [32, 32], "found_by_id": 1, "found_by_phone": 1}

@@ -39,9 +39,14 @@ _PLAIN_TYPES = {
 
 
 @functools.cache
+def _defaulted_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
 def new_row(model: type[models.Model]) -> dict[str, Any]:
-    """Every column of a new row at its default, key excluded: copy it and fill in the rest."""
-    return {f.attname: f.get_default() for f in model._meta.concrete_fields if not f.primary_key}
+    """Every column of a new row at its default, key excluded: copy it for each row and fill in the rest.
+    (Defaults are computed afresh on each call: a callable default such as a time must not be frozen.)"""
+    return {f.attname: f.get_default() for f in _defaulted_fields(model)}
 
 
 def reserve_keys(model: type[models.Model], count: int) -> list[int]:

@@ -76,6 +76,19 @@ def check_digit(first17: str) -> str:
     return str(ric.calc_check_digit(first17 + "0"))
 
 
+def full_id_number(text: str) -> str | None:
+    """The 18-character form of what looks like a whole ID number typed into a search box (18 characters
+    without a mask, or 15 digits of an old number, converted), else None. No check is made: a search for a
+    wrong number simply finds nobody; what matters is that it is never shown or logged in full."""
+    value = normalise_text(text)
+    if len(value) == 15 and value.isdigit():
+        first17 = value[:6] + "19" + value[6:]
+        return first17 + check_digit(first17)
+    if len(value) == 18 and "*" not in value:
+        return value
+    return None
+
+
 def _birth_date(digits: str) -> dt.date | None:
     try:
         return dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))

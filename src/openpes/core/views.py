@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 
 def _respond(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -82,6 +83,21 @@ def search_data(request: HttpRequest) -> Any:
     into one never lands in a URL (and with it in the logs of every proxy on the way); links of the page
     (pagination, export) carry the filters as a query string, with any full ID number masked."""
     return (request.POST if request.method == "POST" else request.GET) or None
+
+
+def list_response(
+    request: HttpRequest, *, page: str, results: str, context: dict[str, Any], shown: QueryDict | None
+) -> HttpResponse:
+    """A list page, or, when htmx asks because the filters changed, only its results (`results`, the
+    template `page` includes) with the address the browser should show: `shown`, the filters as they may
+    appear in a URL. So a posted search still gets an address to come back to, bookmark and reload."""
+    htmx = request.htmx  # type: ignore[attr-defined]
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(request, results if partial else page, {**context, "query": shown})
+    if partial:
+        response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}" if shown else request.path
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def posted(request: HttpRequest) -> Any:

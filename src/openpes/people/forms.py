@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
-from openpes.core.identifiers import mask_id_number, normalise_text
+from openpes.core.identifiers import full_id_number, mask_id_number, normalise_text
 from openpes.people.models import Education, Person, PoliticalStatus, Relation, Sex
 from openpes.people.selectors import PersonFilters
 from openpes.people.services import PersonInput
@@ -55,9 +55,9 @@ class PersonFilterForm(StaffForm):
             value = data.get(name, "")
             if value:
                 query[name] = str(value)
-        text = normalise_text(query.get("q", ""))
-        if len(text) == 18 and "*" not in text:
-            query["q"] = mask_id_number(text)
+        number = full_id_number(query.get("q", ""))
+        if number:
+            query["q"] = mask_id_number(number)
         return query
 
 

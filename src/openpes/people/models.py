@@ -72,6 +72,9 @@ class Household(models.Model):
         return f"户 {self.pk}"
 
 
+ID_NUMBER_UNIQUE = "person_id_number_unique"  # one person per ID number; services translate its violation
+
+
 class Person(models.Model):
     """A worker in the real-name labour-force registry (城乡劳动力实名制登记).
 
@@ -121,7 +124,7 @@ class Person(models.Model):
         # The keyed hashes are only ever matched exactly: a plain B-tree each. unique=True / db_index=True
         # would add a pattern-matching (varchar_pattern_ops) index on PostgreSQL too, a third of the write
         # cost of a bulk registration there for nothing (benchmarks/registry.py).
-        constraints = [models.UniqueConstraint(fields=["id_number_index"], name="person_id_number_unique")]
+        constraints = [models.UniqueConstraint(fields=["id_number_index"], name=ID_NUMBER_UNIQUE)]
         indexes = [
             models.Index(fields=["region_code", "name"], name="person_region_name"),
             models.Index(fields=["phone_index"], name="person_phone"),

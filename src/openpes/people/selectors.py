@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
-from openpes.core.identifiers import mask_id_number, normalise_text
+from openpes.core.identifiers import full_id_number, mask_id_number, normalise_text
 from openpes.core.jurisdiction import ScopedQuerySet, code_range, covers, prefix_of
 from openpes.people.models import Household, Person, Sex
 from openpes.people.services import id_index
@@ -24,10 +24,14 @@ class PersonFilters:
     sex: str = ""
     household: int | None = None
 
+    @property
+    def by_full_id_number(self) -> bool:
+        return full_id_number(self.q) is not None
+
     def describe(self) -> str:
         """The filter in words, for the audit log; a full ID number stays masked."""
-        text = normalise_text(self.q)
-        keyword = mask_id_number(text) if len(text) == 18 and "*" not in text else self.q.strip()
+        number = full_id_number(self.q)
+        keyword = mask_id_number(number) if number else self.q.strip()
         parts = [
             f"地区 {self.region}" if self.region else "",
             f"关键词 {keyword}" if keyword else "",
@@ -41,8 +45,9 @@ def person_search(persons: ScopedQuerySet[Person], q: str) -> ScopedQuerySet[Per
     text = normalise_text(q)
     if not text:
         return persons
-    if len(text) == 18 and "*" not in text:
-        return persons.filter(id_number_index=id_index(text))
+    number = full_id_number(text)
+    if number:
+        return persons.filter(id_number_index=id_index(number))
     if len(text) == 18:
         return persons.filter(id_number_masked=text)
     if len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X"):

@@ -20,7 +20,7 @@ from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_pho
 from openpes.core.jurisdiction import ScopedQuerySet, covers
 from openpes.core.text import clean_person_name, clean_text
 from openpes.people import rules
-from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation
+from openpes.people.models import ID_NUMBER_UNIQUE, Education, Household, Person, PoliticalStatus, Relation
 from openpes.regions.models import Region, RegionLevel
 from openpes.regions.selectors import region_names, villages_within
 
@@ -407,6 +407,9 @@ def _prepare_persons(
             errors.extend(FieldError(f"{label}.{e.field}", e.message) for e in exc.errors)
             continue
         household = clean.values.pop("household", None)
+        if _outside_household(household, data.region_code):
+            errors.append(FieldError(f"{label}.household", SAME_VILLAGE))
+            continue
         person = {
             **template,
             **clean.values,
@@ -426,6 +429,16 @@ def _prepare_persons(
         if person["id_number_index"] in existing
     )
     return [p for _, p in pending if p["id_number_index"] not in existing], errors
+
+
+def _raise_if_registered_meanwhile(exc: IntegrityError) -> None:
+    """A unique violation of the ID number's blind index becomes a message for the clerk; any other
+    integrity error (a household or account deleted meanwhile) is not an ID number problem and goes on."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)  # PostgreSQL names it
+    if constraint == ID_NUMBER_UNIQUE or (constraint is None and "people_person.id_number_index" in str(exc)):
+        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
 
 
 def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
@@ -458,7 +471,8 @@ def persons_bulk_create(
                 person["id"] = key
             _write_persons(actor, persons)
     except IntegrityError as exc:
-        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
+        _raise_if_registered_meanwhile(exc)
+        raise
     return BulkResult(created=len(persons), errors=errors)
 
 
@@ -649,7 +663,8 @@ def households_bulk_create(
         with transaction.atomic():
             _write_households(actor, households, addresses, persons)
     except IntegrityError as exc:
-        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
+        _raise_if_registered_meanwhile(exc)
+        raise
     return BulkResult(created=len(persons))
 
 

@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.exports import xlsx_response
-from openpes.core.views import paginate, posted, search_data, staff_page
+from openpes.core.views import list_response, paginate, posted, search_data, staff_page
 from openpes.people import selectors, services
 from openpes.people.forms import (
     AddMemberForm,
@@ -96,17 +95,20 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = paginate(request, selectors.person_list(actor=actor, filters=filters))
     page.object_list = _with_place_names(page.object_list)
-    context = {"form": form, "page": page, "filtered": filters != PersonFilters(), "query": form.shown}
-    # htmx swaps just the results when the filters change; a history restore needs the whole page.
-    htmx = request.htmx  # type: ignore[attr-defined]
-    partial = bool(htmx) and not htmx.history_restore_request
-    response = render(
-        request, "people/_person_results.html" if partial else "people/person_list.html", context
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": filters != PersonFilters(),
+        # after a search by full ID number the links carry it masked, which would export more than one
+        "exportable": not filters.by_full_id_number,
+    }
+    return list_response(
+        request,
+        page="people/person_list.html",
+        results="people/_person_results.html",
+        context=context,
+        shown=form.shown,
     )
-    if partial:
-        response["HX-Push-Url"] = f"{request.path}?{form.shown.urlencode()}" if form.shown else request.path
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @staff_page("people.view_person")
@@ -216,10 +218,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
         request, households.order_by("region_code", "pk")
     )  # the count annotation drops Meta.ordering
     page.object_list = _with_place_names(page.object_list)
-    return render(
+    return list_response(
         request,
-        "people/household_list.html",
-        {"form": form, "page": page, "filtered": bool(filters.q or filters.region), "query": form.shown},
+        page="people/household_list.html",
+        results="people/_household_results.html",
+        context={"form": form, "page": page, "filtered": bool(filters.q or filters.region)},
+        shown=form.shown,
     )
 
 

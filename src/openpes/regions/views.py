@@ -54,7 +54,7 @@ def _error_lines(exc: DomainError) -> list[str]:
     return lines
 
 
-FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+FIELD_NAME = re.compile(r"[a-z_]{1,40}")
 
 
 @staff_page()
@@ -63,7 +63,7 @@ def picker(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     field = request.GET.get("field", "")
     parent = request.GET.get(f"{field}_parent", "")
-    if not FIELD_NAME.match(field):
+    if not FIELD_NAME.fullmatch(field):
         raise Http404
     if not parent:  # the "please choose" option: nothing below it
         return HttpResponse("")
