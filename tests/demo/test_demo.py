@@ -57,6 +57,9 @@ def test_build_demo_creates_valid_people_and_staff_at_every_level_once(db):
     broker_staff = Staff.objects.filter(groups__name=Role.VILLAGE_BROKER)
     assert set(township_staff.values_list("jurisdiction_id", flat=True)) == townships
     assert set(broker_staff.values_list("jurisdiction_id", flat=True)) == villages
+    # every broker belongs to the station of their own township
+    for broker in broker_staff.select_related("institution", "jurisdiction"):
+        assert broker.institution.region_code == broker.jurisdiction.parent_code
     for role in (Role.ADMINISTRATOR, Role.AUDITOR, Role.MANAGER, Role.COUNSELLOR, Role.SPECIALIST):
         assert Staff.objects.filter(groups__name=role, jurisdiction_id=COUNTY).exists(), role
     assert report.admin_totp_secret

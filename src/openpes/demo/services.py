@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openpes.accounts import services as accounts
-from openpes.accounts.models import Institution, Staff
+from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.people import services as people
 from openpes.people.models import Person
@@ -86,8 +86,9 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
                 institution=bureau,
             )
         TOTPDevice.objects.create(user=staff["admin"], name="演示身份验证器", confirmed=True)
+        stations = {}
         for township in townships:
-            station = accounts.institution_create(
+            station = stations[township.code] = accounts.institution_create(
                 actor=None, name=f"{township.name}就业和社会保障服务站", region_code=township.code
             )
             accounts.staff_create(
@@ -109,7 +110,7 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
                 password_hash=password_hash,
                 jurisdiction_code=village.code,
                 roles=[Role.VILLAGE_BROKER],
-                institution=Institution.objects.filter(region_code=village.code[:9] + "000").first(),
+                institution=stations.get(village.parent_code),
             )
         generator = CountyGenerator(
             county_code=COUNTY, villages=[(v.code, v.name) for v in villages], seed=seed, today=today

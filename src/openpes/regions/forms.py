@@ -140,13 +140,12 @@ def picker_select(
     return f'<select{flatatt(select)}>{"".join(options)}</select><div class="picker-next vstack gap-2">{below}</div>'
 
 
-def set_village_field(form: forms.Form, name: str, actor: HasJurisdiction) -> None:
+def set_village_field(form: StaffForm, name: str, actor: HasJurisdiction) -> None:
     """Make `form.fields[name]` pick a village of the actor's jurisdiction: one grouped select up to a
     county, the cascading VillagePicker above."""
     field = form.fields[name]
     level = _level_of(actor.jurisdiction_prefix)
     if level >= CASCADE_ABOVE_LEVEL:
-        assert isinstance(form, StaffForm)
         form.set_choices(name, village_choices(actor))
         return
     form.fields[name] = forms.CharField(
