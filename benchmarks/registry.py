@@ -503,7 +503,7 @@ def worker(args: argparse.Namespace) -> None:
     blanks = [Person() for _ in cleaned]
     t0 = time.process_time()
     for blank, clean in zip(blanks, cleaned, strict=True):
-        people._apply_identity(blank, clean)
+        people.apply_identity(blank, clean)
     crypto_us = (time.process_time() - t0) / len(sample) * 1e6
     total_us = (load.client + load.server) / total * 1e6
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
+from openpes.core.crypto import provider
 from openpes.core.identifiers import parse_id_number, parse_phone
 from openpes.demo.generator import CountyGenerator
 from openpes.demo.services import COUNTY, DEMO_PASSWORD, build_demo
@@ -66,7 +67,7 @@ def test_build_demo_creates_valid_people_and_staff_at_every_level_once(db):
     assert {login.level for login in report.logins} == {"县", "乡镇", "村"}
 
     for person in Person.objects.all():
-        number = people.provider().decrypt(person.id_number_encrypted, context=people.ID_CONTEXT)
+        number = provider().decrypt(person.id_number_encrypted, context=people.ID_CONTEXT)
         parsed = parse_id_number(number, today=TODAY)
         assert 16 <= parsed.age_on(TODAY) <= 70
         assert (person.birth_date, person.sex) == (parsed.birth_date, parsed.sex)

@@ -8,9 +8,11 @@ import pytest
 
 from openpes.accounts.roles import Role
 from openpes.audit.models import ChangeLog
+from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, NotFound
 from openpes.people import services
 from openpes.people.models import Household, Person, Relation
+from openpes.people.services import bulk_registration
 from tests.factories import PersonInputFactory, make_id_number
 
 from .conftest import nothing_written
@@ -101,7 +103,7 @@ def test_duplicate_within_the_batch_and_against_the_registry_are_refused(county,
     batch += rows(
         places.village_a1,
         1,
-        id_number=services.provider().decrypt(existing.id_number_encrypted, context=services.ID_CONTEXT),
+        id_number=provider().decrypt(existing.id_number_encrypted, context=services.ID_CONTEXT),
     )
     with nothing_written(), pytest.raises(DomainError) as info:
         services.persons_bulk_create(actor=county, rows=batch, today=TODAY)
@@ -126,7 +128,7 @@ def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
     batch = rows(places.village_a1, 2)
     batch[0].relation_to_head = "01"
     make_person(county, places.village_a1, id_number=batch[1].id_number)
-    monkeypatch.setattr(services.bulk, "existing_values", lambda *args: set())
+    monkeypatch.setattr(bulk_registration.bulk, "existing_values", lambda *args: set())
     with nothing_written(), pytest.raises(DomainError) as info:
         if path == "persons":
             services.persons_bulk_create(actor=county, rows=batch, today=TODAY)
@@ -139,9 +141,11 @@ def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
 def test_an_integrity_error_other_than_a_registered_number_is_not_reported_as_one():
     from django.db import IntegrityError
 
-    services._raise_if_registered_meanwhile(IntegrityError("FOREIGN KEY constraint failed"))  # no DomainError
+    bulk_registration._raise_if_registered_meanwhile(
+        IntegrityError("FOREIGN KEY constraint failed")
+    )  # no DomainError
     with pytest.raises(DomainError):
-        services._raise_if_registered_meanwhile(
+        bulk_registration._raise_if_registered_meanwhile(
             IntegrityError("UNIQUE constraint failed: people_person.id_number_index")
         )
 

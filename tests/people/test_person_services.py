@@ -9,6 +9,7 @@ import pytest
 
 from openpes.accounts.roles import Role
 from openpes.audit.models import AccessLog, ChangeLog
+from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.identifiers import mask_id_number
 from openpes.people import services
@@ -95,9 +96,7 @@ def test_old_fifteen_digit_number_is_stored_converted(county, places):
 def test_old_and_new_form_of_the_same_number_are_one_person(county, places, refused):
     create(county, region_code=places.village_a1, id_number="430527780601123")
     converted = Person.objects.get().id_number_index
-    new_form = services.provider().decrypt(
-        Person.objects.get().id_number_encrypted, context=services.ID_CONTEXT
-    )
+    new_form = provider().decrypt(Person.objects.get().id_number_encrypted, context=services.ID_CONTEXT)
     assert services.id_index(new_form) == converted
     refused(lambda: create(county, region_code=places.village_a1, id_number=new_form), field="id_number")
 

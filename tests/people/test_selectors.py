@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from openpes.accounts.roles import Role
+from openpes.core.crypto import provider
 from openpes.people import selectors, services
 from openpes.people.models import Relation
 from openpes.people.selectors import PersonFilters
@@ -74,7 +75,7 @@ def test_broker_cannot_see_person_in_neighbouring_village(registry, make_staff, 
 
 def test_township_officer_cannot_find_sibling_townships_person_even_by_full_id(registry, make_staff, places):
     officer = make_staff(Role.TOWNSHIP_OFFICER, places.township_a)
-    number = services.provider().decrypt(registry.b1.id_number_encrypted, context=services.ID_CONTEXT)
+    number = provider().decrypt(registry.b1.id_number_encrypted, context=services.ID_CONTEXT)
     assert not selectors.person_list(actor=officer, filters=PersonFilters(q=number)).exists()
     assert not selectors.person_list(actor=officer, filters=PersonFilters(region=places.village_b1)).exists()
     assert not selectors.household_list(actor=officer, region=places.village_b1).exists()
@@ -95,7 +96,7 @@ def test_disabled_staff_see_nothing(registry, make_staff, places):
 
 
 def test_search_by_full_id_number_uses_the_keyed_hash(registry):
-    number = services.provider().decrypt(registry.a1.id_number_encrypted, context=services.ID_CONTEXT)
+    number = provider().decrypt(registry.a1.id_number_encrypted, context=services.ID_CONTEXT)
     for typed in (number, number.lower(), f"{number[:6]} {number[6:]}"):
         assert pks(selectors.person_list(actor=registry.county, filters=PersonFilters(q=typed))) == {
             registry.a1.pk

@@ -1,0 +1,58 @@
+"""Every write of the registry: validate, write in one transaction, audit.
+
+One module per topic; callers import this package (`from openpes.people import services as people`)."""
+
+from openpes.people.services.bulk_registration import (
+    BULK_UPDATABLE,
+    BulkResult,
+    HouseholdInput,
+    households_bulk_create,
+    persons_bulk_create,
+    persons_bulk_update,
+)
+from openpes.people.services.export import EXPORT_COLUMNS, persons_export
+from openpes.people.services.households import household_add_member, household_create, household_update
+from openpes.people.services.persons import person_create, person_reveal, person_update
+from openpes.people.services.validation import (
+    ID_CONTEXT,
+    PERSON_FIELDS,
+    PHONE_CONTEXT,
+    REVEAL_PERMISSION,
+    REVEALABLE,
+    SAME_VILLAGE,
+    CleanPerson,
+    PersonInput,
+    apply_identity,
+    clean_person,
+    id_index,
+    phone_index,
+)
+
+__all__ = [
+    "BULK_UPDATABLE",
+    "EXPORT_COLUMNS",
+    "ID_CONTEXT",
+    "PERSON_FIELDS",
+    "PHONE_CONTEXT",
+    "REVEALABLE",
+    "REVEAL_PERMISSION",
+    "SAME_VILLAGE",
+    "BulkResult",
+    "CleanPerson",
+    "HouseholdInput",
+    "PersonInput",
+    "apply_identity",
+    "clean_person",
+    "household_add_member",
+    "household_create",
+    "household_update",
+    "households_bulk_create",
+    "id_index",
+    "person_create",
+    "person_reveal",
+    "person_update",
+    "persons_bulk_create",
+    "persons_bulk_update",
+    "persons_export",
+    "phone_index",
+]

@@ -1,0 +1,123 @@
+"""Registering, changing and revealing one person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from openpes.accounts.models import Staff
+from openpes.audit import services as audit
+from openpes.core.crypto import provider
+from openpes.core.errors import DomainError, FieldError, NotFound
+from openpes.core.jurisdiction import covers
+from openpes.core.text import clean_text
+from openpes.people.models import Person
+from openpes.people.services.validation import (
+    PERSON_FIELDS,
+    REVEAL_PERMISSION,
+    REVEALABLE,
+    SAME_VILLAGE,
+    PersonInput,
+    apply_identity,
+    audit_values,
+    clean_person,
+    duplicate_error,
+    id_index,
+    outside_household,
+)
+
+
+def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = None) -> Person:
+    clean = clean_person(actor, data, today=today)
+    assert clean.id_number is not None
+    duplicate = duplicate_error(actor, id_index(clean.id_number.value))
+    if duplicate:
+        raise DomainError(duplicate)
+    person = Person(created_by=actor, **clean.values)
+    shown = apply_identity(person, clean)
+    try:
+        with transaction.atomic():
+            person.save()
+            audit.record_change(
+                actor=actor,
+                action="create",
+                target=person,
+                region_code=person.region_code,
+                changes={**audit_values(clean.values), **shown},
+                summary=f"登记劳动者 {person.name}",
+            )
+    except IntegrityError as exc:  # a concurrent registration of the same number won the race
+        raise DomainError(
+            duplicate_error(actor, person.id_number_index) or FieldError("id_number", "该身份证号码已登记")
+        ) from exc
+    return person
+
+
+def person_update(
+    *, actor: Staff, person: Person, data: PersonInput, fields: Iterable[str], today: dt.date | None = None
+) -> Person:
+    fields = set(fields)
+    unknown = fields - set(PERSON_FIELDS)
+    if unknown:
+        raise DomainError(sorted(unknown)[0], "该字段不能修改")
+    if not covers(actor.jurisdiction_prefix, person.region_code):
+        raise NotFound
+    clean = clean_person(actor, data, partial=fields, today=today)
+    region_after = clean.values.get("region_code", person.region_code)
+    household_after = clean.values.get("household", person.household)
+    if outside_household(household_after, region_after):
+        raise DomainError("household" if "household" in fields else "region_code", SAME_VILLAGE)
+    if clean.id_number is not None:
+        duplicate = duplicate_error(actor, id_index(clean.id_number.value), exclude_pk=person.pk)
+        if duplicate:
+            raise DomainError(duplicate)
+    before = {k: getattr(person, k) for k in clean.values} | {
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+    }
+    if "phone" in fields and clean.phone is None:
+        person.phone_encrypted = person.phone_index = person.phone_masked = ""
+        clean.values["phone"] = ""
+    for key, value in clean.values.items():
+        if key != "phone":
+            setattr(person, key, value)
+    shown = apply_identity(person, clean)
+    after = {**clean.values, **shown}
+    changes = audit.diff(audit_values(before), audit_values(after))
+    if not changes:
+        return person
+    with transaction.atomic():
+        person.save()
+        audit.record_change(
+            actor=actor,
+            action="update",
+            target=person,
+            region_code=person.region_code,
+            changes=changes,
+            summary=f"修改劳动者 {person.name}",
+        )
+    return person
+
+
+def person_reveal(*, actor: Staff, person: Person, field_name: str, reason: str) -> str:
+    """The plain ID number or phone, for an actor with the permission, with a reason; always logged."""
+    if not covers(actor.jurisdiction_prefix, person.region_code):
+        raise NotFound
+    if not actor.has_perm(REVEAL_PERMISSION):
+        raise DomainError(field_name, "您没有查看完整个人信息的权限")
+    if field_name not in REVEALABLE:
+        raise DomainError("field", "只能查看身份证号码或联系电话")
+    reason = clean_text(reason, field="reason", label="查看事由", max_length=200, required=True)
+    if len(reason) < 2:
+        raise DomainError("reason", "请写明查看事由（至少2个字）")
+    column, context = REVEALABLE[field_name]
+    token = getattr(person, column)
+    if not token:
+        raise DomainError(field_name, "该项未登记")
+    value = provider().decrypt(token, context=context)
+    audit.record_access(
+        actor=actor, target=person, field=field_name, reason=reason, region_code=person.region_code
+    )
+    return value

@@ -1,0 +1,220 @@
+"""What every write path checks of a person: fields, village and jurisdiction, duplicates; and the encrypted, indexed and masked columns made from the identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from openpes.accounts.models import Staff
+from openpes.core.crypto import provider
+from openpes.core.errors import DomainError, FieldError
+from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_phone
+from openpes.core.jurisdiction import covers
+from openpes.core.text import clean_person_name, clean_text
+from openpes.people import rules
+from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation
+from openpes.regions.models import Region, RegionLevel
+
+ID_CONTEXT = "people.person.id_number"
+PHONE_CONTEXT = "people.person.phone"
+REVEAL_PERMISSION = "people.reveal_personal_data"
+REVEALABLE = {"id_number": ("id_number_encrypted", ID_CONTEXT), "phone": ("phone_encrypted", PHONE_CONTEXT)}
+PERSON_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "region_code",
+    "address",
+    "household",
+    "relation_to_head",
+    "education",
+    "ethnicity",
+    "political_status",
+)
+
+
+def id_index(id_number: str) -> str:
+    return provider().blind_index(id_number, context=ID_CONTEXT)
+
+
+def phone_index(phone: str) -> str:
+    return provider().blind_index(phone, context=PHONE_CONTEXT)
+
+
+@dataclass
+class PersonInput:
+    """What a clerk (or an import row) gives for a person; validated all at once so that every problem on a
+    form is reported together."""
+
+    name: str = ""
+    id_number: str = ""
+    phone: str = ""
+    region_code: str = ""
+    address: str = ""
+    household: Household | None = None
+    relation_to_head: str = ""
+    education: str = ""
+    ethnicity: str = ""
+    political_status: str = ""
+
+
+@dataclass
+class CleanPerson:
+    values: dict[str, Any] = field(default_factory=dict)
+    id_number: IdNumber | None = None
+    phone: Phone | None = None
+
+
+@functools.cache
+def _choice_values(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)  # `.values` builds a new list on every access
+
+
+def _choice(errors: list[FieldError], name: str, value: str, choices: Any, label: str) -> str:
+    if value and value not in _choice_values(choices):
+        errors.append(FieldError(name, f"{label}的取值无效"))
+    return value
+
+
+def village_in_jurisdiction(actor: Staff, code: str, field_name: str = "region_code") -> FieldError | None:
+    region = Region.objects.filter(code=code).values_list("level", "retired").first() if code else None
+    return village_problem(actor, code, region, field_name)
+
+
+def village_problem(
+    actor: Staff, code: str, region: tuple[int, bool] | None, field_name: str = "region_code"
+) -> FieldError | None:
+    """`region` is the (level, retired) of the row with that code, None when there is none."""
+    if not code:
+        return FieldError(field_name, "请选择所在村（社区）")
+    if region is None or not covers(actor.jurisdiction_prefix, code):
+        return FieldError(field_name, "所选村（社区）不存在或不在您的辖区内")
+    level, retired = region
+    if level != RegionLevel.VILLAGE:
+        return FieldError(field_name, "请选择到村（社区）一级")
+    if retired:
+        return FieldError(field_name, "该村（社区）已撤销，请选择合并后的村（社区）")
+    return None
+
+
+def clean_person(
+    actor: Staff, data: PersonInput, *, partial: set[str] | None = None, today: dt.date | None = None
+) -> CleanPerson:
+    """Validate the fields named in `partial` (all when None); raise DomainError listing every problem."""
+    today = today or timezone.localdate()
+    wanted = set(PERSON_FIELDS) if partial is None else partial
+    errors: list[FieldError] = []
+    out = CleanPerson()
+
+    def attempt(name: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except DomainError as exc:
+            errors.extend(exc.errors)
+            return None
+
+    if "name" in wanted:
+        out.values["name"] = attempt("name", lambda: clean_person_name(data.name))
+    if "id_number" in wanted:
+        out.id_number = attempt("id_number", lambda: parse_id_number(data.id_number, today=today))
+        if out.id_number is not None:
+            problem = rules.registrable_age_problem(out.id_number.birth_date, today)
+            if problem:
+                errors.append(FieldError("id_number", problem))
+    if "phone" in wanted and data.phone.strip():
+        out.phone = attempt("phone", lambda: parse_phone(data.phone))
+    if "region_code" in wanted:
+        region_problem = village_in_jurisdiction(actor, data.region_code)
+        if region_problem:
+            errors.append(region_problem)
+        out.values["region_code"] = data.region_code
+    if "address" in wanted:
+        out.values["address"] = attempt(
+            "address", lambda: clean_text(data.address, field="address", label="住址", max_length=200)
+        )
+    if "ethnicity" in wanted:
+        out.values["ethnicity"] = attempt(
+            "ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20)
+        )
+    if "education" in wanted:
+        out.values["education"] = _choice(errors, "education", data.education, Education, "文化程度")
+    if "political_status" in wanted:
+        out.values["political_status"] = _choice(
+            errors, "political_status", data.political_status, PoliticalStatus, "政治面貌"
+        )
+    if "relation_to_head" in wanted:
+        out.values["relation_to_head"] = _choice(
+            errors, "relation_to_head", data.relation_to_head, Relation, "与户主关系"
+        )
+    if "household" in wanted:
+        if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
+            errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
+        elif "region_code" in wanted and outside_household(data.household, data.region_code):
+            errors.append(FieldError("household", SAME_VILLAGE))
+        out.values["household"] = data.household
+    if errors:
+        raise DomainError(errors)
+    return out
+
+
+SAME_VILLAGE = "家庭成员须登记在家庭所在的村（社区）；如已迁居，请先修改所在村（社区）或改用家庭的“加入成员”"
+
+
+def outside_household(household: Household | None, region_code: str) -> bool:
+    """A household belongs to one village; its members are registered there too."""
+    return household is not None and bool(region_code) and household.region_code != region_code
+
+
+def duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> FieldError | None:
+    matches = Person.objects.filter(id_number_index=index)
+    if exclude_pk is not None:
+        matches = matches.exclude(pk=exclude_pk)
+    existing = matches.only("pk", "name", "region_code").first()
+    if existing is None:
+        return None
+    if covers(actor.jurisdiction_prefix, existing.region_code):
+        return FieldError(
+            "id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改"
+        )
+    # Outside the jurisdiction: say nothing about who or where.
+    return FieldError("id_number", "该身份证号码已在其他辖区登记，无法重复登记；如需迁入请联系县级经办机构")
+
+
+def identity_columns(clean: CleanPerson) -> dict[str, Any]:
+    """The encrypted, indexed and masked columns (and what the ID number tells) of the given identifiers."""
+    crypto = provider()
+    columns: dict[str, Any] = {}
+    if clean.id_number is not None:
+        value = clean.id_number.value
+        columns.update(
+            id_number_encrypted=crypto.encrypt(value, context=ID_CONTEXT),
+            id_number_index=crypto.blind_index(value, context=ID_CONTEXT),
+            id_number_masked=clean.id_number.masked,
+            birth_date=clean.id_number.birth_date,
+            sex=clean.id_number.sex,
+        )
+    if clean.phone is not None:
+        columns.update(
+            phone_encrypted=crypto.encrypt(clean.phone.value, context=PHONE_CONTEXT),
+            phone_index=crypto.blind_index(clean.phone.value, context=PHONE_CONTEXT),
+            phone_masked=clean.phone.masked,
+        )
+    return columns
+
+
+def apply_identity(person: Person, clean: CleanPerson) -> dict[str, Any]:
+    """Set the identity columns on a person; return what the audit log may say (masked values only)."""
+    columns = identity_columns(clean)
+    for name, value in columns.items():
+        setattr(person, name, value)
+    shown = {"id_number": columns.get("id_number_masked"), "phone": columns.get("phone_masked")}
+    return {key: value for key, value in shown.items() if value is not None}
+
+
+def audit_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.pk if isinstance(v, Household) else v) for k, v in values.items()}
