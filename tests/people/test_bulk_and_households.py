@@ -135,7 +135,7 @@ def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
         else:
             item = services.HouseholdInput(region_code=places.village_a1, address="", members=batch)
             services.households_bulk_create(actor=county, households=[item], today=TODAY)
-    assert info.value.errors[0].message == services.CHANGED_DURING_IMPORT
+    assert info.value.errors[0].message == bulk_registration.CHANGED_DURING_IMPORT
 
 
 def test_an_integrity_error_other_than_a_registered_number_is_not_reported_as_one():
