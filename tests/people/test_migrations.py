@@ -1,6 +1,7 @@
 """Migrations that change stored data, run on a database of their own in a separate process (the test
 database cannot be rolled back past the audit triggers): people/0003 shortens stored blind indexes to the
-128 bits the code now computes, so a person registered before it is still found by ID number after it."""
+128 bits the code now computes, so a person registered before it is still found by ID number after it;
+people/0004 replaces the plain birth date and mask by the birth month and a keyed hash of the tail."""
 
 from __future__ import annotations
 
@@ -38,8 +39,10 @@ old.objects.create(
 )
 call_command("migrate", verbosity=0)
 from openpes.people.models import Person
-from openpes.people.services import id_index, phone_index
+from openpes.people.services import id_index, id_tail_index, phone_index
 person = Person.objects.get()
+with connection.cursor() as cursor:
+    columns = [c.name for c in connection.introspection.get_table_description(cursor, "people_person")]
 collations = {}
 if connection.vendor == "postgresql":
     with connection.cursor() as cursor:
@@ -53,6 +56,10 @@ print(json.dumps({
     "lengths": [len(person.id_number_index), len(person.phone_index)],
     "found_by_id": Person.objects.filter(id_number_index=id_index(number)).count(),
     "found_by_phone": Person.objects.filter(phone_index=phone_index(phone)).count(),
+    "found_by_tail": Person.objects.filter(id_tail_index=id_tail_index("018X")).count(),
+    "birth_month": str(person.birth_month),
+    "mask": person.id_number_masked,
+    "plain_columns_left": sorted({"birth_date", "id_number_masked"} & set(columns)),
 }))
 """
 
@@ -81,11 +88,22 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[st
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_blind_indexes_stored_before_0003_still_find_the_person_after_it(database: dict[str, str]) -> None:
+def test_a_person_stored_before_0003_is_found_by_id_phone_and_tail_after_0004(
+    database: dict[str, str],
+) -> None:
     done = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", SCRIPT], env=database, capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     byte_order = {"id_number_index": "C", "phone_index": "C"} if "OPENPES_DATABASE_URL" in database else {}
-    assert result == {"collations": byte_order, "lengths": [32, 32], "found_by_id": 1, "found_by_phone": 1}
+    assert result == {
+        "collations": byte_order,
+        "lengths": [32, 32],
+        "found_by_id": 1,
+        "found_by_phone": 1,
+        "found_by_tail": 1,  # people/0004: the tail's keyed hash made from the old mask
+        "birth_month": "1990-05-01",
+        "mask": "430527********018X",  # now derived from the ciphertext
+        "plain_columns_left": [],
+    }

@@ -41,8 +41,10 @@ def test_raw_person_row_holds_neither_the_id_number_nor_the_phone(registered):
     assert PHONE not in text
     assert PHONE[3:] not in text
     assert str(row["id_number_encrypted"]).startswith(("a", "s"))
-    assert row["id_number_masked"] == number[:6] + "********" + number[14:]
+    assert "id_number_masked" not in row and "birth_date" not in row  # derived on display; month only
+    assert str(row["birth_month"]).startswith(f"{number[6:10]}-{number[10:12]}-01")
     assert row["phone_masked"] == "139****5678"
+    assert person.id_number_masked == number[:6] + "********" + number[14:]
 
 
 def test_index_is_a_keyed_hash_not_a_plain_digest(registered):

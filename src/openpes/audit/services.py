@@ -93,7 +93,25 @@ def record_access(
     )
 
 
+LOOKUP_FIELD = "lookup"  # AccessLog.field of a search by a whole ID number: who holds this number?
 EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
+
+
+def record_lookup(
+    *, actor: Actor, model: type[models.Model], reason: str, region_code: str = ""
+) -> AccessLog:
+    """A search by a whole identifier. It answers "is this the number of someone here?", which a masked ID
+    number and an age narrow to a few dozen guesses: each answer is logged like a reveal."""
+    ctx = context.current()
+    return AccessLog.objects.create(
+        **_who(actor),
+        user_agent=ctx.user_agent,
+        target_type=target_label(model),
+        target_id="",
+        field=LOOKUP_FIELD,
+        reason=reason[:200],
+        region_code=region_code,
+    )
 
 
 def record_export(

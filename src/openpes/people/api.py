@@ -82,9 +82,12 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
 
 
 def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> Any:
-    return selectors.person_list(
-        actor=actor_of(request), filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
+    actor = actor_of(request)
+    persons = selectors.person_list(
+        actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
     )
+    services.id_number_search_record(actor=actor, q=filters.q, matches=persons)
+    return persons
 
 
 @router.post(
@@ -172,7 +175,9 @@ def person_reveal(request: HttpRequest, person_id: Id, payload: RevealIn) -> dic
 @paginate(Pagination)
 def household_list(request: HttpRequest, filters: Query[HouseholdFiltersIn]) -> Any:
     actor = actor_of(request)
-    return selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    services.id_number_search_record(actor=actor, q=filters.q, matches=households)
+    return households
 
 
 @router.post(

@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
+from openpes.core.crypto import provider
 from openpes.core.fields import BlindIndexField
+from openpes.core.identifiers import mask_id_number
 from openpes.core.jurisdiction import ScopedQuerySet
+from openpes.people import rules
+
+# Associated data bound into each ciphertext and keyed hash, so that one field's value cannot be passed off
+# as another's.
+ID_CONTEXT = "people.person.id_number"
+ID_TAIL_CONTEXT = "people.person.id_tail"
+PHONE_CONTEXT = "people.person.phone"
 
 
 class Sex(models.TextChoices):
@@ -78,15 +90,18 @@ ID_NUMBER_UNIQUE = "person_id_number_unique"  # one person per ID number; servic
 class Person(models.Model):
     """A worker in the real-name labour-force registry (城乡劳动力实名制登记).
 
-    The ID number and phone are stored encrypted (see core.crypto) with a keyed hash beside them for exact
-    look-up and de-duplication, and a masked copy for lists and search; the plain value is only ever
-    produced by `people.services.person_reveal`, which logs the access."""
+    The ID number and phone are stored encrypted (see core.crypto) with keyed hashes beside them for exact
+    look-up and de-duplication. Nothing stored in plain text rebuilds the ID number (SECURITY.md 21,
+    docs/architecture.md "Personal data"): of the birth date only the year and month are kept, for age
+    rules, and the last four characters live only inside the ciphertext and a keyed hash; the mask shown on
+    lists is derived from the ciphertext as the row is shown. The plain value is only ever given out by
+    `people.services.person_reveal`, which logs the access."""
 
     name = models.CharField("姓名", max_length=30)
     id_number_encrypted = models.TextField("身份证号码（密文）")
     id_number_index = BlindIndexField("身份证号码索引")
-    id_number_masked = models.CharField("身份证号码", max_length=18)
-    birth_date = models.DateField("出生日期")
+    id_tail_index = BlindIndexField("身份证号码后四位索引")
+    birth_month = models.DateField("出生年月", help_text="出生年月的第一天；具体日期只在身份证号码密文中")
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     phone_encrypted = models.TextField("联系电话（密文）", blank=True)
     phone_index = BlindIndexField("联系电话索引", blank=True)
@@ -128,8 +143,21 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["region_code", "name"], name="person_region_name"),
             models.Index(fields=["phone_index"], name="person_phone"),
+            models.Index(fields=["id_tail_index"], name="person_id_tail"),
         ]
         permissions = [("reveal_personal_data", "查看完整的身份证号码和联系电话")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number_masked}）"
+
+    @functools.cached_property
+    def id_number_masked(self) -> str:
+        """430527********123X, from the ciphertext: the tail is stored nowhere in plain text."""
+        if not self.id_number_encrypted:
+            return ""
+        return mask_id_number(provider().decrypt(self.id_number_encrypted, context=ID_CONTEXT))
+
+    @property
+    def age(self) -> int:
+        """Age in whole years, counted from the birth month: all that is stored in plain text."""
+        return rules.age_from_month(self.birth_month, timezone.localdate())

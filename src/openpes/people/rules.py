@@ -17,3 +17,13 @@ def registrable_age_problem(birth_date: dt.date, today: dt.date) -> str | None:
     if age < MIN_WORKING_AGE:
         return f"未满{MIN_WORKING_AGE}周岁（现{age}岁），不能登记为劳动者"
     return None
+
+
+def age_from_month(birth_month: dt.date, day: dt.date) -> int:
+    """Whole years from a birth year and month (the day is not stored in plain text): a person counts as a
+    year older from the first day of their birth month, at most one month early."""
+    return day.year - birth_month.year - (day.month < birth_month.month)
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)

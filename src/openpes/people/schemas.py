@@ -74,7 +74,7 @@ class PersonOut(Schema):
     name: str = Field(..., description="姓名")
     id_number_masked: str = Field(..., description="身份证号码（脱敏）")
     phone_masked: str = Field(..., description="联系电话（脱敏），未登记为空")
-    birth_date: dt.date = Field(..., description="出生日期")
+    age: int = Field(..., description="年龄（周岁，按出生年月计）；出生日期随完整身份证号码查看，记入日志")
     sex: str = Field(..., description=f"性别：{choices_text(Sex)}")
     region_code: str = Field(..., description="所在村（社区）区划代码")
     address: str = Field(..., description="住址")
@@ -137,7 +137,7 @@ class MemberOut(Schema):
     name: str = Field(..., description="姓名")
     id_number_masked: str = Field(..., description="身份证号码（脱敏）")
     sex: str = Field(..., description="性别")
-    birth_date: dt.date = Field(..., description="出生日期")
+    age: int = Field(..., description="年龄（周岁，按出生年月计）")
     relation_to_head: str = Field(..., description="与户主关系代码")
 
 

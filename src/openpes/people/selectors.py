@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +11,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
-from openpes.core.identifiers import full_id_number, mask_id_number, normalise_text
+from openpes.core.identifiers import full_id_number, mask_id_for_log, normalise_text
 from openpes.core.jurisdiction import ScopedQuerySet, code_range, covers, prefix_of
 from openpes.people.models import Household, Person, Sex
-from openpes.people.services import id_index
+from openpes.people.services import id_index, id_tail_index
 from openpes.regions.models import Region, RegionLevel
 
 
@@ -31,7 +32,7 @@ class PersonFilters:
     def describe(self) -> str:
         """The filter in words, for the audit log; a full ID number stays masked."""
         number = full_id_number(self.q)
-        keyword = mask_id_number(number) if number else self.q.strip()
+        keyword = mask_id_for_log(number) if number else self.q.strip()
         parts = [
             f"地区 {self.region}" if self.region else "",
             f"关键词 {keyword}" if keyword else "",
@@ -48,11 +49,17 @@ def person_search(persons: ScopedQuerySet[Person], q: str) -> ScopedQuerySet[Per
     number = full_id_number(text)
     if number:
         return persons.filter(id_number_index=id_index(number))
-    if len(text) == 18:
-        return persons.filter(id_number_masked=text)
-    if len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] == "X"):
-        return persons.filter(id_number_masked__endswith=text)
+    if len(text) == 18 and _MASKED_ID.fullmatch(text):
+        # The tail's keyed hash narrows to a few dozen per county; the division is checked on the mask.
+        same_tail = persons.filter(id_tail_index=id_tail_index(text[-4:]))
+        return persons.filter(pk__in=[p.pk for p in same_tail if p.id_number_masked[:6] == text[:6]])
+    if _ID_TAIL.fullmatch(text):
+        return persons.filter(id_tail_index=id_tail_index(text))
     return persons.filter(name__contains=q.strip())
+
+
+_MASKED_ID = re.compile(r"\d{6}\*{8}\d{3}[\dX]")
+_ID_TAIL = re.compile(r"\d{3}[\dX]")
 
 
 def person_list(*, actor: Staff, filters: PersonFilters = PersonFilters()) -> ScopedQuerySet[Person]:
@@ -91,17 +98,19 @@ def household_get(*, actor: Staff, pk: int) -> Household | None:
 
 
 def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]:
-    return Person.objects.within(actor).filter(household=household).order_by("relation_to_head", "birth_date")
+    return (
+        Person.objects.within(actor)
+        .filter(household=household)
+        .order_by("relation_to_head", "birth_month", "pk")
+    )
 
 
 def age_bands(today: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    """(label, born after, born on or before) for the bands a county report uses."""
+    """(label, birth month after, birth month on or before) for the bands a county report uses; ages as
+    `Person.age` counts them, from the birth month."""
 
     def years_ago(n: int) -> dt.date:
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
+        return dt.date(today.year - n, today.month, 1)
 
     bands = [
         ("16–24岁", 16, 25),
@@ -123,7 +132,7 @@ def dashboard_summary(*, actor: Staff) -> dict[str, Any]:
         women=Count("id", filter=Q(sex="F")),
         with_phone=Count("id", filter=~Q(phone_index="")),
         **{
-            f"band{i}": Count("id", filter=Q(birth_date__gt=after, birth_date__lte=upto))
+            f"band{i}": Count("id", filter=Q(birth_month__gt=after, birth_month__lte=upto))
             for i, (_, after, upto) in enumerate(age_bands(today))
         },
     )

@@ -93,7 +93,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = PersonFilterForm(search_data(request), actor=actor)
     filters = form.filters()
-    page = paginate(request, selectors.person_list(actor=actor, filters=filters))
+    persons = selectors.person_list(actor=actor, filters=filters)
+    services.id_number_search_record(actor=actor, q=filters.q, matches=persons)
+    page = paginate(request, persons)
     page.object_list = _with_place_names(page.object_list)
     context = {
         "form": form,
@@ -214,6 +216,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(search_data(request), actor=actor)
     filters = form.filters()
     households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    services.id_number_search_record(actor=actor, q=filters.q, matches=households)
     page = paginate(
         request, households.order_by("region_code", "pk")
     )  # the count annotation drops Meta.ordering

@@ -2,6 +2,7 @@
 
 One module per topic; callers import this package (`from openpes.people import services as people`)."""
 
+from openpes.people.models import ID_CONTEXT, ID_TAIL_CONTEXT, PHONE_CONTEXT
 from openpes.people.services.bulk_registration import (
     BULK_UPDATABLE,
     BulkResult,
@@ -12,11 +13,14 @@ from openpes.people.services.bulk_registration import (
 )
 from openpes.people.services.export import EXPORT_COLUMNS, persons_export
 from openpes.people.services.households import household_add_member, household_create, household_update
-from openpes.people.services.persons import person_create, person_reveal, person_update
+from openpes.people.services.persons import (
+    id_number_search_record,
+    person_create,
+    person_reveal,
+    person_update,
+)
 from openpes.people.services.validation import (
-    ID_CONTEXT,
     PERSON_FIELDS,
-    PHONE_CONTEXT,
     REVEAL_PERMISSION,
     REVEALABLE,
     SAME_VILLAGE,
@@ -25,6 +29,7 @@ from openpes.people.services.validation import (
     apply_identity,
     clean_person,
     id_index,
+    id_tail_index,
     phone_index,
 )
 
@@ -32,6 +37,7 @@ __all__ = [
     "BULK_UPDATABLE",
     "EXPORT_COLUMNS",
     "ID_CONTEXT",
+    "ID_TAIL_CONTEXT",
     "PERSON_FIELDS",
     "PHONE_CONTEXT",
     "REVEALABLE",
@@ -48,6 +54,8 @@ __all__ = [
     "household_update",
     "households_bulk_create",
     "id_index",
+    "id_number_search_record",
+    "id_tail_index",
     "person_create",
     "person_reveal",
     "person_update",

@@ -16,7 +16,7 @@ from openpes.regions.selectors import region_names, villages_within
 EXPORT_COLUMNS = (
     ("姓名", 10),
     ("性别", 6),
-    ("出生日期", 12),
+    ("年龄", 6),
     ("身份证号码", 22),
     ("联系电话", 14),
     ("所在村（社区）", 16),
@@ -41,7 +41,7 @@ def persons_export(*, actor: Staff, persons: ScopedQuerySet[Person], description
             yield [
                 person.name,
                 person.get_sex_display(),
-                f"{person.birth_date:%Y-%m-%d}",
+                person.age,
                 person.id_number_masked,
                 person.phone_masked,
                 names.get(person.region_code, person.region_code),

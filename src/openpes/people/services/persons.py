@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError, NotFound
+from openpes.core.identifiers import full_id_number, mask_id_for_log
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
 from openpes.people.models import Person
@@ -74,9 +77,10 @@ def person_update(
         if duplicate:
             raise DomainError(duplicate)
     before = {k: getattr(person, k) for k in clean.values} | {
-        "id_number": person.id_number_masked,
+        "id_number": mask_id_for_log(person.id_number_masked),
         "phone": person.phone_masked,
     }
+    old_index = person.id_number_index
     if "phone" in fields and clean.phone is None:
         person.phone_encrypted = person.phone_index = person.phone_masked = ""
         clean.values["phone"] = ""
@@ -86,6 +90,8 @@ def person_update(
     shown = apply_identity(person, clean)
     after = {**clean.values, **shown}
     changes = audit.diff(audit_values(before), audit_values(after))
+    if person.id_number_index != old_index:  # logged even when the division, all the log shows, is the same
+        changes["id_number"] = [before["id_number"], after["id_number"]]
     if not changes:
         return person
     with transaction.atomic():
@@ -99,6 +105,20 @@ def person_update(
             summary=f"修改劳动者 {person.name}",
         )
     return person
+
+
+def id_number_search_record(*, actor: Staff, q: str, matches: QuerySet[Any]) -> None:
+    """Log a search by a whole ID number (pages and API, persons and households) in the access log, with
+    the number masked and how many it found; other searches are not logged."""
+    number = full_id_number(q)
+    if number is None:
+        return
+    audit.record_lookup(
+        actor=actor,
+        model=matches.model,
+        reason=f"按完整身份证号码 {mask_id_for_log(number)} 查找，找到 {matches.count()} 条",
+        region_code=actor.jurisdiction_id,
+    )
 
 
 def person_reveal(*, actor: Staff, person: Person, field_name: str, reason: str) -> str:

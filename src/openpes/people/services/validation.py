@@ -13,15 +13,22 @@ from django.utils import timezone
 from openpes.accounts.models import Staff
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError
-from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_phone
+from openpes.core.identifiers import IdNumber, Phone, mask_id_for_log, parse_id_number, parse_phone
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_person_name, clean_text
 from openpes.people import rules
-from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation
+from openpes.people.models import (
+    ID_CONTEXT,
+    ID_TAIL_CONTEXT,
+    PHONE_CONTEXT,
+    Education,
+    Household,
+    Person,
+    PoliticalStatus,
+    Relation,
+)
 from openpes.regions.models import Region, RegionLevel
 
-ID_CONTEXT = "people.person.id_number"
-PHONE_CONTEXT = "people.person.phone"
 REVEAL_PERMISSION = "people.reveal_personal_data"
 REVEALABLE = {"id_number": ("id_number_encrypted", ID_CONTEXT), "phone": ("phone_encrypted", PHONE_CONTEXT)}
 PERSON_FIELDS = (
@@ -40,6 +47,11 @@ PERSON_FIELDS = (
 
 def id_index(id_number: str) -> str:
     return provider().blind_index(id_number, context=ID_CONTEXT)
+
+
+def id_tail_index(tail: str) -> str:
+    """The keyed hash of an ID number's last four characters, for the search by them."""
+    return provider().blind_index(tail, context=ID_TAIL_CONTEXT)
 
 
 def phone_index(phone: str) -> str:
@@ -186,7 +198,8 @@ def duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> 
 
 
 def identity_columns(clean: CleanPerson) -> dict[str, Any]:
-    """The encrypted, indexed and masked columns (and what the ID number tells) of the given identifiers."""
+    """The encrypted, indexed and masked columns (and what the ID number may tell in plain text: the birth
+    year and month, the sex) of the given identifiers."""
     crypto = provider()
     columns: dict[str, Any] = {}
     if clean.id_number is not None:
@@ -194,8 +207,8 @@ def identity_columns(clean: CleanPerson) -> dict[str, Any]:
         columns.update(
             id_number_encrypted=crypto.encrypt(value, context=ID_CONTEXT),
             id_number_index=crypto.blind_index(value, context=ID_CONTEXT),
-            id_number_masked=clean.id_number.masked,
-            birth_date=clean.id_number.birth_date,
+            id_tail_index=crypto.blind_index(value[-4:], context=ID_TAIL_CONTEXT),
+            birth_month=rules.month_of(clean.id_number.birth_date),
             sex=clean.id_number.sex,
         )
     if clean.phone is not None:
@@ -208,11 +221,17 @@ def identity_columns(clean: CleanPerson) -> dict[str, Any]:
 
 
 def apply_identity(person: Person, clean: CleanPerson) -> dict[str, Any]:
-    """Set the identity columns on a person; return what the audit log may say (masked values only)."""
+    """Set the identity columns on a person; return what the audit log may say of them: the ID number as
+    its division only (the log is plain text, and the tail beside the stored birth month would leave a
+    handful of candidates), the phone masked."""
     columns = identity_columns(clean)
     for name, value in columns.items():
         setattr(person, name, value)
-    shown = {"id_number": columns.get("id_number_masked"), "phone": columns.get("phone_masked")}
+    person.__dict__.pop("id_number_masked", None)  # the cached mask of the old number
+    shown = {
+        "id_number": mask_id_for_log(clean.id_number.value) if clean.id_number else None,
+        "phone": columns.get("phone_masked"),
+    }
     return {key: value for key, value in shown.items() if value is not None}
 
 
