@@ -84,6 +84,14 @@ def test_adding_a_member_moves_them_into_the_households_village(api_as, places, 
     # the household (members are registered in the household's village), so A now serves them and B does not.
     client = api_as(Role.COUNTY_OFFICER, places.county)
     body = {"person": registry.person_b.pk, "relation_to_head": "20"}
+    unconfirmed = client.call("POST", f"/households/{registry.household_a.pk}/members", body)
+    assert unconfirmed.status_code == 422
+    [problem] = unconfirmed.json()["detail"]
+    assert problem["field"] == "confirm_move"
+    assert f"户 {registry.household_b.pk}" in problem["message"]  # names the household they would leave
+    registry.person_b.refresh_from_db()
+    assert registry.person_b.household_id == registry.household_b.pk  # nothing moved yet
+    body["confirm_move"] = True
     assert client.call("POST", f"/households/{registry.household_a.pk}/members", body).status_code == 201
     registry.person_b.refresh_from_db()
     assert registry.person_b.region_code == registry.household_a.region_code
@@ -223,7 +231,7 @@ def test_the_head_of_one_household_can_become_head_of_another(api_as, places, re
     client = api_as(Role.COUNTY_OFFICER, places.county)
     household = client.call("POST", "/households", {"region_code": places.village_a2}).json()
     body = {"person": registry.person_a.pk, "relation_to_head": "01"}
-    response = client.call("POST", f"/households/{household['id']}/members", body)
+    response = client.call("POST", f"/households/{household['id']}/members", {**body, "confirm_move": True})
     assert response.status_code == 201
     registry.household_a.refresh_from_db()
     assert registry.household_a.head_id is None

@@ -23,10 +23,21 @@ ENDPOINTS = {
     ("get", "/api/v1/households/{household_id}"),
     ("patch", "/api/v1/households/{household_id}"),
     ("post", "/api/v1/households/{household_id}/members"),
+    ("post", "/api/v1/households/{household_id}/members/{person_id}/remove"),
+    ("post", "/api/v1/households/{household_id}/close"),
     ("get", "/api/v1/regions"),
     ("get", "/api/v1/regions/{code}"),
 }
-HIDDEN = ("id_number_encrypted", "id_number_index", "phone_encrypted", "phone_index", "password")
+HIDDEN = (
+    "id_number_encrypted",
+    "id_number_index",
+    "id_tail_index",
+    "birth_month",
+    "birth_date",
+    "phone_encrypted",
+    "phone_index",
+    "password",
+)
 
 
 @pytest.fixture

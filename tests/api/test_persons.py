@@ -275,12 +275,25 @@ def test_patch_changes_only_the_given_fields(api_as, places, registry):
     assert set(entry.changes) == {"education", "address"}
 
 
-def test_patch_can_remove_the_phone_and_leave_the_household(api_as, places, registry):
+def test_patch_can_remove_the_phone(api_as, places, registry):
     client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    response = client.call("PATCH", f"/persons/{registry.person_a.pk}", {"phone": "", "household": None})
+    response = client.call("PATCH", f"/persons/{registry.person_a.pk}", {"phone": ""})
     assert response.status_code == 200, response.content
     assert response.json()["phone_masked"] == ""
-    assert response.json()["household"] is None
+
+
+@pytest.mark.parametrize("household", [None, "@household_a2"])
+def test_patch_cannot_take_a_member_out_of_their_household(api_as, places, registry, household):
+    # Leaving goes through the household's "remove member" (a household of one's own, with a reason);
+    # changing households through "add member" with a confirmation.
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    if household:
+        household = client.call("POST", "/households", {"region_code": places.village_a1}).json()["id"]
+    response = client.call("PATCH", f"/persons/{registry.person_a.pk}", {"household": household})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["field"] == "household"
+    registry.person_a.refresh_from_db()
+    assert registry.person_a.household_id == registry.household_a.pk
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ from openpes.people.schemas import (
     PersonOut,
     PersonPatchIn,
     PersonSearchIn,
+    ReasonIn,
     RevealIn,
     RevealOut,
 )
@@ -175,7 +176,9 @@ def person_reveal(request: HttpRequest, person_id: Id, payload: RevealIn) -> dic
 @paginate(Pagination)
 def household_list(request: HttpRequest, filters: Query[HouseholdFiltersIn]) -> Any:
     actor = actor_of(request)
-    households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    households = selectors.household_list(
+        actor=actor, region=filters.region, q=filters.q, closed=filters.closed
+    )
     services.id_number_search_record(actor=actor, q=filters.q, matches=households)
     return households
 
@@ -192,7 +195,7 @@ def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status
     household = services.household_create(
         actor=actor, region_code=payload.region_code, address=payload.address
     )
-    return Status(201, HouseholdDetailOut.build(household, []))
+    return Status(201, _household_out(actor, household.pk))
 
 
 @router.get(
@@ -227,6 +230,12 @@ def household_update(request: HttpRequest, household_id: Id, payload: HouseholdP
         address=given.get("address", household.address),
         head=_head(actor, given["head"]) if "head" in given else household.head,
     )
+    return _household_out(actor, household.pk)
+
+
+def _household_out(actor: Staff, pk: int) -> Household:
+    """A household as the actor sees it after a write: fetched again through the selectors."""
+    household = found(selectors.household_get(actor=actor, pk=pk))
     return HouseholdDetailOut.build(household, selectors.household_members(actor=actor, household=household))
 
 
@@ -243,7 +252,46 @@ def household_add_member(request: HttpRequest, household_id: Id, payload: Member
     household = found(selectors.household_get(actor=actor, pk=household_id))
     person = _person_ref(actor, payload.person, "person")
     services.household_add_member(
-        actor=actor, household=household, person=person, relation=payload.relation_to_head
+        actor=actor,
+        household=household,
+        person=person,
+        relation=payload.relation_to_head,
+        confirm_move=payload.confirm_move,
     )
-    members = selectors.household_members(actor=actor, household=household)
-    return Status(201, HouseholdDetailOut.build(household, members))
+    return Status(201, _household_out(actor, household.pk))
+
+
+@router.post(
+    "/households/{household_id}/members/{person_id}/remove",
+    auth=needs("people.view_household", "people.change_household", "people.change_person"),
+    tags=HOUSEHOLDS,
+    response=responses(HouseholdDetailOut, 201),
+    summary="移出家庭成员（自立一户）",
+    description="把成员移出本户：此人在同一村（社区）、同一住址自立一户并成为户主；返回新的家庭。"
+    "移出的是户主时，本户暂无户主，请再指定。",
+)
+def household_remove_member(
+    request: HttpRequest, household_id: Id, person_id: Id, payload: ReasonIn
+) -> Status[Household]:
+    actor = actor_of(request)
+    household = found(selectors.household_get(actor=actor, pk=household_id))
+    person = _person_ref(actor, person_id, "person")
+    own = services.household_remove_member(
+        actor=actor, household=household, person=person, reason=payload.reason
+    )
+    return Status(201, _household_out(actor, own.pk))
+
+
+@router.post(
+    "/households/{household_id}/close",
+    auth=needs("people.view_household", "people.change_household"),
+    tags=HOUSEHOLDS,
+    response=responses(HouseholdDetailOut),
+    summary="注销家庭",
+    description="注销已没有成员的家庭；记录保留，不能再加入成员。",
+)
+def household_close(request: HttpRequest, household_id: Id, payload: ReasonIn) -> Household:
+    actor = actor_of(request)
+    household = found(selectors.household_get(actor=actor, pk=household_id))
+    services.household_close(actor=actor, household=household, reason=payload.reason)
+    return _household_out(actor, household.pk)

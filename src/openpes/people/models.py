@@ -60,7 +60,9 @@ class Relation(models.TextChoices):
 
 
 class Household(models.Model):
-    """A household (户) in one village or community."""
+    """A household (户) in one village or community. Every member lives in the household's village: moving
+    the household moves them all (people.services.household_update). A household is never deleted: once
+    empty it is closed with a reason and kept."""
 
     region_code = models.CharField("所在村（社区）", max_length=12)
     address = models.CharField("住址", max_length=200, blank=True)
@@ -69,6 +71,8 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    closed_at = models.DateTimeField("注销时间", null=True, blank=True)
+    closed_reason = models.CharField("注销原因", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -82,6 +86,10 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"户 {self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 ID_NUMBER_UNIQUE = "person_id_number_unique"  # one person per ID number; services translate its violation

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from openpes.api.types import MAX_ID, OPTIONAL_REGION_CODE, REGION_CODE, Strict, choices_text, enum_of, one_of
-from openpes.core.jurisdiction import covers
 from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
 
 SexCode = Annotated[str, one_of(Sex), enum_of(Sex)]
@@ -107,6 +106,7 @@ class RevealOut(Schema):
 
 class HouseholdFiltersIn(Schema):
     q: str = Field("", max_length=50, description="户主姓名或身份证号码、住址")
+    closed: bool = Field(False, description="true：只列已注销的家庭")
     region: str = Field(
         "", pattern=OPTIONAL_REGION_CODE, description="只看该乡镇（街道）或村（社区），12位区划代码"
     )
@@ -130,6 +130,15 @@ class HouseholdPatchIn(Strict):
 class MemberIn(Strict):
     person: int = Field(..., ge=1, le=MAX_ID, description="劳动者编号")
     relation_to_head: RequiredRelationCode = Field(..., description=f"与户主关系：{choices_text(Relation)}")
+    confirm_move: bool = Field(
+        False,
+        description="此人已属于另一户时须为 true：确认把此人从原家庭移出；为 false 时返回 422，"
+        "confirm_move 字段的提示写明原家庭",
+    )
+
+
+class ReasonIn(Strict):
+    reason: str = Field(..., max_length=200, description="原因（至少2个字），记入操作日志")
 
 
 class MemberOut(Schema):
@@ -141,14 +150,11 @@ class MemberOut(Schema):
     relation_to_head: str = Field(..., description="与户主关系代码")
 
 
-def visible_head(household: Household, context: dict[str, Any] | None) -> Person | None:
-    """The head, if the caller may see them: a county officer can make someone of another township the
-    head of a household, and that township's name must not leak to this one."""
-    actor = getattr((context or {}).get("request"), "auth", None)
-    head = household.head
-    if head is None or actor is None or not covers(actor.jurisdiction_prefix, head.region_code):
-        return None
-    return head
+def visible_head(household: Household) -> tuple[int, str] | None:
+    """The head's id and name, if the caller may see them, as the selectors annotate them (`visible_head_id`,
+    `head_name`: scoped, and no query per row). A household not fetched through them shows no head."""
+    head_id = getattr(household, "visible_head_id", None)
+    return (head_id, getattr(household, "head_name", "")) if head_id else None
 
 
 class HouseholdOut(Schema):
@@ -157,19 +163,21 @@ class HouseholdOut(Schema):
     address: str = Field(..., description="住址")
     head: int | None = Field(None, description="户主的劳动者编号")
     head_name: str = Field("", description="户主姓名")
-    member_count: int = Field(0, description="成员人数")
+    member_count: int = Field(0, description="成员人数（辖区内的）")
+    closed_at: dt.datetime | None = Field(None, description="注销时间；未注销为 null")
+    closed_reason: str = Field("", description="注销原因")
     created_at: dt.datetime = Field(..., description="创建时间")
     updated_at: dt.datetime = Field(..., description="更新时间")
 
     @staticmethod
-    def resolve_head(obj: Household, context: dict[str, Any] | None) -> int | None:
-        head = visible_head(obj, context)
-        return head.pk if head is not None else None
+    def resolve_head(obj: Household) -> int | None:
+        head = visible_head(obj)
+        return head[0] if head is not None else None
 
     @staticmethod
-    def resolve_head_name(obj: Household, context: dict[str, Any] | None) -> str:
-        head = visible_head(obj, context)
-        return head.name if head is not None else ""
+    def resolve_head_name(obj: Household) -> str:
+        head = visible_head(obj)
+        return head[1] if head is not None else ""
 
     @staticmethod
     def resolve_member_count(obj: Household) -> int:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
@@ -79,10 +79,23 @@ def person_get(*, actor: Staff, pk: int) -> Person | None:
     return Person.objects.within(actor).select_related("household").filter(pk=pk).first()
 
 
-def household_list(*, actor: Staff, region: str = "", q: str = "") -> QuerySet[Household]:
-    households = (
-        Household.objects.within(actor).select_related("head").annotate(member_count=Count("members"))
+def _households_as_seen(actor: Staff) -> QuerySet[Household]:
+    """Households of the jurisdiction with what may be shown of them: `member_count` and `head_name` count
+    and name only members inside the jurisdiction (a household's members all live in its village, but
+    nothing shown may rest on that alone)."""
+    inside = code_range(actor.jurisdiction_prefix) if actor.jurisdiction_prefix else ("", "")
+    return Household.objects.within(actor).annotate(
+        member_count=Count("members", filter=Q(members__region_code__range=inside)),
+        head_name=Case(When(head__region_code__range=inside, then=F("head__name")), default=Value("")),
+        visible_head_id=Case(When(head__region_code__range=inside, then=F("head_id")), default=None),
     )
+
+
+def household_list(
+    *, actor: Staff, region: str = "", q: str = "", closed: bool = False
+) -> QuerySet[Household]:
+    """Households in use, or (closed=True) the closed ones."""
+    households = _households_as_seen(actor).filter(closed_at__isnull=not closed)
     if region:
         if not covers(actor.jurisdiction_prefix, region):
             return households.none()
@@ -94,7 +107,7 @@ def household_list(*, actor: Staff, region: str = "", q: str = "") -> QuerySet[H
 
 
 def household_get(*, actor: Staff, pk: int) -> Household | None:
-    return Household.objects.within(actor).select_related("head").filter(pk=pk).first()
+    return _households_as_seen(actor).filter(pk=pk).first()
 
 
 def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]:

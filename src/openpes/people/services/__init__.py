@@ -12,7 +12,14 @@ from openpes.people.services.bulk_registration import (
     persons_bulk_update,
 )
 from openpes.people.services.export import EXPORT_COLUMNS, persons_export
-from openpes.people.services.households import household_add_member, household_create, household_update
+from openpes.people.services.households import (
+    describe,
+    household_add_member,
+    household_close,
+    household_create,
+    household_remove_member,
+    household_update,
+)
 from openpes.people.services.persons import (
     id_number_search_record,
     person_create,
@@ -49,8 +56,11 @@ __all__ = [
     "PersonInput",
     "apply_identity",
     "clean_person",
+    "describe",
     "household_add_member",
+    "household_close",
     "household_create",
+    "household_remove_member",
     "household_update",
     "households_bulk_create",
     "id_index",

@@ -31,6 +31,11 @@ from openpes.people.services.validation import (
     outside_household,
 )
 
+CHANGE_HOUSEHOLD = (
+    "此人已是一户的成员：换到另一户请在该户用“添加成员”（会先请您确认移出原家庭），"
+    "离开家庭请在原家庭用“移出成员”（此人将自立一户）"
+)
+
 
 def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = None) -> Person:
     clean = clean_person(actor, data, today=today)
@@ -68,6 +73,8 @@ def person_update(
     if not covers(actor.jurisdiction_prefix, person.region_code):
         raise NotFound
     clean = clean_person(actor, data, partial=fields, today=today)
+    if "household" in clean.values and person.household_id not in (None, getattr(data.household, "pk", None)):
+        raise DomainError("household", CHANGE_HOUSEHOLD)
     region_after = clean.values.get("region_code", person.region_code)
     household_after = clean.values.get("household", person.household)
     if outside_household(household_after, region_after):

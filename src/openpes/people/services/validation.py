@@ -166,12 +166,19 @@ def clean_person(
     if "household" in wanted:
         if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
             errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
+        elif data.household is not None and _closed(data.household):
+            errors.append(FieldError("household", "所选家庭已注销，不能加入"))
         elif "region_code" in wanted and outside_household(data.household, data.region_code):
             errors.append(FieldError("household", SAME_VILLAGE))
         out.values["household"] = data.household
     if errors:
         raise DomainError(errors)
     return out
+
+
+def _closed(household: Household) -> bool:
+    """Asked of the database, not of the object the caller holds, which may predate the closing."""
+    return Household.objects.filter(pk=household.pk, closed_at__isnull=False).exists()
 
 
 SAME_VILLAGE = "家庭成员须登记在家庭所在的村（社区）；如已迁居，请先修改所在村（社区）或改用家庭的“加入成员”"
