@@ -575,38 +575,3 @@ def test_household_edit_sets_head_and_refuses_bad_input(places, registry, homes,
     assert response.status_code == 302
     household.refresh_from_db()
     assert (household.address, household.head_id) == ("新址", None)
-
-
-def test_add_member_by_id_number(places, registry, homes, login_as, make_person):
-    from openpes.people.services import person_reveal
-
-    county = registry["county"]
-    newcomer = make_person(county, places.village_a1, name="王小明")
-    full = person_reveal(actor=county, person=newcomer, field_name="id_number", reason="测试")
-    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
-    url = f"/households/{homes['a1'].pk}/members/add/"
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"id_number": full.lower(), "relation": "20"})
-    assert response.status_code == 302
-    newcomer.refresh_from_db()
-    assert (newcomer.household_id, newcomer.relation_to_head) == (homes["a1"].pk, "20")
-
-
-def test_add_member_bad_input_writes_nothing(places, registry, homes, login_as):
-    from openpes.people.services import person_reveal
-
-    county = registry["county"]
-    sibling_id = person_reveal(actor=county, person=registry["b1"], field_name="id_number", reason="测试")
-    a2_id = person_reveal(actor=county, person=registry["a2"], field_name="id_number", reason="测试")
-    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    url = f"/households/{homes['a1'].pk}/members/add/"
-    before = counts()
-    cases = [
-        ({"id_number": "4305", "relation": "20"}, "请填写完整的18位身份证号码"),
-        ({"id_number": sibling_id, "relation": "20"}, "没有找到以该身份证号码登记的劳动者"),
-        ({"id_number": a2_id, "relation": "77"}, "选择一个有效的选项"),
-        ({"id_number": a2_id, "relation": "01"}, "本户已有户主"),
-    ]
-    for data, message in cases:
-        assert message in text_of(client.post(url, data))
-    assert counts() == before

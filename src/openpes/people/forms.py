@@ -9,8 +9,8 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
-from openpes.core.identifiers import full_id_number, mask_id_number, normalise_text
-from openpes.people.models import Education, Person, PoliticalStatus, Relation, Sex
+from openpes.core.identifiers import full_id_number, mask_id_number
+from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
 from openpes.people.selectors import PersonFilters
 from openpes.people.services import PersonInput
 from openpes.regions.forms import region_choices, set_village_field
@@ -62,10 +62,18 @@ class PersonFilterForm(StaffForm):
 
 
 class HouseholdFilterForm(PersonFilterForm):
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "在册家庭"), ("closed", "已注销的家庭")]
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["sex"]
         self.fields["q"].widget.attrs["placeholder"] = "成员姓名、身份证号码或住址"
+
+    @property
+    def closed(self) -> bool:
+        return self.is_bound and self.data.get("status") == "closed"
 
 
 class PersonForm(StaffForm):
@@ -149,25 +157,42 @@ class HouseholdForm(StaffForm):
 class HouseholdEditForm(HouseholdForm):
     head = forms.TypedChoiceField(label="户主", coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args: Any, members: list[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: list[Person], household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         heads = [(str(p.pk), f"{p.name}（{p.id_number_masked}）") for p in members]
         self.set_choices("head", [("", "（暂无户主）"), *heads])
+        if members:
+            self.fields["region_code"].help_text = f"改到其他村（社区）时，本户 {len(members)} 名成员一同迁入"
+        if household.head_id and household.head_id not in {p.pk for p in members}:
+            # A head this actor may not see is kept as it is, not cleared by a select that cannot show it.
+            self.set_choices("head", [(str(household.head_id), "（辖区外人员，保持不变）")])
+            self.fields["head"].disabled = True
+            self.fields["head"].help_text = "户主登记在您的辖区以外，请联系上级经办机构修改"
+
+
+class ReasonForm(StaffForm):
+    reason = forms.CharField(label="原因", max_length=200, help_text="记入操作日志")
 
 
 class AddMemberForm(StaffForm):
+    """Find a person of the jurisdiction by name, ID number or its last four characters, pick one, say how
+    they relate to the head; confirm when they leave another household for this one."""
+
     field_aliases = {"relation_to_head": "relation"}
 
-    id_number = forms.CharField(
-        label="成员身份证号码",
-        max_length=30,
-        help_text="填写完整的18位身份证号码；此人须已在您的辖区登记为劳动者",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    q = forms.CharField(
+        label="查找人员",
+        required=False,
+        max_length=50,
+        help_text="输入姓名、身份证号码或后4位，从结果中选择；此人须已在您的辖区登记为劳动者",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     relation = forms.ChoiceField(label="与户主关系", choices=Relation.choices)
+    confirm_move = forms.BooleanField(label="确认把此人从原家庭移出，加入本户", required=False)
 
-    def clean_id_number(self) -> str:
-        value = normalise_text(self.cleaned_data["id_number"])
-        if len(value) != 18 or "*" in value:
-            raise forms.ValidationError("请填写完整的18位身份证号码")
-        return value
+    def clean_person(self) -> int:
+        person = self.cleaned_data.get("person")
+        if not person:
+            raise forms.ValidationError("请先查找并选择要加入的人员")
+        return int(person)

@@ -16,4 +16,15 @@ urlpatterns = [
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/members/add/", views.household_add_member, name="household_add_member"),
+    path(
+        "households/<int:pk>/members/candidates/",
+        views.household_member_candidates,
+        name="household_member_candidates",
+    ),
+    path(
+        "households/<int:pk>/members/<int:person_pk>/remove/",
+        views.household_remove_member,
+        name="household_remove_member",
+    ),
+    path("households/<int:pk>/close/", views.household_close, name="household_close"),
 ]

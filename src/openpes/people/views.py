@@ -25,6 +25,7 @@ from openpes.people.forms import (
     PersonEditForm,
     PersonFilterForm,
     PersonForm,
+    ReasonForm,
     RevealForm,
 )
 from openpes.people.models import Household, Person
@@ -215,7 +216,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = HouseholdFilterForm(search_data(request), actor=actor)
     filters = form.filters()
-    households = selectors.household_list(actor=actor, region=filters.region, q=filters.q)
+    households = selectors.household_list(actor=actor, region=filters.region, q=filters.q, closed=form.closed)
     services.id_number_search_record(actor=actor, q=filters.q, matches=households)
     page = paginate(
         request, households.order_by("region_code", "pk")
@@ -225,7 +226,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         request,
         page="people/household_list.html",
         results="people/_household_results.html",
-        context={"form": form, "page": page, "filtered": bool(filters.q or filters.region)},
+        context={"form": form, "page": page, "filtered": bool(filters.q or filters.region or form.closed)},
         shown=form.shown,
     )
 
@@ -270,9 +271,15 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_or_404(request, pk)
     members = list(selectors.household_members(actor=actor, household=household))
     initial = {"region_code": household.region_code, "address": household.address, "head": household.head_id}
-    form = HouseholdEditForm(posted(request), actor=actor, members=members, initial=initial)
+    form = HouseholdEditForm(
+        posted(request), actor=actor, members=members, household=household, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        head = next((p for p in members if p.pk == form.cleaned_data["head"]), None)
+        head = (
+            household.head
+            if form.fields["head"].disabled
+            else next((p for p in members if p.pk == form.cleaned_data["head"]), None)
+        )
         try:
             services.household_update(
                 actor=actor,
@@ -291,27 +298,129 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/household_form.html", {"form": form, "household": household})
 
 
-@staff_page("people.view_household", "people.change_household", "people.change_person")
+MEMBER_PERMS = ("people.view_household", "people.change_household", "people.change_person")
+CANDIDATES_SHOWN = 20
+
+
+def _member_candidates(actor: Staff, household: Household, q: str) -> list[Person]:
+    """Persons of the jurisdiction matching the search, not already in this household (a search by a whole
+    ID number is logged, as everywhere)."""
+    if not q.strip():
+        return []
+    found = selectors.person_list(actor=actor, filters=PersonFilters(q=q)).exclude(household=household)
+    services.id_number_search_record(actor=actor, q=q, matches=found)
+    return _with_place_names(found.select_related("household__head")[:CANDIDATES_SHOWN])
+
+
+@staff_page(*MEMBER_PERMS)
 def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor(request)
     household = _household_or_404(request, pk)
     form = AddMemberForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        found = list(
-            selectors.person_list(actor=actor, filters=PersonFilters(q=form.cleaned_data["id_number"]))[:1]
-        )
-        if not found:
-            form.add_error("id_number", "在您的辖区内没有找到以该身份证号码登记的劳动者，请先登记此人")
+    chosen: Person | None = None
+    confirm = ""
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
+        chosen = selectors.person_get(actor=actor, pk=form.cleaned_data["person"])
+        if chosen is None:
+            form.add_error("q", "所选人员不存在或不在您的辖区内，请重新查找")
         else:
+            left = chosen.household_id if chosen.household_id != household.pk else None
             try:
                 services.household_add_member(
-                    actor=actor, household=household, person=found[0], relation=form.cleaned_data["relation"]
+                    actor=actor,
+                    household=household,
+                    person=chosen,
+                    relation=form.cleaned_data["relation"],
+                    confirm_move=form.cleaned_data["confirm_move"],
                 )
             except NotFound as exc:
                 raise Http404 from exc
             except DomainError as exc:
-                form.attach(exc)
+                confirm = next((e.message for e in exc.errors if e.field == "confirm_move"), "")
+                form.attach(DomainError([e for e in exc.errors if e.field != "confirm_move"]))
             else:
-                messages.success(request, f"{found[0].name} 已加入本户。")
+                messages.success(request, f"{chosen.name} 已加入本户。")
+                _left_behind_message(request, left)
                 return redirect("people:household_detail", pk=household.pk)
-    return render(request, "people/household_member_form.html", {"form": form, "household": household})
+    q = form.data.get("q", "") if form.is_bound else ""
+    candidates = _member_candidates(actor, household, q)
+    if chosen is not None and chosen not in candidates:
+        candidates.insert(0, chosen)
+    context = {
+        "form": form,
+        "household": household,
+        "candidates": candidates,
+        "chosen": chosen.pk if chosen else form.data.get("person", "") if form.is_bound else "",
+        "confirm": confirm,
+        "searched": bool(q.strip()),
+    }
+    return render(request, "people/household_member_form.html", context)
+
+
+@require_POST
+@staff_page(*MEMBER_PERMS)
+def household_member_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The search results of the member picker, for htmx (posted: an ID number stays out of URLs)."""
+    actor = _actor(request)
+    household = _household_or_404(request, pk)
+    q = str(request.POST.get("q", ""))[:50]
+    context = {
+        "candidates": _member_candidates(actor, household, q),
+        "searched": bool(q.strip()),
+        "chosen": "",
+    }
+    return render(request, "people/_member_candidates.html", context)
+
+
+def _left_behind_message(request: HttpRequest, household_id: int | None) -> None:
+    """What a household someone just left now needs: a new head, or closing once empty."""
+    left = selectors.household_get(actor=_actor(request), pk=household_id) if household_id else None
+    if left is None:
+        return
+    if getattr(left, "member_count", 0) == 0:
+        messages.info(request, f"户 {left.pk} 已没有成员，可在该户页面注销。")
+    elif not left.head_id:
+        messages.warning(request, f"户 {left.pk} 现在没有户主，请在该户页面“修改”中指定新户主。")
+
+
+@staff_page(*MEMBER_PERMS)
+def household_remove_member(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    actor = _actor(request)
+    household = _household_or_404(request, pk)
+    person = selectors.person_get(actor=actor, pk=person_pk)
+    if person is None or person.household_id != household.pk:
+        raise Http404
+    form = ReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            own = services.household_remove_member(
+                actor=actor, household=household, person=person, reason=form.cleaned_data["reason"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"{person.name} 已移出户 {household.pk}，自立一户（户 {own.pk}）。")
+            _left_behind_message(request, household.pk)
+            return redirect("people:household_detail", pk=household.pk)
+    context = {"form": form, "household": household, "person": person}
+    return render(request, "people/household_remove_member.html", context)
+
+
+@staff_page("people.view_household", "people.change_household")
+def household_close(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    household = _household_or_404(request, pk)
+    form = ReasonForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_close(actor=actor, household=household, reason=form.cleaned_data["reason"])
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"户 {household.pk} 已注销。")
+            return redirect("people:household_detail", pk=household.pk)
+    return render(request, "people/household_close.html", {"form": form, "household": household})
