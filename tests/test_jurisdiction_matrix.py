@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -142,3 +143,45 @@ def test_every_face_shows_only_the_viewers_subtree(
             )
             assert patch.status_code == 404, where
             assert Person.objects.get(pk=person.pk).address == person.address
+
+
+def invariant_holds() -> bool:
+    """SECURITY.md 23: every member lives in their household's village."""
+    return not Person.objects.exclude(household=None).exclude(region_code=F("household__region_code")).exists()
+
+
+@pytest.mark.parametrize(("place", "role"), VIEWERS)
+def test_household_moves_need_both_villages_and_what_is_shown_follows_the_members(
+    places: Any, make_staff: Any, records: dict[str, Record], place: str, role: str
+) -> None:
+    staff, client, bearer = viewer(places, make_staff, place, role)
+    prefix = staff.jurisdiction_prefix
+    county = Staff.objects.get(username="registrar")
+    moved = records["village_a1"].household
+    head = records["village_a1"].person
+    people.household_update(
+        actor=county, household=moved, region_code=places.village_b1, address=moved.address, head=head
+    )
+    assert invariant_holds()
+    sees = covers(prefix, places.village_b1)
+    listed = {h["id"]: h for h in client.get("/api/v1/households?limit=100", headers=bearer).json()["items"]}
+    assert (moved.pk in listed) is sees, place
+    if sees:
+        assert (listed[moved.pk]["member_count"], listed[moved.pk]["head_name"]) == (1, NAMES["village_a1"])
+    page = client.get(reverse("people:household_list")).content.decode()
+    assert (NAMES["village_a1"] in page) is sees, place
+
+    # Moving the A2 household into B1: only an actor covering both villages may; nothing half-moved.
+    target = records["village_a2"].household
+    response = client.patch(
+        f"/api/v1/households/{target.pk}",
+        {"region_code": places.village_b1},
+        content_type="application/json",
+        headers=bearer,
+    )
+    covers_a2, covers_b1 = covers(prefix, places.village_a2), covers(prefix, places.village_b1)
+    expected = 200 if covers_a2 and covers_b1 else 422 if covers_a2 else 404
+    assert response.status_code == expected, place
+    target.refresh_from_db()
+    assert target.region_code == (places.village_b1 if expected == 200 else places.village_a2)
+    assert invariant_holds()
