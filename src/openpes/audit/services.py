@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from openpes.audit.models import AccessLog, ChangeLog
+from openpes.audit.models import AccessLog, ChangeLog, LoginLog
 from openpes.core import context
 
 
@@ -127,7 +127,7 @@ def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     cutoff = retention_cutoff(now)
     removed: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (ChangeLog, AccessLog):
+        for model in (ChangeLog, AccessLog, LoginLog):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - table names are ours
             removed[model._meta.label_lower] = cursor.rowcount
