@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
+from openpes.accounts import services
 from openpes.accounts.models import Institution, Staff
 from openpes.accounts.roles import Role
 from openpes.core.forms import StaffForm
@@ -27,6 +29,20 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict[str, Any]:
+        # Before the password is checked: a refused address learns nothing, and no account is charged a failure.
+        if self.request is not None:
+            wait = services.login_address_refused(
+                request=self.request, username=self.cleaned_data.get("username", "")
+            )
+            if wait is not None:
+                raise ValidationError(
+                    f"本机所在地址登录失败次数过多，已暂停登录，请约 {wait} 分钟后再试。"
+                    "如确需立即登录，请联系系统管理员。",
+                    code="address_throttled",
+                )
+        return super().clean()
 
 
 class OtpForm(StaffForm):

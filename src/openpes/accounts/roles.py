@@ -47,5 +47,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "regions.view_region",
         "regions.add_regioncorrection",
     ],
-    Role.AUDITOR: ["audit.view_changelog", "audit.view_accesslog", "regions.view_region"],
+    Role.AUDITOR: [
+        "audit.view_changelog",
+        "audit.view_accesslog",
+        "audit.view_loginlog",
+        "regions.view_region",
+    ],
 }

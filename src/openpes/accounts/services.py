@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from collections.abc import Iterable
 
@@ -12,12 +13,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openpes.accounts import throttle
 from openpes.accounts.models import ApiToken, Institution, Staff, StaffSession
 from openpes.accounts.roles import ROLE_PERMISSIONS, Role
 from openpes.audit import services as audit
+from openpes.audit.models import LoginLog
 from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_person_name, clean_text
@@ -128,6 +132,27 @@ def staff_set_active(*, actor: Staff | None, staff: Staff, active: bool) -> Staf
             summary=("启用" if active else "停用") + f"账号 {staff.username}",
         )
     return staff
+
+
+def login_address_refused(*, request: HttpRequest, username: str) -> int | None:
+    """Minutes the client's address must still wait before it may sign in (password spraying across many
+    names), or None. A refusal is written to the sign-in log, and no password is checked."""
+    from axes.helpers import get_client_ip_address
+
+    ip_address = get_client_ip_address(request) or ""
+    wait = throttle.address_wait(ip_address)
+    if wait is None:
+        return None
+    staff = Staff.objects.filter(username=username).first() if username else None
+    audit.record_login(
+        username=username,
+        outcome=LoginLog.Outcome.REFUSED_ADDRESS,
+        staff=staff,
+        region_code=staff.jurisdiction_id if staff is not None else "",
+        ip_address=ip_address,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    return max(1, math.ceil(wait.total_seconds() / 60))
 
 
 def session_started(*, staff: Staff, session_key: str, ip_address: str) -> None:

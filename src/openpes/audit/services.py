@@ -93,6 +93,27 @@ def record_access(
     )
 
 
+def record_login(
+    *,
+    username: str,
+    outcome: str,
+    ip_address: str,
+    user_agent: str = "",
+    staff: Actor | None = None,
+    region_code: str = "",
+) -> LoginLog:
+    """One sign-in attempt. Written outside the caller's transaction on purpose: a failed attempt must stay
+    recorded even if the page that saw it fails afterwards."""
+    return LoginLog.objects.create(
+        username=username[:150],
+        staff_id=staff.pk if staff is not None and staff.pk else None,
+        ip_address=ip_address[:45],
+        user_agent=user_agent[:300],
+        outcome=outcome,
+        region_code=region_code,
+    )
+
+
 EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
 
 
