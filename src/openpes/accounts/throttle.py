@@ -34,7 +34,9 @@ _CACHE = "_openpes_cool_off"
 def _username_of(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    return str(request.POST.get(axes_settings.AXES_USERNAME_FORM_FIELD, "")) if hasattr(request, "POST") else ""
+    return (
+        str(request.POST.get(axes_settings.AXES_USERNAME_FORM_FIELD, "")) if hasattr(request, "POST") else ""
+    )
 
 
 def wrong_passwords_since_last_success(username: str, *, now: dt.datetime | None = None) -> int:
