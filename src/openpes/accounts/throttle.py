@@ -17,10 +17,10 @@ import datetime as dt
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
+from axes.conf import settings as axes_settings
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
-from axes.conf import settings as axes_settings
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
