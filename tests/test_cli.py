@@ -85,7 +85,16 @@ def test_createstaff_refuses_roles_of_more_than_one_duty(demo):
 
 def test_createstaff_password_works_at_once_unless_asked_to_be_changed(demo):
     data_dir, _ = demo
-    args = ["--name", "张三", "--jurisdiction", "430527", "--role", "auditor", "--password", "Strong#Pass-2026"]
+    args = [
+        "--name",
+        "张三",
+        "--jurisdiction",
+        "430527",
+        "--role",
+        "auditor",
+        "--password",
+        "Strong#Pass-2026",
+    ]
     plain = openpes(data_dir, "createstaff", "--username", "auditor2", *args)
     assert plain.returncode == 0, plain.stderr
     assert "须改为本人的密码" not in plain.stdout
