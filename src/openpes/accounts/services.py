@@ -7,6 +7,7 @@ import math
 import secrets
 from collections.abc import Iterable
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -24,6 +25,7 @@ from openpes.audit import services as audit
 from openpes.audit.models import LoginLog
 from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import covers
+from openpes.core.middleware import client_ip
 from openpes.core.text import clean_person_name, clean_text
 from openpes.regions.models import Region
 
@@ -226,9 +228,9 @@ def staff_set_active(*, actor: Staff | None, staff: Staff, active: bool) -> Staf
 def login_address_refused(*, request: HttpRequest, username: str) -> int | None:
     """Minutes the client's address must still wait before it may sign in (password spraying across many
     names), or None. A refusal is written to the sign-in log, and no password is checked."""
-    from axes.helpers import get_client_ip_address
-
-    ip_address = get_client_ip_address(request) or ""
+    # The address as django-axes resolves it (proxies included), the same the sign-in log records.
+    AxesProxyHandler.update_request(request)
+    ip_address = client_ip(request)
     wait = throttle.address_wait(ip_address)
     if wait is None:
         return None

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from openpes.audit.models import AccessLog, ChangeLog, LoginLog
@@ -45,7 +45,7 @@ def access_log_list(*, actor: HasJurisdiction, filters: LogFilters = LogFilters(
 def login_log_list(*, actor: HasJurisdiction, filters: LogFilters = LogFilters()) -> QuerySet[LoginLog]:
     """Sign-ins of the auditor's jurisdiction, and attempts on names that belong to nobody (an attack on the
     installation, which every auditor should see)."""
-    rows = LoginLog.objects.filter(Q(pk__in=LoginLog.objects.within(actor).values("pk")) | Q(region_code=""))
+    rows = LoginLog.objects.within(actor) | LoginLog.objects.filter(region_code="")
     if filters.actor:
         rows = rows.filter(username__icontains=filters.actor)
         filters = LogFilters(date_from=filters.date_from, date_to=filters.date_to)
