@@ -16,6 +16,7 @@ from openpes.accounts import throttle
 from openpes.accounts.roles import Role
 from openpes.audit.models import LoginLog
 from tests.conftest import PASSWORD
+from tests.pages.conftest import verify_second_factor
 
 T0 = dt.datetime(2026, 3, 16, 8, 0, tzinfo=dt.UTC)
 WRONG = "wrong-Passw0rd!"
@@ -220,4 +221,10 @@ def test_auditors_read_the_sign_in_log_of_their_jurisdiction_and_of_unknown_name
 
 @pytest.mark.parametrize("role", [Role.COUNTY_OFFICER, Role.ADMINISTRATOR, Role.MANAGER])
 def test_only_auditors_read_the_sign_in_log(places, login_as, role):
-    assert login_as(role, places.county).get("/audit/logins/").status_code in (302, 403)
+    client = login_as(role, places.county)
+    verify_second_factor(client, client.staff)
+    assert client.get("/audit/logins/").status_code == 403
+
+
+def test_the_sign_in_log_needs_sign_in(client):
+    assert client.get("/audit/logins/")["Location"].startswith("/accounts/login/")
