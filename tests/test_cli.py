@@ -72,6 +72,37 @@ def test_createstaff_with_a_weak_password_fails_in_chinese(demo):
     assert "已创建" not in result.stdout
 
 
+def test_createstaff_refuses_roles_of_more_than_one_duty(demo):
+    data_dir, _ = demo
+    result = openpes(
+        data_dir, "createstaff", "--username", "allpowers", "--name", "张三", "--jurisdiction", "430527",
+        "--role", "administrator", "--role", "county_officer", "--password", "Strong#Pass-2026",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "三员分立" in result.stderr
+    assert "已创建" not in result.stdout
+
+
+def test_createstaff_password_works_at_once_unless_asked_to_be_changed(demo):
+    data_dir, _ = demo
+    args = [
+        "--name",
+        "张三",
+        "--jurisdiction",
+        "430527",
+        "--role",
+        "auditor",
+        "--password",
+        "Strong#Pass-2026",
+    ]
+    plain = openpes(data_dir, "createstaff", "--username", "auditor2", *args)
+    assert plain.returncode == 0, plain.stderr
+    assert "须改为本人的密码" not in plain.stdout
+    forced = openpes(data_dir, "createstaff", "--username", "auditor3", "--must-change-password", *args)
+    assert forced.returncode == 0, forced.stderr
+    assert "首次登录时须改为本人的密码" in forced.stdout
+
+
 def test_token_create_prints_the_token_once_and_revoke_revokes_it(demo):
     data_dir, _ = demo
     created = openpes(data_dir, "token", "create", "--user", "county", "--name", "对接测试", "--days", "7")

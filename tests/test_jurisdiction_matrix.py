@@ -147,7 +147,9 @@ def test_every_face_shows_only_the_viewers_subtree(
 
 def invariant_holds() -> bool:
     """SECURITY.md 23: every member lives in their household's village."""
-    return not Person.objects.exclude(household=None).exclude(region_code=F("household__region_code")).exists()
+    return (
+        not Person.objects.exclude(household=None).exclude(region_code=F("household__region_code")).exists()
+    )
 
 
 @pytest.mark.parametrize(("place", "role"), VIEWERS)

@@ -91,6 +91,9 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
 @command("createstaff")
 def cmd_createstaff(args: argparse.Namespace) -> int:
     """Create a staff account (the first administrator, or any other)."""
+    # The operator on the command line holds the database and the keys, the root of trust: the password set
+    # here works at once, unless --must-change-password asks its owner to replace it at the first sign-in.
+    # Roles of more than one duty (administration, audit, registry work) are refused as on the page.
     from openpes.accounts import services as accounts
     from openpes.core.errors import DomainError
 
@@ -104,10 +107,13 @@ def cmd_createstaff(args: argparse.Namespace) -> int:
             password=password,
             jurisdiction_code=args.jurisdiction.ljust(12, "0"),
             roles=args.role,
+            must_change_password=args.must_change_password,
         )
     except DomainError as exc:
         return domain_errors(exc)
     print(f"已创建工作人员 {staff}，辖区 {staff.jurisdiction.name}，角色 {'、'.join(staff.role_labels)}")
+    if staff.must_change_password:
+        print("该账号首次登录时须改为本人的密码")
     return 0
 
 
@@ -275,6 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--password", help="不填则提示输入")
+    p.add_argument(
+        "--must-change-password",
+        action="store_true",
+        help="首次登录时须改为本人的密码（为他人建账号时使用；不加时，命令行操作者设置的密码直接有效）",
+    )
     p = add("token")
     p.add_argument("action", choices=["create", "revoke"])
     p.add_argument("--user", help="create：令牌所属工作人员的登录名")

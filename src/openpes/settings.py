@@ -201,10 +201,21 @@ OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES") or ["administrator"]
 OTP_TOTP_ISSUER = "OpenPES"
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 
+# Per account (django-axes): locked after LOGIN_FAILURE_LIMIT wrong passwords, first for LOGIN_LOCKOUT_MINUTES,
+# each further round twice as long up to LOGIN_LOCKOUT_MAX_MINUTES (accounts/throttle.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
+LOGIN_LOCKOUT_MINUTES = max(1, env_int("LOGIN_LOCKOUT_MINUTES", 1))
+LOGIN_LOCKOUT_MAX_MINUTES = max(LOGIN_LOCKOUT_MINUTES, env_int("LOGIN_LOCKOUT_MAX_MINUTES", 30))
+AXES_COOLOFF_TIME = "openpes.accounts.throttle.lockout_cool_off"
+AXES_HANDLER = "openpes.accounts.throttle.LoginAttemptHandler"
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
+# Attempts refused during a lockout do not restart it, so nobody keeps an account locked by trickling tries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Per client address (password spraying across names): LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords within
+# LOGIN_ADDRESS_WINDOW_MINUTES refuse the address until the oldest leaves the window.
+LOGIN_ADDRESS_FAILURE_LIMIT = max(1, env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
+LOGIN_ADDRESS_WINDOW_MINUTES = max(1, env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None

@@ -1,5 +1,6 @@
 """SECURITY.md #7: audit rows cannot be changed or deleted, through the ORM or raw SQL (database triggers on
-SQLite and PostgreSQL); purge removes only rows older than the retention period."""
+SQLite and PostgreSQL) — REPLACE, INSERT OR REPLACE, upserts and MERGE included; purge removes only rows older
+than the retention period."""
 
 from __future__ import annotations
 
@@ -10,12 +11,22 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from openpes.audit import services as audit
-from openpes.audit.models import AccessLog, AppendOnlyError, ChangeLog
+from openpes.audit.models import AccessLog, AppendOnlyError, ChangeLog, LoginLog
 
-MODELS = [ChangeLog, AccessLog]
+MODELS = [ChangeLog, AccessLog, LoginLog]
+# the text column each test tries to forge
+NAME_COLUMN = {ChangeLog: "actor_name", AccessLog: "actor_name", LoginLog: "username"}
 
 
 def make_row(model, *, days_ago: float = 0, staff=None):
+    if model is LoginLog:
+        return LoginLog.objects.create(
+            at=timezone.now() - dt.timedelta(days=days_ago),
+            username=staff.username if staff else "system",
+            staff=staff,
+            ip_address="198.51.100.7",
+            outcome=LoginLog.Outcome.FAILURE,
+        )
     fields = {
         "at": timezone.now() - dt.timedelta(days=days_ago),
         "actor": staff,
@@ -41,6 +52,19 @@ def raw(sql: str, params: list) -> int:
         return cursor.rowcount
 
 
+def name_of(model, row) -> str:
+    return model.objects.filter(pk=row.pk).values_list(NAME_COLUMN[model], flat=True).get()
+
+
+def copy_with_forged_name(model, verb: str, tail: str = "") -> str:
+    """`<verb> table (all columns) SELECT <the row, its name column replaced by a parameter> … <tail>`:
+    an attempt to write a row over an existing one with the same id."""
+    columns = [f.column for f in model._meta.concrete_fields]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    picked = ", ".join("%s" if c == NAME_COLUMN[model] else connection.ops.quote_name(c) for c in columns)
+    return f"{verb} {table(model)} ({quoted}) SELECT {picked} FROM {table(model)} WHERE id = %s {tail}"  # noqa: S608
+
+
 @pytest.fixture(params=MODELS, ids=lambda m: m.__name__)
 def model(request, db):
     return request.param
@@ -48,10 +72,10 @@ def model(request, db):
 
 def test_saving_an_existing_row_is_refused(model):
     row = make_row(model)
-    row.actor_name = "someone-else"
+    setattr(row, NAME_COLUMN[model], "someone-else")
     with pytest.raises(AppendOnlyError):
         row.save()
-    assert model.objects.get(pk=row.pk).actor_name == "system"
+    assert name_of(model, row) == "system"
 
 
 def test_deleting_a_row_through_the_orm_is_refused(model):
@@ -67,19 +91,20 @@ def test_deleting_a_row_through_the_orm_is_refused(model):
 
 def test_queryset_update_and_bulk_update_are_refused(model):
     row = make_row(model)
+    column = NAME_COLUMN[model]
     with pytest.raises(AppendOnlyError):
-        model.objects.filter(pk=row.pk).update(actor_name="x")
-    row.actor_name = "x"
+        model.objects.filter(pk=row.pk).update(**{column: "x"})
+    setattr(row, column, "x")
     with pytest.raises(AppendOnlyError):
-        model.objects.bulk_update([row], ["actor_name"])
-    assert model.objects.get(pk=row.pk).actor_name == "system"
+        model.objects.bulk_update([row], [column])
+    assert name_of(model, row) == "system"
 
 
 def test_raw_update_is_refused_by_the_database(model):
     row = make_row(model)
     with pytest.raises(DatabaseError):
-        raw(f"UPDATE {table(model)} SET actor_name = %s WHERE id = %s", ["x", row.pk])  # noqa: S608
-    assert model.objects.get(pk=row.pk).actor_name == "system"
+        raw(f"UPDATE {table(model)} SET {NAME_COLUMN[model]} = %s WHERE id = %s", ["x", row.pk])  # noqa: S608
+    assert name_of(model, row) == "system"
 
 
 def test_raw_update_of_an_old_row_is_refused_too(model):
@@ -101,6 +126,55 @@ def test_raw_delete_of_a_row_past_retention_is_allowed(model):
     assert not model.objects.filter(pk=row.pk).exists()
 
 
+# SQLite's REPLACE deletes the row it collides with without firing DELETE triggers (recursive_triggers off),
+# so before audit/migrations/0004 it rewrote any audit row, however young.
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="REPLACE is SQLite's")
+@pytest.mark.parametrize("verb", ["REPLACE INTO", "INSERT OR REPLACE INTO"])
+@pytest.mark.parametrize("days_ago", [0, 400], ids=["young", "old"])
+def test_sqlite_replace_cannot_rewrite_a_row(model, verb, days_ago):
+    row = make_row(model, days_ago=days_ago)
+    with pytest.raises(DatabaseError):
+        raw(copy_with_forged_name(model, verb), ["forged", row.pk])
+    assert name_of(model, row) == "system"
+
+
+@pytest.mark.parametrize("days_ago", [0, 400], ids=["young", "old"])
+def test_upsert_cannot_rewrite_a_row(model, days_ago):
+    row = make_row(model, days_ago=days_ago)
+    column = connection.ops.quote_name(NAME_COLUMN[model])
+    upsert = copy_with_forged_name(
+        model, "INSERT INTO", f"ON CONFLICT (id) DO UPDATE SET {column} = excluded.{column}"
+    )
+    with pytest.raises(DatabaseError):
+        raw(upsert, ["forged", row.pk])
+    assert name_of(model, row) == "system"
+
+
+def test_a_raw_insert_of_a_new_row_is_allowed(model):
+    # the guard against REPLACE refuses only ids already taken; new rows get a fresh id as usual
+    row = make_row(model)
+    columns = [f.column for f in model._meta.concrete_fields if f.column != "id"]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    before = model.objects.count()
+    copy = f"INSERT INTO {table(model)} ({quoted}) SELECT {quoted} FROM {table(model)} WHERE id = %s"  # noqa: S608
+    assert raw(copy, [row.pk]) == 1
+    assert model.objects.count() == before + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="MERGE is PostgreSQL's (15+)")
+@pytest.mark.parametrize("action", ["UPDATE SET {column} = 'forged'", "DELETE"], ids=["update", "delete"])
+def test_postgresql_merge_cannot_rewrite_or_delete_a_row(model, action):
+    row = make_row(model)
+    column = connection.ops.quote_name(NAME_COLUMN[model])
+    merge = (
+        f"MERGE INTO {table(model)} t USING (SELECT %s::bigint AS id) s ON t.id = s.id "
+        f"WHEN MATCHED THEN {action.format(column=column)}"
+    )
+    with pytest.raises(DatabaseError):
+        raw(merge, [row.pk])
+    assert name_of(model, row) == "system"
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
 def test_truncate_is_refused_on_postgresql(model):
     make_row(model)
@@ -113,7 +187,7 @@ def test_purge_deletes_rows_past_retention_and_keeps_younger_ones(db, settings):
     old = [make_row(m, days_ago=200) for m in MODELS]
     young = [make_row(m, days_ago=170) for m in MODELS]
     removed = audit.purge()
-    assert removed == {"audit.changelog": 1, "audit.accesslog": 1}
+    assert removed == {"audit.changelog": 1, "audit.accesslog": 1, "audit.loginlog": 1}
     for row in old:
         assert not type(row).objects.filter(pk=row.pk).exists()
     for row in young:

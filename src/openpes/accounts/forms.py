@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
+from openpes.accounts import services
 from openpes.accounts.models import Institution, Staff
 from openpes.accounts.roles import Role
 from openpes.core.forms import StaffForm
@@ -27,6 +29,20 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "密码"
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+    def clean(self) -> dict[str, Any]:
+        # Before the password is checked: a refused address learns nothing, and no account is charged a failure.
+        if self.request is not None:
+            wait = services.login_address_refused(
+                request=self.request, username=self.cleaned_data.get("username", "")
+            )
+            if wait is not None:
+                raise ValidationError(
+                    f"本机所在地址登录失败次数过多，已暂停登录，请约 {wait} 分钟后再试。"
+                    "如确需立即登录，请联系系统管理员。",
+                    code="address_throttled",
+                )
+        return super().clean()
 
 
 class OtpForm(StaffForm):
@@ -53,20 +69,58 @@ class TokenForm(StaffForm):
     )
 
 
+_PASSWORD_HELP = "至少10位，包含大写字母、小写字母、数字、符号中的至少三类"  # noqa: S105 - a help text
+
+
+def _password_field(label: str, help_text: str = "", autocomplete: str = "new-password") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        help_text=help_text,
+        error_messages={"max_length": "密码不能超过128个字符"},
+    )
+
+
+class PasswordPairForm(StaffForm):
+    """A new password typed twice."""
+
+    field_aliases = {"password": "password1"}
+
+    password1 = _password_field("新密码", _PASSWORD_HELP)
+    password2 = _password_field("再次输入新密码")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致")
+        return data
+
+
+class PasswordChangeForm(PasswordPairForm):
+    """Staff change their own password: the current one first."""
+
+    field_aliases = {"password": "password1", "new_password1": "password1"}
+    field_order = ["old_password", "password1", "password2"]
+
+    old_password = _password_field("当前密码", autocomplete="current-password")
+
+
+class PasswordResetForm(PasswordPairForm):
+    """An administrator sets a temporary password that its owner must replace at the next sign-in."""
+
+    password1 = _password_field("临时密码", _PASSWORD_HELP + "；对方首次登录时须改为自己的密码")
+    password2 = _password_field("再次输入临时密码")
+
+
 class StaffCreateForm(StaffForm):
     field_aliases = {"password": "password1"}
 
     username = forms.CharField(label="登录名", max_length=50, help_text="字母、数字、下划线、点或连字符")
     full_name = forms.CharField(label="姓名", max_length=50)
-    password1 = forms.CharField(
-        label="初始密码",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少10位，包含大写字母、小写字母、数字、符号中的至少三类",
-    )
-    password2 = forms.CharField(
-        label="再次输入密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
+    password1 = _password_field("初始密码", _PASSWORD_HELP + "；对方首次登录时须改为自己的密码")
+    password2 = _password_field("再次输入密码")
     jurisdiction_code = forms.ChoiceField(label="辖区")
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
     institution = forms.ModelChoiceField(

@@ -1,4 +1,5 @@
-"""Session lifetime (idle and absolute) and the TOTP second factor, for every staff page."""
+"""Session lifetime (idle and absolute), the TOTP second factor and the first-sign-in password change, for
+every staff page and API call made with a session."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpes.accounts.selectors import second_factor_required
+from openpes.accounts.services import PASSWORD_CHANGE_MESSAGE
 from openpes.accounts.signals import LOGIN_AT, SEEN_AT
 
 OPEN_PATHS = ("/static/", "/accounts/login/", "/accounts/logout/", "/health/")
@@ -47,7 +49,9 @@ class SessionLifetimeMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Staff who must use a second factor see only the verification page until they have passed it."""
+    """Staff who must use a second factor see only the verification page until they have passed it; then
+    staff whose password an administrator chose (new account, reset) see only the password page until they
+    have chosen their own. (The API's token callers are held back in api.core.permitted.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -64,4 +68,13 @@ class SecondFactorMiddleware:
             if _is_api(request):
                 return JsonResponse({"detail": "请先在网页上完成双因素验证"}, status=401)
             return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+        if (
+            user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(OPEN_PATHS)
+            and not request.path.startswith(("/accounts/otp/", "/accounts/password/"))
+        ):
+            if _is_api(request):
+                return JsonResponse({"detail": PASSWORD_CHANGE_MESSAGE}, status=403)
+            return redirect(f"{reverse('accounts:password_change')}?next={request.path}")
         return self.get_response(request)

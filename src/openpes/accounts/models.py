@@ -69,6 +69,9 @@ class Staff(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("可进入维护后台", default=False)
     date_joined = models.DateTimeField("创建时间", default=timezone.now)
     disabled_at = models.DateTimeField("停用时间", null=True, blank=True)
+    # Set when an administrator chose the password (new account, reset): until its owner picks their own,
+    # the account reaches only the password page, so the administrator never holds a working password.
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS = ["full_name"]

@@ -1,9 +1,16 @@
 """Roles and what each may do, as data. A role is a Django group holding these permissions; `sync_roles`
 (run after every migrate) makes the groups match this table. Administrators, security and auditors are
 separate roles (等保 2.0 separation of duties): the administrator manages accounts but reads no personal data,
-the auditor reads the logs and changes nothing."""
+the auditor reads the logs and changes nothing.
+
+Each role belongs to one duty (三员分立): administration, audit, or registry work (any role that reads or
+writes persons). One account holds roles of one duty only (`mixed_duties`, enforced by
+`accounts.services.staff_create`), so an administrator cannot give itself, or an account it controls, the
+right to read personal data or to read the logs of its own actions."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import models
 
@@ -17,6 +24,33 @@ class Role(models.TextChoices):
     MANAGER = "manager", "管理人员"
     ADMINISTRATOR = "administrator", "系统管理员"
     AUDITOR = "auditor", "审计员"
+
+
+class Duty(models.TextChoices):
+    ADMINISTRATION = "administration", "系统管理"
+    AUDIT = "audit", "安全审计"
+    REGISTRY = "registry", "业务经办"
+
+
+ROLE_DUTY: dict[str, Duty] = {
+    Role.VILLAGE_BROKER: Duty.REGISTRY,
+    Role.TOWNSHIP_OFFICER: Duty.REGISTRY,
+    Role.COUNTY_OFFICER: Duty.REGISTRY,
+    Role.COUNSELLOR: Duty.REGISTRY,
+    Role.SPECIALIST: Duty.REGISTRY,
+    Role.MANAGER: Duty.REGISTRY,
+    Role.ADMINISTRATOR: Duty.ADMINISTRATION,
+    Role.AUDITOR: Duty.AUDIT,
+}
+
+
+def duties_of(roles: Iterable[str]) -> set[Duty]:
+    return {ROLE_DUTY[r] for r in roles if r in ROLE_DUTY}
+
+
+def mixed_duties(roles: Iterable[str]) -> bool:
+    """True when the roles span more than one duty (e.g. administrator + county officer)."""
+    return len(duties_of(roles)) > 1
 
 
 _REGISTRY_WRITE = [
@@ -47,5 +81,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "regions.view_region",
         "regions.add_regioncorrection",
     ],
-    Role.AUDITOR: ["audit.view_changelog", "audit.view_accesslog", "regions.view_region"],
+    Role.AUDITOR: [
+        "audit.view_changelog",
+        "audit.view_accesslog",
+        "audit.view_loginlog",
+        "regions.view_region",
+    ],
 }

@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from collections.abc import Iterable
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openpes.accounts import throttle
 from openpes.accounts.models import ApiToken, Institution, Staff, StaffSession
-from openpes.accounts.roles import ROLE_PERMISSIONS, Role
+from openpes.accounts.roles import ROLE_DUTY, ROLE_PERMISSIONS, Duty, Role, duties_of, mixed_duties
 from openpes.audit import services as audit
+from openpes.audit.models import LoginLog
 from openpes.core.errors import DomainError
 from openpes.core.jurisdiction import covers
+from openpes.core.middleware import client_ip
 from openpes.core.text import clean_person_name, clean_text
 from openpes.regions.models import Region
 
 TOKEN_PREFIX = "opes_"  # noqa: S105 - a marker, not a secret
+PASSWORD_CHANGE_MESSAGE = "请先在网页上修改管理员设置的初始密码（登录后按提示修改），再使用本系统和接口"  # noqa: S105
 
 
 def sync_roles() -> None:
@@ -67,8 +74,13 @@ def staff_create(
     roles: Iterable[str],
     institution: Institution | None = None,
     password_hash: str = "",
+    must_change_password: bool | None = None,
 ) -> Staff:
     """Create a staff member inside the actor's jurisdiction (actor None: the CLI's bootstrap).
+
+    An account created by a staff member (an administrator, on the page or through the API) must choose its
+    own password at its first sign-in; one created by the operator on the command line need not, unless
+    asked (`must_change_password=True`): the operator holds the database and the keys, the root of trust.
 
     `password_hash` lets a bulk provisioning (the demo's 260 accounts) validate and hash one password once
     instead of paying Argon2's deliberate cost per account."""
@@ -80,12 +92,21 @@ def staff_create(
     unknown = [r for r in roles if r not in Role.values]
     if not roles or unknown:
         raise DomainError("roles", "请选择至少一个有效的角色")
+    check_separation_of_duties(roles)
     region = _check_region_for(actor, jurisdiction_code, "jurisdiction_code")
     if institution is not None and not covers(region.code[:2], institution.region_code):
         raise DomainError("institution", "所属机构不在该辖区所在省份")
     if Staff.objects.filter(username=username).exists():
         raise DomainError("username", "该登录名已被使用")
-    staff = Staff(username=username, full_name=full_name, jurisdiction=region, institution=institution)
+    if must_change_password is None:
+        must_change_password = actor is not None
+    staff = Staff(
+        username=username,
+        full_name=full_name,
+        jurisdiction=region,
+        institution=institution,
+        must_change_password=must_change_password,
+    )
     if password_hash:
         staff.password = password_hash
     else:
@@ -99,8 +120,84 @@ def staff_create(
             action="create",
             target=staff,
             region_code=region.code,
-            changes={"username": username, "roles": roles, "jurisdiction": region.code},
+            changes={
+                "username": username,
+                "roles": roles,
+                "jurisdiction": region.code,
+                "must_change_password": must_change_password,
+            },
             summary=f"新增工作人员 {username}",
+        )
+    return staff
+
+
+def check_separation_of_duties(roles: Iterable[str]) -> None:
+    """等保 2.0 三员分立: one account, one duty (accounts/roles.py)."""
+    if mixed_duties(roles):
+        by_duty = {
+            duty.label: "、".join(Role(r).label for r in roles if ROLE_DUTY.get(r) == duty)
+            for duty in Duty
+            if duty in duties_of(roles)
+        }
+        chosen = "；".join(f"{duty}：{labels}" for duty, labels in by_duty.items())
+        raise DomainError(
+            "roles",
+            "系统管理、安全审计与业务经办须由不同账号担任（三员分立），一个账号只能选择其中一类角色。"
+            f"您选择了 {chosen}。",
+        )
+
+
+def _end_sessions(staff: Staff) -> None:
+    keys = list(staff.sessions.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    staff.sessions.all().delete()
+
+
+def staff_reset_password(*, actor: Staff | None, staff: Staff, password: str) -> Staff:
+    """An administrator sets a temporary password: the account's sessions end, and its owner must choose a
+    new password at the next sign-in before reaching anything else (its API tokens are refused until then)."""
+    if actor is not None and staff.pk == actor.pk:
+        raise DomainError("password", "不能在这里重置自己的密码，请使用“修改密码”页面")
+    check_password_policy(password, staff)
+    with transaction.atomic():
+        was = staff.must_change_password
+        staff.set_password(password)
+        staff.must_change_password = True
+        staff.save(update_fields=["password", "must_change_password"])
+        _end_sessions(staff)
+        audit.record_change(
+            actor=actor,
+            action="account",
+            target=staff,
+            region_code=staff.jurisdiction_id,
+            changes={"password": "已重置", "must_change_password": [was, True]},
+            summary=f"重置账号 {staff.username} 的密码（首次登录须修改）",
+        )
+    return staff
+
+
+def password_change(*, staff: Staff, old_password: str, new_password: str) -> Staff:
+    """Staff change their own password: the current one, then a new one that meets the policy."""
+    if not staff.check_password(old_password):
+        raise DomainError("old_password", "当前密码不正确")
+    if old_password == new_password:
+        raise DomainError("new_password1", "新密码不能与当前密码相同")
+    try:
+        check_password_policy(new_password, staff)
+    except DomainError as exc:
+        raise DomainError("new_password1", exc.errors[0].message) from exc
+    with transaction.atomic():
+        was = staff.must_change_password
+        staff.set_password(new_password)
+        staff.must_change_password = False
+        staff.save(update_fields=["password", "must_change_password"])
+        audit.record_change(
+            actor=staff,
+            action="account",
+            target=staff,
+            region_code=staff.jurisdiction_id,
+            changes={"password": "已修改", **({"must_change_password": [True, False]} if was else {})},
+            summary="修改本人密码",
         )
     return staff
 
@@ -115,9 +212,7 @@ def staff_set_active(*, actor: Staff | None, staff: Staff, active: bool) -> Staf
         staff.disabled_at = None if active else now
         staff.save(update_fields=["is_active", "disabled_at"])
         if not active:
-            keys = list(staff.sessions.values_list("session_key", flat=True))
-            Session.objects.filter(session_key__in=keys).delete()
-            staff.sessions.all().delete()
+            _end_sessions(staff)
             staff.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=now)
         audit.record_change(
             actor=actor,
@@ -128,6 +223,27 @@ def staff_set_active(*, actor: Staff | None, staff: Staff, active: bool) -> Staf
             summary=("启用" if active else "停用") + f"账号 {staff.username}",
         )
     return staff
+
+
+def login_address_refused(*, request: HttpRequest, username: str) -> int | None:
+    """Minutes the client's address must still wait before it may sign in (password spraying across many
+    names), or None. A refusal is written to the sign-in log, and no password is checked."""
+    # The address as django-axes resolves it (proxies included), the same the sign-in log records.
+    AxesProxyHandler.update_request(request)
+    ip_address = client_ip(request)
+    wait = throttle.address_wait(ip_address)
+    if wait is None:
+        return None
+    staff = Staff.objects.filter(username=username).first() if username else None
+    audit.record_login(
+        username=username,
+        outcome=LoginLog.Outcome.REFUSED_ADDRESS,
+        staff=staff,
+        region_code=staff.jurisdiction_id if staff is not None else "",
+        ip_address=ip_address,
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    return max(1, math.ceil(wait.total_seconds() / 60))
 
 
 def session_started(*, staff: Staff, session_key: str, ip_address: str) -> None:

@@ -7,6 +7,7 @@ import base64
 import django_otp
 import segno
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from openpes.accounts import selectors, services
-from openpes.accounts.forms import LoginForm, OtpForm, StaffCreateForm, TokenForm
+from openpes.accounts.forms import (
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    StaffCreateForm,
+    TokenForm,
+)
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.core.errors import DomainError
@@ -74,6 +82,32 @@ def otp(request: HttpRequest) -> HttpResponse:
         context["qr_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
         context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "accounts/otp.html", context)
+
+
+@staff_page()
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Staff change their own password; those whose password an administrator chose are sent here first."""
+    staff: Staff = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                staff=staff,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["password1"],
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            update_session_auth_hash(request, staff)  # stay signed in on this device
+            messages.success(request, "密码已修改，请牢记新密码。")
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": staff.must_change_password, "next": _next_url(request)},
+    )
 
 
 @staff_page()
@@ -153,6 +187,28 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if staff is None:
         raise Http404
     return render(request, "accounts/staff_detail.html", {"member": staff})
+
+
+@staff_page("accounts.view_staff", "accounts.change_staff")
+@never_cache
+def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Staff = request.user  # type: ignore[assignment]
+    staff = selectors.staff_get(actor=actor, pk=pk)
+    if staff is None:
+        raise Http404
+    form = PasswordResetForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_reset_password(actor=actor, staff=staff, password=form.cleaned_data["password1"])
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(
+                request,
+                f"已重置 {staff.username} 的密码。请当面或通过可靠渠道告知临时密码，对方登录时须立即改为自己的密码。",
+            )
+            return redirect("accounts:staff_detail", pk=staff.pk)
+    return render(request, "accounts/staff_password.html", {"form": form, "member": staff})
 
 
 @staff_page("accounts.view_staff", "accounts.change_staff")

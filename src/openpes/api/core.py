@@ -32,7 +32,7 @@ from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from openpes.accounts.models import Staff
-from openpes.accounts.services import token_authenticate
+from openpes.accounts.services import PASSWORD_CHANGE_MESSAGE, token_authenticate
 from openpes.api.types import OPTIONAL_REGION_CODE, REGION_CODE
 from openpes.core.errors import DomainError, NotFound
 
@@ -48,6 +48,9 @@ CSRF_MESSAGE = "CSRF 校验失败：使用网页会话调用接口时，请在 X
 def permitted(staff: Staff, perms: tuple[str, ...]) -> Staff:
     """The staff member, if their roles grant every one of `perms`; else 403. Checked as part of
     authentication, so a caller without the permission learns nothing from how their input would fare."""
+    if staff.must_change_password:
+        # a password chosen by an administrator opens nothing, tokens included, until its owner replaces it
+        raise HttpError(403, PASSWORD_CHANGE_MESSAGE)
     if not staff.has_perms(perms):
         raise PermissionDenied
     return staff

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from openpes.audit.models import AccessLog, ChangeLog
+from openpes.audit.models import AccessLog, ChangeLog, LoginLog
 from openpes.core.jurisdiction import HasJurisdiction
 
 
@@ -40,3 +40,13 @@ def change_log_list(*, actor: HasJurisdiction, filters: LogFilters = LogFilters(
 
 def access_log_list(*, actor: HasJurisdiction, filters: LogFilters = LogFilters()) -> QuerySet[AccessLog]:
     return _filtered(AccessLog.objects.within(actor), filters)
+
+
+def login_log_list(*, actor: HasJurisdiction, filters: LogFilters = LogFilters()) -> QuerySet[LoginLog]:
+    """Sign-ins of the auditor's jurisdiction, and attempts on names that belong to nobody (an attack on the
+    installation, which every auditor should see)."""
+    rows = LoginLog.objects.within(actor) | LoginLog.objects.filter(region_code="")
+    if filters.actor:
+        rows = rows.filter(username__icontains=filters.actor)
+        filters = LogFilters(date_from=filters.date_from, date_to=filters.date_to)
+    return _filtered(rows, filters)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from openpes.audit.models import AccessLog, ChangeLog
+from openpes.audit.models import AccessLog, ChangeLog, LoginLog
 from openpes.core import context
 
 
@@ -93,6 +93,27 @@ def record_access(
     )
 
 
+def record_login(
+    *,
+    username: str,
+    outcome: str,
+    ip_address: str,
+    user_agent: str = "",
+    staff: Actor | None = None,
+    region_code: str = "",
+) -> LoginLog:
+    """One sign-in attempt. Written outside the caller's transaction on purpose: a failed attempt must stay
+    recorded even if the page that saw it fails afterwards."""
+    return LoginLog.objects.create(
+        username=username[:150],
+        staff_id=staff.pk if staff is not None and staff.pk else None,
+        ip_address=ip_address[:45],
+        user_agent=user_agent[:300],
+        outcome=outcome,
+        region_code=region_code,
+    )
+
+
 LOOKUP_FIELD = "lookup"  # AccessLog.field of a search by a whole ID number: who holds this number?
 EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
 
@@ -145,7 +166,7 @@ def purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     cutoff = retention_cutoff(now)
     removed: dict[str, int] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (ChangeLog, AccessLog):
+        for model in (ChangeLog, AccessLog, LoginLog):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 - table names are ours
             removed[model._meta.label_lower] = cursor.rowcount

@@ -25,3 +25,10 @@ def access_list(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or None)
     rows = selectors.access_log_list(actor=cast(HasJurisdiction, request.user), filters=form.filters())
     return render(request, "audit/access_list.html", {"form": form, "page": paginate(request, rows)})
+
+
+@staff_page("audit.view_loginlog")
+def login_list(request: HttpRequest) -> HttpResponse:
+    form = LogFilterForm(request.GET or None)
+    rows = selectors.login_log_list(actor=cast(HasJurisdiction, request.user), filters=form.filters())
+    return render(request, "audit/login_list.html", {"form": form, "page": paginate(request, rows)})
