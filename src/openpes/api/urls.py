@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openpes.accounts.api import router as accounts_router
-from openpes.api.core import api
+from openpes.api.core import api, json_not_allowed
 from openpes.people.api import router as people_router
 from openpes.regions.api import router as regions_router
 
@@ -13,3 +13,5 @@ api.add_router("", regions_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]
+for pattern in urlpatterns:
+    pattern.callback = json_not_allowed(pattern.callback)
