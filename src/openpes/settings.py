@@ -114,6 +114,7 @@ MIDDLEWARE = [
     # before the session-lifetime middleware, which tells the user why they were logged out
     "django.contrib.messages.middleware.MessageMiddleware",
     "openpes.core.middleware.RequestContextMiddleware",
+    "openpes.core.middleware.NoStoreMiddleware",
     "openpes.accounts.middleware.SessionLifetimeMiddleware",
     "openpes.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
