@@ -29,6 +29,9 @@ def setup_django(data_dir: str | None) -> None:
     import django
 
     django.setup()
+    from openpes.core.datafiles import prepare_data_dir
+
+    prepare_data_dir()
 
 
 def fail(message: str) -> int:

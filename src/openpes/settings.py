@@ -44,9 +44,10 @@ def _demo_secret(filename: str, make: Callable[[], str]) -> str:
     """Read a secret kept in the data directory, creating it on first use (demo mode only)."""
     path = DATA_DIR / filename
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # created 0600, never readable by others even for a moment
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         path.write_text(make())
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
