@@ -235,6 +235,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies (addresses or networks of the peers that connect to the application server) whose
+# X-Forwarded-For and X-Forwarded-Proto are believed, and how many proxies stand in a row: see
+# openpes.core.proxies and docs/deployment.md. `check --deploy` fails in production with SSL redirect on and
+# none listed, because every request would then look like plain HTTP and redirect to itself.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+# The client address, as the WSGI application resolved it from the trusted proxies (never a header a
+# client can set), for login throttling as for the audit log.
+AXES_CLIENT_IP_CALLABLE = "openpes.core.proxies.client_address"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env("SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)
