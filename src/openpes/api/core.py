@@ -177,7 +177,7 @@ DESCRIPTION = """OpenPES 公共就业服务信息平台的数据接口。
 """
 
 api = OpenPESAPI(
-    title="OpenPES API",
+    title="OpenPES 数据接口",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
