@@ -113,3 +113,19 @@ def test_the_readme_command_table_lists_every_command():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `openpes ([a-z-]+)", readme, flags=re.MULTILINE))
     assert listed == set(COMMANDS)
+
+
+def test_serve_with_a_malformed_trusted_proxy_says_so_without_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(OPENPES), "--data-dir", str(tmp_path / "var"), "serve", "--port", "0"],
+        env=env | {"OPENPES_TRUSTED_PROXIES": "nginx"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "OPENPES_TRUSTED_PROXIES" in result.stderr and "Traceback" not in result.stderr
+    assert "已启动" not in result.stdout

@@ -202,7 +202,9 @@ def bind(host: str, port: int, threads: int) -> Any:
     return create_server(application, **waitress_options(host=host, port=port, threads=threads))
 
 
-def cannot_bind(host: str, port: int, exc: OSError) -> int:
+def cannot_bind(host: str, port: int, exc: Exception) -> int:
+    if not isinstance(exc, OSError):  # ImproperlyConfigured: e.g. a malformed OPENPES_TRUSTED_PROXIES
+        return fail(str(exc))
     if exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048:  # WSAEADDRINUSE
         return fail(f"端口 {port} 已被占用，请用 --port 指定其他端口")
     return fail(f"无法在 {host}:{port} 上启动服务：{exc.strerror or exc}")
@@ -219,9 +221,11 @@ def serve(server: Any, host: str, port: int) -> None:
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web pages and the API (waitress)."""
+    from django.core.exceptions import ImproperlyConfigured
+
     try:
         server = bind(args.host, args.port, args.threads)
-    except OSError as exc:
+    except (OSError, ImproperlyConfigured) as exc:
         return cannot_bind(args.host, args.port, exc)
     migrate()
     serve(server, args.host, args.port)
@@ -233,13 +237,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo county (绥宁县) on first run, print the logins, and serve it."""
     import time
 
+    from django.core.exceptions import ImproperlyConfigured
+
     from openpes.demo.services import DEMO_PASSWORD, build_demo
 
     server = None
     if not args.no_serve:
         try:  # before the build, so that a port in use is said at once, not after a minute of work
             server = bind(args.host, args.port, args.threads)
-        except OSError as exc:
+        except (OSError, ImproperlyConfigured) as exc:
             return cannot_bind(args.host, args.port, exc)
     started = time.monotonic()
     migrate()

@@ -42,6 +42,18 @@ def test_page_post_over_the_limit_is_a_chinese_413_page(login_as, places, settin
     assert "Bad Request" not in body
 
 
+def test_page_post_over_the_limit_is_413_even_when_the_csrf_check_reads_the_form(
+    places, make_staff, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_staff(Role.COUNTY_OFFICER, places.county))
+    client.cookies["csrftoken"] = "a" * 32  # so that the check goes on to read the form's token
+    response = client.post("/persons/new/", {"name": "王" * 2000, "csrfmiddlewaretoken": "a" * 32})
+    assert response.status_code == 413
+    assert "提交的内容太大" in response.content.decode()
+
+
 def test_a_bad_request_page_is_in_chinese(client):
     response = client.get("/", headers={"host": "evil.example.com"})  # not in ALLOWED_HOSTS
     assert response.status_code == 400
