@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,48 @@ def test_token_create_prints_the_token_once_and_revoke_revokes_it(demo):
     assert revoked.returncode == 0, revoked.stderr
     assert "已吊销令牌" in revoked.stdout
     assert token.group(1) not in revoked.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_in_use_is_one_chinese_line_and_exit_2_before_anything_starts(tmp_path, command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        extra = ["--persons", "50"] if command == "demo" else []
+        result = openpes(tmp_path / "var", command, "--port", str(port), *extra)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines() == [f"错误：端口 {port} 已被占用，请用 --port 指定其他端口"]
+    assert "已启动" not in result.stdout
+    assert "已建成" not in result.stdout  # the demo says so before an unneeded build
+
+
+def test_a_host_that_cannot_be_bound_is_said_in_chinese(tmp_path):
+    result = openpes(tmp_path / "var", "serve", "--host", "192.0.2.1", "--port", "8000")
+    assert result.returncode == 2
+    assert result.stderr.startswith("错误：无法在 192.0.2.1:8000 上启动服务"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_readme_command_table_lists_every_command():
+    from openpes.cli import COMMANDS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `openpes ([a-z-]+)", readme, flags=re.MULTILINE))
+    assert listed == set(COMMANDS)
+
+
+def test_serve_with_a_malformed_trusted_proxy_says_so_without_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(OPENPES), "--data-dir", str(tmp_path / "var"), "serve", "--port", "0"],
+        env=env | {"OPENPES_TRUSTED_PROXIES": "nginx"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "OPENPES_TRUSTED_PROXIES" in result.stderr and "Traceback" not in result.stderr
+    assert "已启动" not in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
 import sys
@@ -29,6 +30,9 @@ def setup_django(data_dir: str | None) -> None:
     import django
 
     django.setup()
+    from openpes.core.datafiles import prepare_data_dir
+
+    prepare_data_dir()
 
 
 def fail(message: str) -> int:
@@ -183,20 +187,54 @@ def cmd_otp_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(host: str, port: int, threads: int) -> None:
-    from waitress import serve as waitress_serve
+def waitress_options(*, host: str, port: int, threads: int) -> dict[str, Any]:
+    """What `openpes serve` gives waitress. Proxy headers pass through untouched: the application judges
+    them itself (openpes.wsgi: believed from OPENPES_TRUSTED_PROXIES only, removed from anyone else)."""
+    return {
+        "host": host,
+        "port": port,
+        "threads": threads,
+        "ident": "OpenPES",
+        "clear_untrusted_proxy_headers": False,
+    }
+
+
+def bind(host: str, port: int, threads: int) -> Any:
+    """The waitress server, listening on host:port but not yet serving (OSError if the address is taken)."""
+    from waitress.server import create_server
 
     from openpes.wsgi import application
 
+    return create_server(application, **waitress_options(host=host, port=port, threads=threads))
+
+
+def cannot_bind(host: str, port: int, exc: Exception) -> int:
+    if not isinstance(exc, OSError):  # ImproperlyConfigured: e.g. a malformed OPENPES_TRUSTED_PROXIES
+        return fail(str(exc))
+    if exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048:  # WSAEADDRINUSE
+        return fail(f"端口 {port} 已被占用，请用 --port 指定其他端口")
+    return fail(f"无法在 {host}:{port} 上启动服务：{exc.strerror or exc}")
+
+
+def serve(server: Any, host: str, port: int) -> None:
     print(f"OpenPES 已启动：http://{host}:{port}/   （按 Ctrl+C 停止）", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="OpenPES")
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web pages and the API (waitress)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        server = bind(args.host, args.port, args.threads)
+    except (OSError, ImproperlyConfigured) as exc:
+        return cannot_bind(args.host, args.port, exc)
     migrate()
-    serve(args.host, args.port, args.threads)
+    serve(server, args.host, args.port)
     return 0
 
 
@@ -205,8 +243,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Build the demo county (绥宁县) on first run, print the logins, and serve it."""
     import time
 
+    from django.core.exceptions import ImproperlyConfigured
+
     from openpes.demo.services import DEMO_PASSWORD, build_demo
 
+    server = None
+    if not args.no_serve:
+        try:  # before the build, so that a port in use is said at once, not after a minute of work
+            server = bind(args.host, args.port, args.threads)
+        except (OSError, ImproperlyConfigured) as exc:
+            return cannot_bind(args.host, args.port, exc)
     started = time.monotonic()
     migrate()
     report = build_demo(persons=args.persons, seed=args.seed)
@@ -223,10 +269,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"\n系统管理员 admin 须用身份验证器登录：密钥 {report.admin_totp_secret}"
             "（或运行 `openpes otp-code admin` 查看当前验证码）"
         )
-    if args.no_serve:
+    if server is None:
         return 0
     print()
-    serve(args.host, args.port, args.threads)
+    serve(server, args.host, args.port)
     return 0
 
 

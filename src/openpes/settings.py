@@ -44,9 +44,10 @@ def _demo_secret(filename: str, make: Callable[[], str]) -> str:
     """Read a secret kept in the data directory, creating it on first use (demo mode only)."""
     path = DATA_DIR / filename
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # created 0600, never readable by others even for a moment
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
         path.write_text(make())
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     # before the session-lifetime middleware, which tells the user why they were logged out
     "django.contrib.messages.middleware.MessageMiddleware",
     "openpes.core.middleware.RequestContextMiddleware",
+    "openpes.core.middleware.NoStoreMiddleware",
     "openpes.accounts.middleware.SessionLifetimeMiddleware",
     "openpes.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -218,7 +220,6 @@ LOGIN_ADDRESS_FAILURE_LIMIT = max(1, env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 LOGIN_ADDRESS_WINDOW_MINUTES = max(1, env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
 
 # Audit records are kept at least this long (等保 2.0 asks for six months).
 AUDIT_RETENTION_DAYS = max(180, env_int("AUDIT_RETENTION_DAYS", 180))
@@ -244,6 +245,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies (addresses or networks of the peers that connect to the application server) whose
+# X-Forwarded-For and X-Forwarded-Proto are believed, and how many proxies stand in a row: see
+# openpes.core.proxies and docs/deployment.md. `check --deploy` fails in production with SSL redirect on and
+# none listed, because every request would then look like plain HTTP and redirect to itself.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+# The client address, as the WSGI application resolved it from the trusted proxies (never a header a
+# client can set), for login throttling as for the audit log.
+AXES_CLIENT_IP_CALLABLE = "openpes.core.proxies.client_address"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env("SSL_REDIRECT", "1") == "1"
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000)

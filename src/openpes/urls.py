@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("openpes.api.urls")),
 ]
 
+handler400 = "openpes.core.views.bad_request"
 handler404 = "openpes.core.views.not_found"
 handler403 = "openpes.core.views.forbidden"
 handler500 = "openpes.core.views.server_error"

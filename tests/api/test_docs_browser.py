@@ -62,8 +62,9 @@ def test_swagger_ui_renders_every_operation_under_the_site_csp(client, monkeypat
             page.goto(f"{ORIGIN}/api/v1/docs")
             page.wait_for_selector(".opblock", timeout=15_000)
             assert page.locator(".opblock").count() == len(ENDPOINTS)
-            assert page.locator(".info .title").first.inner_text().startswith("OpenPES API")
+            assert page.locator(".info .title").first.inner_text().startswith("OpenPES 数据接口")
             assert page.locator(".opblock-tag").filter(has_text="劳动者").count() == 1
+            assert page.locator("a.docs-back").is_visible()  # the way back to the site
             # the stylesheet applied (a blocked stylesheet leaves the operations unstyled)
             colour = page.locator(".opblock-get .opblock-summary-method").first.evaluate(
                 "e => getComputedStyle(e).backgroundColor"

@@ -49,7 +49,7 @@ def document(client):
 
 def test_openapi_document_lists_every_endpoint(document):
     assert document["info"] == {
-        "title": "OpenPES API",
+        "title": "OpenPES 数据接口",
         "version": "1",
         "description": document["info"]["description"],
     }
@@ -116,3 +116,16 @@ def test_docs_assets_are_vendored():
 def test_docs_turn_off_the_online_validator_badge(client):
     html = client.get("/api/v1/docs").content.decode()
     assert '"validatorUrl": null' in html
+
+
+def test_docs_page_links_back_to_the_site_and_explains_itself_in_chinese(client):
+    html = client.get("/api/v1/docs").content.decode()
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert title == "OpenPES 数据接口 · 接口文档"
+    back = re.search(r'<a[^>]+href="/"[^>]*>([^<]+)</a>', html)
+    assert back and "返回" in back.group(1)
+    assert 'href="/accounts/tokens/"' in html  # where a token is made
+    # Swagger UI's own buttons stay English (its JS is vendored, not patched): the page says what they do.
+    for button, meaning in [("Try it out", "试用"), ("Execute", "发送"), ("Authorize", "认证")]:
+        assert re.search(rf"{button}[^<]*</[a-z]+>[^<]*{meaning}|{button}（{meaning}", html), button
+    assert "/static/api/docs.css" in html

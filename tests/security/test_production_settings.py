@@ -45,7 +45,7 @@ def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str
 
 
 def test_check_deploy_is_clean_with_production_settings_and_keeps_no_secret_on_disk(tmp_path):
-    env = production_env(tmp_path)
+    env = production_env(tmp_path, OPENPES_TRUSTED_PROXIES="127.0.0.1")
     result = run(["-m", "openpes.cli", "check", "--deploy"], env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

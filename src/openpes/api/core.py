@@ -11,20 +11,27 @@ Error format, for every endpoint:
 - not found or outside the jurisdiction: 404 `{"detail": "…"}`
 - the role lacks the permission, or a session request without its CSRF token: 403 `{"detail": "…"}`
 - no valid session or token: 401 `{"detail": "…"}`
+- a method the address does not take: 405 `{"detail": "…"}` with an Allow header
+- a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 `{"detail": "…"}`
+- a write whose body is not declared `Content-Type: application/json`: 415 `{"detail": "…"}`
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
@@ -35,11 +42,13 @@ from openpes.accounts.models import Staff
 from openpes.accounts.services import PASSWORD_CHANGE_MESSAGE, token_authenticate
 from openpes.api.types import OPTIONAL_REGION_CODE, REGION_CODE
 from openpes.core.errors import DomainError, NotFound
+from openpes.core.views import too_large_message
 
 NOT_FOUND_MESSAGE = "记录不存在，或不在您的辖区内"
 FORBIDDEN_MESSAGE = "您的角色没有进行此操作的权限。如需开通，请联系系统管理员。"
 UNAUTHENTICATED_MESSAGE = "未登录，或 API 令牌无效、已过期、已吊销"
 CSRF_MESSAGE = "CSRF 校验失败：使用网页会话调用接口时，请在 X-CSRFToken 请求头中带上 csrftoken"
+NOT_JSON_MESSAGE = "请求内容须为 JSON，并带请求头 Content-Type: application/json"
 
 
 # --- authentication ---------------------------------------------------------------------------------------
@@ -131,6 +140,19 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class JsonOnlyParser(Parser):
+    """Bodies are JSON and say so. A form or text body is refused before it is read (415) rather than
+    parsed as JSON by chance, which also keeps a cross-site form post from ever reaching a handler."""
+
+    WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        if request.method in self.WRITES and media_type != "application/json":
+            raise HttpError(415, NOT_JSON_MESSAGE)
+        return super().parse_body(request)
+
+
 class OpenPESAPI(NinjaAPI):
     def create_response(
         self,
@@ -158,12 +180,13 @@ DESCRIPTION = """OpenPES 公共就业服务信息平台的数据接口。
 """
 
 api = OpenPESAPI(
-    title="OpenPES API",
+    title="OpenPES 数据接口",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api",
     auth=needs(),
     renderer=Utf8JSONRenderer(),
+    parser=JsonOnlyParser(),
     docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -238,9 +261,9 @@ _MESSAGES: dict[str, str] = {
     "greater_than": "应大于{gt}",
     "less_than_equal": "不能大于{le}",
     "less_than": "应小于{lt}",
-    "enum": "取值无效，可选：{expected}",
-    "literal_error": "取值无效，可选：{expected}",
-    "choice": "取值无效，可选：{expected}",
+    "enum": "取值无效，可选：{choices}",
+    "literal_error": "取值无效，可选：{choices}",
+    "choice": "取值无效，可选：{choices}",
     "model_attributes_type": "应为 JSON 对象",
     "dict_type": "应为 JSON 对象",
     "model_type": "应为 JSON 对象",
@@ -268,8 +291,20 @@ _PATTERN_MESSAGES = {
 }
 
 
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'" r'|"((?:[^"\\]|\\.)*)"')
+
+
+def choices(expected: str) -> str:
+    """pydantic's "'id_number' or 'phone'" (or "1, 2 or 3") → "id_number、phone": the list the Chinese way."""
+    quoted = _QUOTED.findall(expected)
+    items = [a or b for a, b in quoted] if quoted else re.split(r",\s*|\s+or\s+", expected)
+    return "、".join(item.strip() for item in items if item.strip())
+
+
 def error_message(error: dict[str, Any]) -> str:
-    ctx = error.get("ctx") or {}
+    ctx = dict(error.get("ctx") or {})
+    if "expected" in ctx:
+        ctx["choices"] = choices(str(ctx["expected"]))
     if error.get("type") == "string_pattern_mismatch" and ctx.get("pattern") in _PATTERN_MESSAGES:
         return _PATTERN_MESSAGES[ctx["pattern"]]
     template = _MESSAGES.get(str(error.get("type")), "格式不正确")
@@ -305,8 +340,31 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
     return api.create_response(request, {"detail": FORBIDDEN_MESSAGE}, status=403)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": too_large_message()}, status=413)
+
+
+def json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps a path's view: ninja answers a method the path does not take with a plain-text 405."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            message = f"此地址不接受 {request.method} 请求，可用：{'、'.join(allowed.split(', '))}"
+            response = api.create_response(request, {"detail": message}, status=405)
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, HttpError):
+        return on_http_error(request, exc.__cause__)  # ninja wraps whatever the parser raised in a 400
     if exc.status_code == 400:  # ninja's "Cannot parse request body": still bad input, in the same shape
         return _field_errors(request, [{"field": "body", "message": _MESSAGES["json_invalid"]}])
     message = exc.message
