@@ -200,6 +200,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx and the API docs read it to send X-CSRFToke
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES") or ["administrator"]
 OTP_TOTP_ISSUER = "OpenPES"
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+# Turns a bearer token into its staff member for the API's authentication (core.api), named here as
+# AUTHENTICATION_BACKENDS are, so that the kernel does not import the accounts app above it.
+API_TOKEN_AUTHENTICATOR = "openpes.accounts.services.token_authenticate"  # noqa: S105 (a dotted path)
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
