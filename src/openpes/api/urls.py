@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern
+
 from openpes.accounts.api import router as accounts_router
 from openpes.api.core import api
 from openpes.people.api import router as people_router
@@ -13,3 +16,9 @@ api.add_router("", regions_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]
+
+# Every operation authenticates itself (a token or the session, `core.api.needs`) and answers 401 JSON, so
+# LoginRequiredMiddleware must not send API callers to the login page; the docs need no sign-in (no data).
+for pattern in urlpatterns:
+    if isinstance(pattern, URLPattern):
+        login_not_required(pattern.callback)
