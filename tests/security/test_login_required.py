@@ -125,7 +125,9 @@ def test_api_documentation_and_static_files_need_no_sign_in():
     assert client.get("/api/v1/docs").status_code == 200
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/").status_code == 404
-    assert client.get("/static/openpes/openpes.css").status_code == 200
+    static = client.get("/static/openpes/openpes.css")
+    assert static.status_code == 200
+    static.close()  # a file response: its file stays open until closed
 
 
 def test_an_unknown_address_is_a_404_not_a_login_page():
