@@ -1,4 +1,4 @@
-"""Sign-in is required by default (SECURITY.md 1, 9-11: no personal data without a signed-in staff member).
+"""Sign-in is required by default (SECURITY.md #1: no personal data without a signed-in staff member).
 
 Django's LoginRequiredMiddleware sends every anonymous request to the login page unless its view is marked
 with `@login_not_required`. These tests walk every URL pattern of the site, so a page added tomorrow is
