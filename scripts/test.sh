@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest on SQLite and on PostgreSQL (when the server answers).
+# The whole test suite: lint, types and the app order, then pytest on SQLite and on PostgreSQL (when the
+# server answers). docs/architecture.md ("What the machine checks") says what each step enforces.
 # Run from the repository root through uv: `uv run --frozen scripts/test.sh` (README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,13 @@ export OPENPES_DATA_DIR="${OPENPES_DATA_DIR:-$(mktemp -d)}"
 
 echo "== ruff"
 ruff check .
+ruff format --check .
+
+echo "== mypy"
+mypy src
+
+echo "== import-linter (app order, pyproject.toml [tool.importlinter])"
+lint-imports
 
 echo "== pytest on SQLite"
 pytest -q -n 2 "$@"

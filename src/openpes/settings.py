@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (docs/architecture.md).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # before the session-lifetime middleware, which tells the user why they were logged out
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,6 +204,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx and the API docs read it to send X-CSRFToke
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES") or ["administrator"]
 OTP_TOTP_ISSUER = "OpenPES"
 API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
+# Turns a bearer token into its staff member for the API's authentication (core.api), named here as
+# AUTHENTICATION_BACKENDS are, so that the kernel does not import the accounts app above it.
+API_TOKEN_AUTHENTICATOR = "openpes.accounts.services.token_authenticate"  # noqa: S105 (a dotted path)
 
 # Per account (django-axes): locked after LOGIN_FAILURE_LIMIT wrong passwords, first for LOGIN_LOCKOUT_MINUTES,
 # each further round twice as long up to LOGIN_LOCKOUT_MAX_MINUTES (accounts/throttle.py).

@@ -3,15 +3,19 @@ who is signed in, and stand-ins for the login and OTP pages at their real paths.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 
+# Public to LoginRequiredMiddleware, so that the middleware under test decides what an anonymous caller sees.
+@login_not_required
 def probe(request: HttpRequest) -> HttpResponse:
     user = request.user
     return HttpResponse(f"user:{user.get_username()}" if user.is_authenticated else "user:anonymous")
 
 
+@login_not_required
 def stand_in(request: HttpRequest) -> HttpResponse:
     return HttpResponse("stand-in")
 

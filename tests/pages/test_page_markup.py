@@ -1,5 +1,5 @@
 """Every staff page: UTF-8 and phone-ready, no inline style or script the CSP would block, no other hosts,
-Chinese error pages, sign-in required everywhere."""
+Chinese error pages (sign-in required everywhere: tests/security/test_login_required.py)."""
 
 from __future__ import annotations
 
@@ -126,46 +126,6 @@ def test_vendored_assets_carry_their_licences():
     ]:
         assert (vendor / name / asset).stat().st_size > 1000
         assert (vendor / name / "LICENSE").exists()
-
-
-GET_URLS = [
-    "/",
-    "/persons/",
-    "/persons/1/",
-    "/persons/1/edit/",
-    "/persons/new/",
-    "/persons/export.xlsx",
-    "/households/",
-    "/households/1/",
-    "/households/1/edit/",
-    "/households/1/members/add/",
-    "/households/new/",
-    "/accounts/otp/",
-    "/accounts/tokens/",
-    "/accounts/staff/",
-    "/accounts/staff/new/",
-    "/accounts/staff/1/",
-    "/audit/changes/",
-    "/audit/access/",
-    "/regions/",
-    "/regions/430527000000/",
-    "/regions/corrections/",
-]
-POST_URLS = ["/persons/1/reveal/", "/accounts/tokens/1/revoke/", "/accounts/staff/1/active/", "/persons/new/"]
-
-
-@pytest.mark.parametrize("url", GET_URLS)
-def test_anonymous_get_is_sent_to_login(client, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
-
-
-@pytest.mark.parametrize("url", POST_URLS)
-def test_anonymous_post_is_sent_to_login(client, url):
-    response = client.post(url, {})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.parametrize(

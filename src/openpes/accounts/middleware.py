@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openpes.accounts.selectors import second_factor_required
-from openpes.accounts.services import PASSWORD_CHANGE_MESSAGE
 from openpes.accounts.signals import LOGIN_AT, SEEN_AT
+from openpes.core.api import PASSWORD_CHANGE_MESSAGE
 
 OPEN_PATHS = ("/static/", "/accounts/login/", "/accounts/logout/", "/health/")
 

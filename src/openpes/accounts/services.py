@@ -30,7 +30,6 @@ from openpes.core.text import clean_person_name, clean_text
 from openpes.regions.models import Region
 
 TOKEN_PREFIX = "opes_"  # noqa: S105 - a marker, not a secret
-PASSWORD_CHANGE_MESSAGE = "请先在网页上修改管理员设置的初始密码（登录后按提示修改），再使用本系统和接口"  # noqa: S105
 
 
 def sync_roles() -> None:

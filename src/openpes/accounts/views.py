@@ -8,6 +8,7 @@ import django_otp
 import segno
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -43,7 +44,9 @@ class StaffLoginView(LoginView):
 
 
 login = StaffLoginView.as_view()
-logout = LogoutView.as_view()  # POST only (Django 5); goes to LOGOUT_REDIRECT_URL
+# POST only (Django 5); goes to LOGOUT_REDIRECT_URL. Public, so that the 退出 button of a session that has
+# already expired lands on the login page rather than on a sign-in that would log out again.
+logout = login_not_required(LogoutView.as_view())
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -54,7 +57,6 @@ def _next_url(request: HttpRequest) -> str:
     return target if safe and target.startswith("/") else reverse("people:dashboard")
 
 
-@staff_page()
 @never_cache
 def otp(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; staff without a confirmed authenticator enrol first (QR code and secret)."""
@@ -84,7 +86,6 @@ def otp(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", context)
 
 
-@staff_page()
 @never_cache
 def password_change(request: HttpRequest) -> HttpResponse:
     """Staff change their own password; those whose password an administrator chose are sent here first."""
@@ -133,7 +134,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_page()
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     staff: Staff = request.user  # type: ignore[assignment]

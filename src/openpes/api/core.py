@@ -1,9 +1,8 @@
-"""The one NinjaAPI object: authentication, the error format and the helpers every router uses.
+"""The one NinjaAPI object: the error format, the docs page and the answers' headers.
 
-Each app brings its own router (`people/api.py`, `regions/api.py`, `accounts/api.py`); `api/urls.py` mounts
-them here. An operation names the permissions it needs with `auth=needs("people.view_person")`, checked
-right after authentication; the handler finds the acting staff member with `actor_of(request)` and fetches
-records only through selectors, so a record outside the jurisdiction is a 404 (`found`), never a 403.
+Each app brings its own router (`people/api.py`, `regions/api.py`, `accounts/api.py`), built on
+`core/api.py` (authentication with `needs(...)`, `actor_of`, `found`, `responses`); `api/urls.py` mounts
+them here.
 
 Error format, for every endpoint:
 - bad input (a service's DomainError or a request that does not match the schema): 422
@@ -21,96 +20,30 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
-from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer
-from ninja.security.apikey import APIKeyCookie
-from ninja.security.base import AuthBase
-from ninja.utils import check_csrf
 
-from openpes.accounts.models import Staff
-from openpes.accounts.services import PASSWORD_CHANGE_MESSAGE, token_authenticate
-from openpes.api.types import OPTIONAL_REGION_CODE, REGION_CODE
+from openpes.core.api import (
+    CSRF_MESSAGE,
+    FORBIDDEN_MESSAGE,
+    NOT_FOUND_MESSAGE,
+    UNAUTHENTICATED_MESSAGE,
+    needs,
+)
 from openpes.core.errors import DomainError, NotFound
+from openpes.core.schemas import OPTIONAL_REGION_CODE, REGION_CODE
 from openpes.core.views import too_large_message
 
-NOT_FOUND_MESSAGE = "记录不存在，或不在您的辖区内"
-FORBIDDEN_MESSAGE = "您的角色没有进行此操作的权限。如需开通，请联系系统管理员。"
-UNAUTHENTICATED_MESSAGE = "未登录，或 API 令牌无效、已过期、已吊销"
-CSRF_MESSAGE = "CSRF 校验失败：使用网页会话调用接口时，请在 X-CSRFToken 请求头中带上 csrftoken"
 NOT_JSON_MESSAGE = "请求内容须为 JSON，并带请求头 Content-Type: application/json"
-
-
-# --- authentication ---------------------------------------------------------------------------------------
-
-
-def permitted(staff: Staff, perms: tuple[str, ...]) -> Staff:
-    """The staff member, if their roles grant every one of `perms`; else 403. Checked as part of
-    authentication, so a caller without the permission learns nothing from how their input would fare."""
-    if staff.must_change_password:
-        # a password chosen by an administrator opens nothing, tokens included, until its owner replaces it
-        raise HttpError(403, PASSWORD_CHANGE_MESSAGE)
-    if not staff.has_perms(perms):
-        raise PermissionDenied
-    return staff
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer opes_…`: a personal API token acting as its staff member."""
-
-    def __init__(self, *perms: str) -> None:
-        self.perms = perms
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, token: str) -> Staff:
-        staff = token_authenticate(token.strip())
-        if staff is None:
-            # A token was sent and is wrong, expired or revoked: refuse outright rather than fall back to a
-            # session cookie that may happen to ride along.
-            raise AuthenticationError(401, UNAUTHENTICATED_MESSAGE)
-        return permitted(staff, self.perms)
-
-
-class StaffSession(APIKeyCookie):
-    """The staff web session (the same log-in, idle timeout and second factor as the pages, see
-    accounts.middleware), with Django's CSRF check for unsafe methods."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def __init__(self, *perms: str, csrf: bool = True) -> None:
-        self.perms = perms
-        super().__init__(csrf=csrf)
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # Unlike ninja's SessionAuth, look for a signed-in user first: an anonymous POST is a 401, not a
-        # CSRF failure.
-        if not request.user.is_authenticated:
-            return None
-        if self.csrf and check_csrf(request):
-            raise HttpError(403, CSRF_MESSAGE)
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Staff | None:
-        user = request.user
-        if not (isinstance(user, Staff) and user.is_authenticated and user.is_active):
-            return None
-        return permitted(user, self.perms)
-
-
-def needs(*perms: str) -> list[AuthBase]:
-    """`auth=needs("people.view_person")`: a token or a session whose staff member holds `perms`."""
-    return [BearerToken(*perms), StaffSession(*perms)]
-
 
 # --- the docs page, from our own static files -------------------------------------------------------------
 
@@ -191,53 +124,6 @@ api = OpenPESAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-# --- the error format, as documented in the OpenAPI document ---------------------------------------------
-
-
-class ErrorOut(Schema):
-    detail: str = Field(..., description="说明")
-
-
-class FieldErrorOut(Schema):
-    field: str = Field(..., description="出错的项（嵌套时以点分隔，如 members.0.name）")
-    message: str = Field(..., description="中文说明")
-
-
-class FieldErrorsOut(Schema):
-    detail: list[FieldErrorOut] = Field(..., description="每一项错误")
-
-
-def responses(ok: Any, status: int = 200) -> dict[int, Any]:
-    """An operation's `response=`: its answer and the error answers every operation may give."""
-    return {
-        status: ok,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: FieldErrorsOut,
-    }
-
-
-# --- helpers for handlers ---------------------------------------------------------------------------------
-
-_T = TypeVar("_T")
-
-
-def actor_of(request: HttpRequest) -> Staff:
-    """The authenticated staff member (set by BearerToken or StaffSession)."""
-    staff = getattr(request, "auth", None)
-    if not isinstance(staff, Staff):
-        raise AuthenticationError(401, UNAUTHENTICATED_MESSAGE)
-    return staff
-
-
-def found(record: _T | None) -> _T:
-    """The record a selector returned, or 404: absent and outside the jurisdiction look the same."""
-    if record is None:
-        raise NotFound
-    return record
 
 
 # --- errors -----------------------------------------------------------------------------------------------

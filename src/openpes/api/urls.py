@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern
 
 from openpes.accounts.api import router as accounts_router
@@ -15,7 +16,9 @@ api.add_router("", regions_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]
-# ninja answers a method a path does not take in plain text; the API answers in its JSON shape.
+# ninja answers a method a path does not take in plain text; the API answers in its JSON shape. Every
+# operation authenticates itself (a token or the session, `core.api.needs`) and answers 401 JSON, so
+# LoginRequiredMiddleware must not send API callers to the login page; the docs need no sign-in (no data).
 for pattern in urlpatterns:
     if isinstance(pattern, URLPattern) and pattern.callback is not None:
-        pattern.callback = json_not_allowed(pattern.callback)
+        pattern.callback = login_not_required(json_not_allowed(pattern.callback))

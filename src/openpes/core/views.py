@@ -1,4 +1,7 @@
-"""Error pages in Chinese, for pages and the API alike."""
+"""Error pages in Chinese, for pages and the API alike; helpers shared by the staff pages.
+
+Every view needs a signed-in staff member (settings.MIDDLEWARE has LoginRequiredMiddleware); the few that
+answer anyone are marked `@login_not_required`, and tests/security/test_login_required.py lists them."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -29,6 +32,7 @@ def too_large_message() -> str:
     return f"提交的内容太大（上限 {limit}），请减少内容后重试；大批数据请用批量导入，分批提交。"
 
 
+@login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """For handler400. Django reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a bad request (400, in
     English); it is a 413 here, in the shape of the channel: JSON on the API, a page elsewhere."""
@@ -37,14 +41,17 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _respond(request, 400, "请求无效", "请求的格式或来源无效，请返回上一页重试。")
 
 
+@login_not_required
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _respond(request, 404, "找不到该页面", "您要找的页面或记录不存在，或不在您的辖区内。")
 
 
+@login_not_required
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _respond(request, 403, "没有权限", "您的角色没有进行此操作的权限。如需开通，请联系系统管理员。")
 
 
+@login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """For settings.CSRF_FAILURE_VIEW: Django's own page is in English and names the technical reason."""
     return _respond(
@@ -55,12 +62,14 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
+@login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     return _respond(
         request, 500, "系统出错了", "系统处理时出错，已记录。请稍后再试；如反复出现，请联系系统管理员。"
     )
 
 
+@login_not_required
 def health(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
     from django.db import DatabaseError, connection
@@ -80,11 +89,10 @@ View = Callable[..., HttpResponse]
 
 
 def staff_page(*perms: str) -> Callable[[View], View]:
-    """Sign-in first (anonymous visitors go to the login page), then every permission named (else 403)."""
+    """Every permission named, else 403 (LoginRequiredMiddleware has already sent visitors to sign in)."""
 
     def wrap(view: View) -> View:
-        checked = permission_required(perms, raise_exception=True)(view) if perms else view
-        return login_required(checked)
+        return permission_required(perms, raise_exception=True)(view)
 
     return wrap
 

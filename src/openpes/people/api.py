@@ -2,17 +2,18 @@
 
 (No `from __future__ import annotations` in the api modules: ninja reads handler annotations as objects.)"""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from openpes.accounts.models import Staff
-from openpes.api.core import actor_of, found, needs, responses
-from openpes.api.pagination import Pagination
-from openpes.api.types import MAX_ID
+from openpes.core import api as core_api
+from openpes.core.api import found, needs, responses
 from openpes.core.errors import DomainError
+from openpes.core.pagination import Pagination
+from openpes.core.schemas import MAX_ID
 from openpes.people import selectors, services
 from openpes.people.models import Household, Person
 from openpes.people.schemas import (
@@ -36,6 +37,11 @@ router = Router()
 PERSONS, HOUSEHOLDS = ["劳动者"], ["家庭"]
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+
+
+def actor_of(request: HttpRequest) -> Staff:
+    """The acting staff member, as the registry's services take it."""
+    return cast(Staff, core_api.actor_of(request))
 
 
 # --- references named in a request body: outside the jurisdiction reads as "no such record" --------------

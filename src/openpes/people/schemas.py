@@ -9,7 +9,15 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from openpes.api.types import MAX_ID, OPTIONAL_REGION_CODE, REGION_CODE, Strict, choices_text, enum_of, one_of
+from openpes.core.schemas import (
+    MAX_ID,
+    OPTIONAL_REGION_CODE,
+    REGION_CODE,
+    Strict,
+    choices_text,
+    enum_of,
+    one_of,
+)
 from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
 
 SexCode = Annotated[str, one_of(Sex), enum_of(Sex)]

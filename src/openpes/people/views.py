@@ -63,7 +63,6 @@ def _with_place_names(rows: Iterable[Any]) -> list[Any]:
 # --- dashboard ---------------------------------------------------------------------------------------------
 
 
-@staff_page()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The jurisdiction at a glance for registry staff; a start page with links for the other roles."""
     actor = _actor(request)

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from openpes.api.core import actor_of, found, needs, responses
-from openpes.api.types import OPTIONAL_REGION_CODE, REGION_CODE
+from openpes.core.api import actor_of, found, needs, responses
+from openpes.core.schemas import OPTIONAL_REGION_CODE, REGION_CODE
 from openpes.regions import selectors
 from openpes.regions.models import Region
 from openpes.regions.schemas import RegionDetailOut, RegionOut

@@ -28,7 +28,7 @@ COLUMN_LABELS = {
 
 
 def _actor(request: HttpRequest) -> HasJurisdiction:
-    return cast(HasJurisdiction, request.user)  # staff_page has made sure a staff member is signed in
+    return cast(HasJurisdiction, request.user)  # LoginRequiredMiddleware made sure someone signed in
 
 
 @staff_page("regions.view_region")
@@ -57,7 +57,6 @@ def _error_lines(exc: DomainError) -> list[str]:
 FIELD_NAME = re.compile(r"[a-z_]{1,40}")
 
 
-@staff_page()
 def picker(request: HttpRequest) -> HttpResponse:
     """The select below the region just chosen in a VillagePicker (htmx). Outside the jurisdiction: 404."""
     actor = _actor(request)

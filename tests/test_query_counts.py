@@ -1,0 +1,292 @@
+"""Every list page and API list answers in a fixed number of queries, however many rows it shows.
+
+Each list is fetched with 1 row and again with 25 rows: the two counts must be equal and within the bound
+stated here, so that a query per row (a related record, a count, a role looked up in the template) fails
+a test instead of slowing a county's list down. A bound that has to rise needs a reason in the commit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from openpes.accounts import services as accounts
+from openpes.accounts.models import Institution, Staff
+from openpes.accounts.roles import Role
+from openpes.people import services as people
+from openpes.people.models import Household
+from openpes.regions.models import Region, RegionLevel
+from tests.api.conftest import ApiClient
+from tests.factories import PersonInputFactory
+from tests.pages.conftest import verify_second_factor
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 1, 25
+
+
+@dataclass
+class ListCase:
+    fetch: Callable[[], HttpResponse]
+    rows: Callable[[HttpResponse], int]
+    grow: Callable[[int], None]  # add this many rows to the list
+
+
+def page_rows(key: str) -> Callable[[HttpResponse], int]:
+    def rows(response: HttpResponse) -> int:
+        value = response.context[key]  # type: ignore[attr-defined]
+        return len(list(getattr(value, "object_list", value)))
+
+    return rows
+
+
+def api_rows(response: HttpResponse) -> int:
+    body = response.json()
+    return len(body["items"] if isinstance(body, dict) and "items" in body else body)
+
+
+class Registry:
+    """A county officer registering persons in households spread over two villages and two townships."""
+
+    def __init__(self, places: Any, make_staff: Callable[..., Staff]) -> None:
+        self.clerk = make_staff(Role.COUNTY_OFFICER, places.county)
+        self.villages = [places.village_a1, places.village_a2, places.village_b1]
+        self.count = 0
+        self.household: Household | None = None
+
+    def person(self) -> Any:
+        village = self.villages[self.count % len(self.villages)]
+        self.count += 1
+        person = people.person_create(actor=self.clerk, data=PersonInputFactory(region_code=village))
+        household = people.household_create(actor=self.clerk, region_code=village, address=f"{self.count}组")
+        people.household_add_member(actor=self.clerk, household=household, person=person, relation="01")
+        return person
+
+    def persons(self, n: int) -> None:
+        for _ in range(n):
+            self.person()
+
+    def members(self, n: int) -> None:
+        """Persons in one household of village A1 (the household is made with its head)."""
+        for _ in range(n):
+            village = self.villages[0]
+            person = people.person_create(actor=self.clerk, data=PersonInputFactory(region_code=village))
+            if self.household is None:
+                self.household = people.household_create(actor=self.clerk, region_code=village)
+                relation = "01"
+            else:
+                relation = "20"
+            people.household_add_member(
+                actor=self.clerk, household=self.household, person=person, relation=relation
+            )
+
+    def reveals(self, n: int) -> None:
+        person = self.person()
+        for i in range(n):
+            people.person_reveal(actor=self.clerk, person=person, field_name="phone", reason=f"回访{i}")
+
+
+def _signed_in(staff: Staff, *, second_factor: bool = False) -> Client:
+    client = Client()
+    client.force_login(staff)
+    if second_factor:
+        verify_second_factor(client, staff)
+    return client
+
+
+def _api(staff: Staff) -> ApiClient:
+    _, raw = accounts.token_create(actor=staff, name="列表")
+    return ApiClient(raw)
+
+
+def persons_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/persons/"), page_rows("page"), reg.persons)
+
+
+def persons_search_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.post("/persons/", {"sex": "M"}), page_rows("page"), reg.persons)
+
+
+def persons_export(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+
+    def rows(response: HttpResponse) -> int:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        return len(book.get_sheet_by_index(0).to_python()) - 1  # the header row
+
+    return ListCase(lambda: client.get("/persons/export.xlsx"), rows, reg.persons)
+
+
+def households_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/households/"), page_rows("page"), reg.persons)
+
+
+def household_members_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        assert reg.household is not None
+        return client.get(f"/households/{reg.household.pk}/")
+
+    return ListCase(fetch, page_rows("members"), reg.members)
+
+
+def staff_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    admin = make_staff(Role.ADMINISTRATOR, places.township_a)
+    client = _signed_in(admin, second_factor=True)
+    # Staff of every kind the page shows: roles, an institution, villages and the township itself.
+    institution = Institution.objects.create(
+        name="乡劳动保障站",
+        region_id=places.township_a,
+        region_code=places.township_a,
+        level=RegionLevel.TOWNSHIP,
+    )
+    kinds = [
+        (Role.VILLAGE_BROKER, places.village_a1),
+        (Role.TOWNSHIP_OFFICER, places.township_a),
+        (Role.AUDITOR, places.village_a2),
+    ]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            role, region = kinds[Staff.objects.count() % len(kinds)]
+            member = make_staff(role, region)
+            Staff.objects.filter(pk=member.pk).update(institution=institution)
+
+    return ListCase(lambda: client.get("/accounts/staff/"), page_rows("page"), grow)
+
+
+def tokens_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            accounts.token_create(actor=reg.clerk, name=f"对接{i}")
+
+    return ListCase(lambda: client.get("/accounts/tokens/"), page_rows("tokens"), grow)
+
+
+def change_log_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(make_staff(Role.AUDITOR, places.county))
+    return ListCase(lambda: client.get("/audit/changes/"), page_rows("page"), lambda n: reg.members(n))
+
+
+def access_log_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(make_staff(Role.AUDITOR, places.county))
+    return ListCase(lambda: client.get("/audit/access/"), page_rows("page"), reg.reveals)
+
+
+def _region_case(
+    name: str, url: Callable[[str], str], rows: Callable[[HttpResponse], int]
+) -> Callable[..., ListCase]:
+    """Regions are not added one by one: a township left with one current village (the others retired
+    for the test) is compared with the township that has the most villages."""
+
+    def case(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+        client = _api(reg.clerk) if "/api/" in url("") else _signed_in(reg.clerk)
+        townships = Region.objects.filter(parent_code=places.county, level=RegionLevel.TOWNSHIP)
+        sizes = {t.code: Region.objects.current().filter(parent_code=t.code).count() for t in townships}
+        small, big = min(sizes, key=sizes.__getitem__), max(sizes, key=sizes.__getitem__)
+        assert sizes[big] >= MANY - 5, sizes
+        kept = Region.objects.filter(parent_code=small).order_by("code").first()
+        Region.objects.filter(parent_code=small).exclude(pk=kept.pk).update(retired=True)  # type: ignore[union-attr]
+        state = {"code": small}
+
+        def grow(n: int) -> None:  # the first call asks for the one-row list, the second for the long one
+            state["code"] = small if n == FEW else big
+
+        def fetch() -> HttpResponse:
+            address = url(state["code"])
+            return client.get_json(address) if isinstance(client, ApiClient) else client.get(address)
+
+        return ListCase(fetch, rows, grow)
+
+    case.__name__ = name
+    return case
+
+
+regions_page = _region_case("regions_page", lambda code: f"/regions/{code}/", page_rows("children"))
+regions_api = _region_case("regions_api", lambda code: f"/api/v1/regions?parent={code}", api_rows)
+
+
+def persons_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/persons"), api_rows, reg.persons)
+
+
+def persons_search_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.call("POST", "/persons/search", {"sex": "M"}), api_rows, reg.persons)
+
+
+def households_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/households"), api_rows, reg.persons)
+
+
+def household_members_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        assert reg.household is not None
+        return client.get_json(f"/households/{reg.household.pk}")
+
+    def rows(response: HttpResponse) -> int:
+        return len(response.json()["members"])
+
+    return ListCase(fetch, rows, reg.members)
+
+
+# (list, its bound): the queries of one request, all told: the session, the staff member, roles and
+# permissions (about 6 for a page, 4 for a token), the count and the rows, and saving the session. The bounds
+# leave 2 for a check per request yet to come; what they must never do is grow with the rows.
+CASES: list[tuple[Callable[..., ListCase], int]] = [
+    (persons_page, 15),  # 13: + the village names of the page
+    (persons_search_page, 15),
+    (persons_export, 15),
+    (households_page, 15),
+    (household_members_page, 14),
+    (staff_page, 14),
+    (tokens_page, 12),
+    (change_log_page, 13),
+    (access_log_page, 13),
+    (regions_page, 14),
+    (persons_api, 8),  # 6: token, its last use, permissions (2), count, rows
+    (persons_search_api, 8),
+    (households_api, 8),
+    (household_members_api, 8),
+    (regions_api, 8),
+]
+
+
+@pytest.mark.parametrize(("make_case", "bound"), CASES, ids=[case.__name__ for case, _ in CASES])
+def test_a_list_takes_as_many_queries_for_25_rows_as_for_one(
+    make_case: Callable[..., ListCase],
+    bound: int,
+    places: Any,
+    make_staff: Callable[..., Staff],
+    django_assert_max_num_queries: Any,
+) -> None:
+    case = make_case(Registry(places, make_staff), make_staff, places)
+    case.grow(FEW)
+    case.fetch()  # the first request of a session may save it; measure the ones after
+    with django_assert_max_num_queries(bound) as few:
+        response = case.fetch()
+    assert response.status_code == 200, response.content
+    shown_few = case.rows(response)
+    case.grow(MANY - FEW)
+    with django_assert_max_num_queries(bound) as many:
+        response = case.fetch()
+    assert response.status_code == 200
+    assert case.rows(response) > shown_few >= 1
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
