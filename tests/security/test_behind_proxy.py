@@ -117,6 +117,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if process.stdout:
+            process.stdout.close()
 
 
 def cookies(response: http.client.HTTPResponse) -> dict[str, str]:
