@@ -105,3 +105,10 @@ def test_docs_assets_are_vendored():
 def test_docs_turn_off_the_online_validator_badge(client):
     html = client.get("/api/v1/docs").content.decode()
     assert '"validatorUrl": null' in html
+
+
+def test_ethnicity_lists_the_gb_t_3304_codes(document):
+    for schema in ("PersonCreateIn", "PersonPatchIn"):
+        field = document["components"]["schemas"][schema]["properties"]["ethnicity"]
+        assert field["enum"][:3] == ["", "01", "02"] and field["enum"][-2:] == ["97", "98"]
+        assert "01 汉族" in field["description"] and "56 基诺族" in field["description"]

@@ -138,7 +138,7 @@ def test_create_registers_a_person_and_returns_it_masked(api_as, places):
         "region_code": places.village_a1,
         "education": "50",
         "political_status": "13",
-        "ethnicity": "苗族",
+        "ethnicity": "06",  # 苗族
     }
     response = client.call("POST", "/persons", body)
     assert response.status_code == 201, response.content

@@ -294,7 +294,7 @@ def person_form(region: str, **overrides: str) -> dict[str, str]:
         "region_code": region,
         "address": "长铺镇2组5号",
         "education": "30",
-        "ethnicity": "苗族",
+        "ethnicity": "06",  # 苗族
         "political_status": "13",
     } | overrides
 
@@ -369,7 +369,7 @@ def test_edit_changes_fields_and_keeps_id_number_when_left_empty(places, registr
     response = client.post(f"/persons/{person.pk}/edit/", form)
     assert response.status_code == 302
     person.refresh_from_db()
-    assert (person.name, person.phone_masked, person.ethnicity) == ("王芳芳", "138****1111", "苗族")
+    assert (person.name, person.phone_masked, person.ethnicity) == ("王芳芳", "138****1111", "06")
 
 
 def test_edit_can_clear_the_phone(places, registry, login_as):
@@ -610,3 +610,34 @@ def test_add_member_bad_input_writes_nothing(places, registry, homes, login_as):
     for data, message in cases:
         assert message in text_of(client.post(url, data))
     assert counts() == before
+
+
+# --- 民族 as a choice of GB/T 3304 ---------------------------------------------------------------------------
+
+
+def test_ethnicity_is_a_select_of_the_standard_list_with_nothing_chosen(places, login_as):
+    text = text_of(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/new/"))
+    select = re.search(r'<select name="ethnicity"[^>]*>(.*?)</select>', text, re.S)
+    assert select, "民族 is a select"
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select[1])
+    assert [(value, label) for value, _, label in options][:2] == [("", "（未填写）"), ("01", "汉族")]
+    assert len(options) == 1 + 58
+    assert [value for value, chosen, _ in options if chosen] in ([], [""])  # no default such as 汉族
+
+
+def test_an_untouched_ethnicity_is_saved_as_not_recorded(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    assert client.post("/persons/new/", person_form(places.village_a1, ethnicity="")).status_code == 302
+    person = Person.objects.get()
+    assert person.ethnicity == ""
+    assert '民族</dt><dd class="col-sm-8">—' in text_of(client.get(f"/persons/{person.pk}/"))
+
+
+def test_detail_and_export_show_the_ethnicity_name_not_its_code(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    client.post("/persons/new/", person_form(places.village_a1))
+    person = Person.objects.get()
+    assert person.ethnicity == "06"
+    assert "苗族" in text_of(client.get(f"/persons/{person.pk}/"))
+    rows = read_workbook(client.get("/persons/export.xlsx"))
+    assert rows[1][rows[0].index("民族")] == "苗族"

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
 from openpes.core.identifiers import full_id_number, mask_id_number, normalise_text
-from openpes.people.models import Education, Person, PoliticalStatus, Relation, Sex
+from openpes.people.models import Education, Ethnicity, Person, PoliticalStatus, Relation, Sex
 from openpes.people.selectors import PersonFilters
 from openpes.people.services import PersonInput
 from openpes.regions.forms import region_choices, set_village_field
@@ -81,7 +81,7 @@ class PersonForm(StaffForm):
     region_code = forms.ChoiceField(label="所在村（社区）")
     address = forms.CharField(label="住址", max_length=200, required=False)
     education = forms.ChoiceField(label="文化程度", choices=_blank(Education.choices), required=False)
-    ethnicity = forms.CharField(label="民族", max_length=20, required=False, initial="汉族")
+    ethnicity = forms.ChoiceField(label="民族", choices=_blank(Ethnicity.choices), required=False)
     political_status = forms.ChoiceField(
         label="政治面貌", choices=_blank(PoliticalStatus.choices), required=False
     )

@@ -17,7 +17,7 @@ from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_pho
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_person_name, clean_text
 from openpes.people import rules
-from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation
+from openpes.people.models import Education, Ethnicity, Household, Person, PoliticalStatus, Relation
 from openpes.regions.models import Region, RegionLevel
 
 ID_CONTEXT = "people.person.id_number"
@@ -138,9 +138,7 @@ def clean_person(
             "address", lambda: clean_text(data.address, field="address", label="住址", max_length=200)
         )
     if "ethnicity" in wanted:
-        out.values["ethnicity"] = attempt(
-            "ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20)
-        )
+        out.values["ethnicity"] = _choice(errors, "ethnicity", data.ethnicity, Ethnicity, "民族")
     if "education" in wanted:
         out.values["education"] = _choice(errors, "education", data.education, Education, "文化程度")
     if "political_status" in wanted:
