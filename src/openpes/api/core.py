@@ -15,6 +15,7 @@ Error format, for every endpoint:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -177,6 +178,9 @@ class ErrorOut(Schema):
 class FieldErrorOut(Schema):
     field: str = Field(..., description="出错的项（嵌套时以点分隔，如 members.0.name）")
     message: str = Field(..., description="中文说明")
+    existing_id: int | None = Field(
+        None, description="与输入冲突的已有记录的编号（如身份证号码已在您的辖区内登记时），仅在有时给出"
+    )
 
 
 class FieldErrorsOut(Schema):
@@ -276,7 +280,7 @@ def error_message(error: dict[str, Any]) -> str:
         return template.split("{")[0].rstrip("：，") or "格式不正确"
 
 
-def _field_errors(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
+def _field_errors(request: HttpRequest, errors: Sequence[Mapping[str, object]]) -> HttpResponse:
     return api.create_response(request, {"detail": errors}, status=422)
 
 

@@ -25,7 +25,9 @@ PoliticalStatusCode = Annotated[str, one_of(PoliticalStatus), enum_of(PoliticalS
 
 
 class PersonFiltersIn(Schema):
-    q: str = Field("", max_length=50, description="姓名、完整身份证号码、身份证号码后四位或脱敏号码")
+    q: str = Field(
+        "", max_length=50, description="姓名、完整身份证号码、身份证号码后四位、脱敏号码或联系电话"
+    )
     region: str = Field(
         "", pattern=OPTIONAL_REGION_CODE, description="只看该乡镇（街道）或村（社区），12位区划代码"
     )

@@ -177,7 +177,9 @@ def duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> 
         return None
     if covers(actor.jurisdiction_prefix, existing.region_code):
         return FieldError(
-            "id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改"
+            "id_number",
+            f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改",
+            existing_id=existing.pk,
         )
     # Outside the jurisdiction: say nothing about who or where.
     return FieldError("id_number", "该身份证号码已在其他辖区登记，无法重复登记；如需迁入请联系县级经办机构")
