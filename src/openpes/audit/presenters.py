@@ -238,7 +238,7 @@ def present_changes(rows: Iterable[ChangeLog], *, actor: HasJurisdiction) -> lis
     return entries
 
 
-ACCESS_FIELDS = {"export": "导出名单"}
+ACCESS_FIELDS = {"export": "导出名单（Excel）"}
 
 
 def present_accesses(rows: Iterable[AccessLog], *, actor: HasJurisdiction) -> list[AccessEntry]:
