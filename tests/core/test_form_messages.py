@@ -11,6 +11,7 @@ import pkgutil
 import pytest
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 import openpes
@@ -83,3 +84,26 @@ def test_a_length_limit_is_shown_instead_of_cut_by_the_browser() -> None:
     assert 'data-max-length="30"' in html and "maxlength" not in html
     assert form.fields["name"].length_limit == 30  # type: ignore[attr-defined]
     assert not hasattr(form.fields["code"], "length_limit")
+
+
+def test_password_checks_speak_our_words_too(settings) -> None:
+    from django.contrib.auth import password_validation
+
+    with translation.override("zh-hans"):
+        django = {
+            str(cls().get_error_message())
+            for cls in (
+                password_validation.UserAttributeSimilarityValidator,
+                password_validation.CommonPasswordValidator,
+                password_validation.NumericPasswordValidator,
+            )
+        }
+        ours = password_validation.get_default_password_validators()
+        assert len(ours) == len(settings.AUTH_PASSWORD_VALIDATORS)
+        for validator in ours:
+            assert validator.__module__.startswith("openpes."), validator
+            if hasattr(validator, "get_error_message"):
+                assert str(validator.get_error_message()) not in django
+        with pytest.raises(ValidationError) as info:
+            password_validation.validate_password("20261129202611")
+        assert "密码不能全是数字。" in info.value.messages
