@@ -41,8 +41,8 @@ class PersonFilterForm(StaffForm):
     def filters(self) -> PersonFilters:
         """The filters asked for; a field in error (shown on the form) is left out.
 
-        A full ID number or phone number searched for is shown back masked, in the box and in every link of the page
-        (pagination, export, the address pushed by htmx): pages never show a full number."""
+        A full ID number or phone number searched for is shown back masked, in the box and in every link of
+        the page (pagination, export, the address pushed by htmx): pages never show a full number."""
         data: dict[str, Any] = {}
         if self.is_bound:
             self.is_valid()
