@@ -35,4 +35,4 @@ class PersonInputFactory(factory.Factory):
     region_code = ""
     address = "长铺镇1组1号"
     education = "20"
-    ethnicity = "汉族"
+    ethnicity = "01"  # 汉族

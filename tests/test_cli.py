@@ -69,7 +69,7 @@ def test_createstaff_with_a_weak_password_fails_in_chinese(demo):
     assert result.returncode != 0
     assert "错误" in result.stderr
     assert "password" in result.stderr
-    assert "密码只包含数字" in result.stderr
+    assert "密码不能全是数字" in result.stderr
     assert "已创建" not in result.stdout
 
 

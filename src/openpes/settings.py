@@ -186,10 +186,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "openpes.accounts.passwords.UserAttributeSimilarityValidator"},
     {"NAME": "openpes.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "openpes.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "openpes.accounts.passwords.NumericPasswordValidator"},
     {"NAME": "openpes.accounts.passwords.CharacterClassValidator"},
 ]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -91,7 +91,7 @@ def assert_field_errors(response: Any, *fields: str) -> list[dict[str, str]]:
     detail = response.json()["detail"]
     assert isinstance(detail, list) and detail
     for error in detail:
-        assert set(error) == {"field", "message"}
+        assert {"field", "message"} <= set(error) <= {"field", "message", "existing_id"}
         assert error["message"]
     named = {e["field"] for e in detail}
     assert set(fields) <= named, detail

@@ -129,3 +129,10 @@ def test_docs_page_links_back_to_the_site_and_explains_itself_in_chinese(client)
     for button, meaning in [("Try it out", "试用"), ("Execute", "发送"), ("Authorize", "认证")]:
         assert re.search(rf"{button}[^<]*</[a-z]+>[^<]*{meaning}|{button}（{meaning}", html), button
     assert "/static/api/docs.css" in html
+
+
+def test_ethnicity_lists_the_gb_t_3304_codes(document):
+    for schema in ("PersonCreateIn", "PersonPatchIn"):
+        field = document["components"]["schemas"][schema]["properties"]["ethnicity"]
+        assert field["enum"][:3] == ["", "01", "02"] and field["enum"][-2:] == ["97", "98"]
+        assert "01 汉族" in field["description"] and "56 基诺族" in field["description"]

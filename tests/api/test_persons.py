@@ -138,7 +138,7 @@ def test_create_registers_a_person_and_returns_it_masked(api_as, places):
         "region_code": places.village_a1,
         "education": "50",
         "political_status": "13",
-        "ethnicity": "苗族",
+        "ethnicity": "06",  # 苗族
     }
     response = client.call("POST", "/persons", body)
     assert response.status_code == 201, response.content
@@ -216,6 +216,18 @@ def test_create_refuses_a_number_registered_in_a_sibling_township_without_saying
     body = {"name": "张伟", "id_number": id_number, "region_code": places.village_a1}
     detail = assert_field_errors(client.call("POST", "/persons", body), "id_number")
     assert "张伟" not in str(detail) and str(registry.person_b.pk) not in str(detail)
+    assert all("existing_id" not in error for error in detail)
+
+
+def test_create_of_a_number_registered_in_the_jurisdiction_gives_the_existing_id(api_as, places, registry):
+    from openpes.core.crypto import provider
+    from openpes.people.services import ID_CONTEXT
+
+    id_number = provider().decrypt(registry.person_a2.id_number_encrypted, context=ID_CONTEXT)
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    body = {"name": "李强", "id_number": id_number, "region_code": places.village_a1}
+    detail = assert_field_errors(client.call("POST", "/persons", body), "id_number")
+    assert detail[0]["existing_id"] == registry.person_a2.pk
 
 
 def test_create_refuses_malformed_json(api_as, places):

@@ -174,11 +174,11 @@ def test_token_is_shown_once(login_as):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "", "days": "30"}, "这个字段是必填项"),
+        ({"name": "", "days": "30"}, "请填写用途"),
         ({"name": "对接", "days": "0"}, "有效期应为1至366天"),
         ({"name": "对接", "days": "400"}, "有效期应为1至366天"),
         ({"name": "<x>", "days": "30"}, "不能包含"),
-        ({"name": "对接", "days": "三十"}, "输入整数"),
+        ({"name": "对接", "days": "三十"}, "有效天数应为整数"),
     ],
 )
 def test_token_bad_input_creates_nothing(login_as, data, message):
@@ -261,10 +261,10 @@ def test_create_staff(places, admin_client):
         ({"password1": "short", "password2": "short"}, "密码"),
         ({"password1": "aaaaaaaaaaaa", "password2": "aaaaaaaaaaaa"}, "至少三类"),
         ({"password2": "Other#Pass-2026"}, "两次输入的密码不一致"),
-        ({"roles": []}, "这个字段是必填项"),
-        ({"roles": ["king"]}, "选择一个有效的选项"),
+        ({"roles": []}, "请选择角色"),
+        ({"roles": ["king"]}, "所选角色不在可选范围内"),
         ({"username": "坏 名字"}, "登录名只能包含"),
-        ({"full_name": ""}, "这个字段是必填项"),
+        ({"full_name": ""}, "请填写姓名"),
     ],
 )
 def test_create_staff_bad_input_writes_nothing(places, admin_client, overrides, message):
@@ -279,7 +279,7 @@ def test_create_staff_outside_the_jurisdiction_is_refused(places, admin_client):
     client = admin_client(places.township_a)
     before = Staff.objects.count()
     text = text_of(client.post("/accounts/staff/new/", staff_form(places.village_b1)))
-    assert "选择一个有效的选项" in text
+    assert "所选辖区不在可选范围内" in text
     assert Staff.objects.count() == before
 
 

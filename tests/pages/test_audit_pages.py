@@ -60,7 +60,7 @@ def test_filters_by_actor_and_date(places, activity, login_as):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"date_from": "2026-13-45"}, "输入一个有效的日期"),
+        ({"date_from": "2026-13-45"}, "起始日期应为日期"),
         ({"date_from": "2026-02-01", "date_to": "2026-01-01"}, "截止日期不能早于起始日期"),
     ],
 )

@@ -131,10 +131,10 @@ def test_vendored_assets_carry_their_licences():
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/persons/new/", "这个字段是必填项"),
-        ("/households/new/", "这个字段是必填项"),
-        ("/accounts/tokens/", "这个字段是必填项"),
-        ("/accounts/otp/", "这个字段是必填项"),
+        ("/persons/new/", "请填写姓名"),
+        ("/households/new/", "请选择所在村（社区）"),
+        ("/accounts/tokens/", "请填写用途"),
+        ("/accounts/otp/", "请填写6位验证码"),
     ],
 )
 def test_an_empty_post_shows_errors(places, login_as, url, message):

@@ -189,7 +189,7 @@ def test_region_filter_outside_the_jurisdiction_is_refused_with_a_message(places
     response = client.get("/persons/", {"region": places.village_b1})
     text = text_of(response)
     assert response.status_code == 200
-    assert "选择一个有效的选项" in text  # Django's own Chinese message for a choice not offered
+    assert "所选地区不在可选范围内" in text  # our message, not Django's "选择一个有效的选项"
     assert "赵敏" not in text
 
 
@@ -199,7 +199,7 @@ def test_list_paginates_by_fifty(places, registry, login_as, make_person):
     client = login_as(Role.COUNTY_OFFICER, places.county)
     first = text_of(client.get("/persons/"))
     assert "第 1 / 2 页" in first
-    assert len(re.findall(r'href="/persons/\d+/"', first)) == 50
+    assert len(set(re.findall(r'href="/persons/\d+/"', first))) == 50  # a card and a row each
     second = text_of(client.get("/persons/", {"page": 2}))
     assert "第 2 / 2 页" in second
     assert "共 53 条" in second
@@ -262,7 +262,7 @@ def test_reveal_without_reason_is_refused_and_not_logged(places, registry, login
     client = login_as(Role.VILLAGE_BROKER, places.village_a1)
     before = counts()
     response = client.post(f"/persons/{registry['a1'].pk}/reveal/", {"field": "id_number", "reason": " "})
-    assert "这个字段是必填项" in text_of(response)
+    assert "请填写查看事由" in text_of(response)
     response = client.post(f"/persons/{registry['a1'].pk}/reveal/", {"field": "id_number", "reason": "查"})
     assert "请写明查看事由" in text_of(response)
     assert_no_full_identifiers(text_of(response))
@@ -294,7 +294,7 @@ def person_form(region: str, **overrides: str) -> dict[str, str]:
         "region_code": region,
         "address": "长铺镇2组5号",
         "education": "30",
-        "ethnicity": "苗族",
+        "ethnicity": "06",  # 苗族
         "political_status": "13",
     } | overrides
 
@@ -318,10 +318,12 @@ def test_create_registers_and_shows_the_person(places, login_as):
     ("overrides", "message"),
     [
         ({"id_number": "430527199005170000"}, "身份证号码校验位不正确"),
-        ({"id_number": ""}, "这个字段是必填项"),
+        ({"id_number": ""}, "请填写身份证号码"),
         ({"name": "<b>王</b>"}, "不能包含"),
         ({"phone": "12345"}, "请填写有效的手机号码"),
-        ({"education": "99"}, "选择一个有效的选项"),
+        ({"education": "99"}, "所选文化程度不在可选范围内"),
+        ({"ethnicity": "汉族"}, "所选民族不在可选范围内"),
+        ({"name": "张" * 31}, "姓名不能超过30个字（现为31个）"),
         ({"address": "地" * 201}, "200"),
     ],
 )
@@ -340,7 +342,7 @@ def test_create_in_a_sibling_village_is_refused(places, login_as):
     client = login_as(Role.VILLAGE_BROKER, places.village_a1)
     before = counts()
     response = client.post("/persons/new/", person_form(places.village_a2))
-    assert "选择一个有效的选项" in text_of(response)
+    assert "所选所在村（社区）不在可选范围内" in text_of(response)
     assert counts() == before
 
 
@@ -369,7 +371,7 @@ def test_edit_changes_fields_and_keeps_id_number_when_left_empty(places, registr
     response = client.post(f"/persons/{person.pk}/edit/", form)
     assert response.status_code == 302
     person.refresh_from_db()
-    assert (person.name, person.phone_masked, person.ethnicity) == ("王芳芳", "138****1111", "苗族")
+    assert (person.name, person.phone_masked, person.ethnicity) == ("王芳芳", "138****1111", "06")
 
 
 def test_edit_can_clear_the_phone(places, registry, login_as):
@@ -389,7 +391,7 @@ def test_edit_with_bad_input_writes_nothing(places, registry, login_as):
         f"/persons/{person.pk}/edit/", person_form(places.village_a1, name="", id_number="43052719900517001")
     )
     text = text_of(response)
-    assert "这个字段是必填项" in text
+    assert "请填写姓名" in text
     person.refresh_from_db()
     assert person.name == "王芳"
     assert counts() == before
@@ -537,8 +539,8 @@ def test_household_create_and_bad_input(places, login_as):
     assert client.get("/households/new/").status_code == 200
     before = counts()
     for data, message in [
-        ({"region_code": "", "address": "x"}, "这个字段是必填项"),
-        ({"region_code": places.village_b1, "address": "x"}, "选择一个有效的选项"),
+        ({"region_code": "", "address": "x"}, "请选择所在村（社区）"),
+        ({"region_code": places.village_b1, "address": "x"}, "所选所在村（社区）不在可选范围内"),
         ({"region_code": places.village_a1, "address": "<script>"}, "不能包含"),
     ]:
         text = text_of(client.post("/households/new/", data))
@@ -567,7 +569,7 @@ def test_household_edit_sets_head_and_refuses_bad_input(places, registry, homes,
             {"region_code": places.village_a1, "address": "新址", "head": str(registry["a2"].pk)},
         )
     )
-    assert "选择一个有效的选项" in text  # only members of the household are offered as head
+    assert "所选户主不在可选范围内" in text  # only members of the household are offered as head
     assert counts() == before
     response = client.post(
         f"/households/{household.pk}/edit/", {"region_code": places.village_a1, "address": "新址", "head": ""}
@@ -575,3 +577,91 @@ def test_household_edit_sets_head_and_refuses_bad_input(places, registry, homes,
     assert response.status_code == 302
     household.refresh_from_db()
     assert (household.address, household.head_id) == ("新址", None)
+
+
+# --- 民族 as a choice of GB/T 3304 ---------------------------------------------------------------------------
+
+
+def test_ethnicity_is_a_select_of_the_standard_list_with_nothing_chosen(places, login_as):
+    text = text_of(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/new/"))
+    select = re.search(r'<select name="ethnicity"[^>]*>(.*?)</select>', text, re.S)
+    assert select, "民族 is a select"
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select[1])
+    assert [(value, label) for value, _, label in options][:2] == [("", "（未填写）"), ("01", "汉族")]
+    assert len(options) == 1 + 58
+    assert [value for value, chosen, _ in options if chosen] in ([], [""])  # no default such as 汉族
+
+
+def test_an_untouched_ethnicity_is_saved_as_not_recorded(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    assert client.post("/persons/new/", person_form(places.village_a1, ethnicity="")).status_code == 302
+    person = Person.objects.get()
+    assert person.ethnicity == ""
+    assert '民族</dt><dd class="col-sm-8">—' in text_of(client.get(f"/persons/{person.pk}/"))
+
+
+def test_detail_and_export_show_the_ethnicity_name_not_its_code(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    client.post("/persons/new/", person_form(places.village_a1))
+    person = Person.objects.get()
+    assert person.ethnicity == "06"
+    assert "苗族" in text_of(client.get(f"/persons/{person.pk}/"))
+    rows = read_workbook(client.get("/persons/export.xlsx"))
+    assert rows[1][rows[0].index("民族")] == "苗族"
+
+
+def test_a_phone_number_typed_in_the_search_finds_its_person_and_stays_masked(places, registry, login_as):
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    response = client.post(
+        "/persons/", {"q": "13800002222", "csrfmiddlewaretoken": TOKEN}, headers={"HX-Request": "true"}
+    )
+    text = text_of(response)
+    assert f"/persons/{registry['a2'].pk}/" in text and f"/persons/{registry['a1'].pk}/" not in text
+    assert unquote(response["HX-Push-Url"]).endswith("q=138****2222")
+    assert_no_full_identifiers(text)
+    text = text_of(client.post("/persons/", {"q": "13800002222"}))
+    assert "13800002222" not in text and "/persons/export.xlsx" not in text
+    assert f"/persons/{registry['a2'].pk}/" in text
+
+
+# --- what the form says while typing and after saving --------------------------------------------------------
+
+
+def test_the_name_box_shows_its_limit_and_the_browser_does_not_cut_it(places, login_as):
+    text = text_of(login_as(Role.VILLAGE_BROKER, places.village_a1).get("/persons/new/"))
+    name_input = re.search(r'<input type="text" name="name"[^>]*>', text)
+    assert name_input and 'data-max-length="30"' in name_input[0] and "maxlength" not in name_input[0]
+    assert 'data-count-for="id_name"' in text and "最多30个字" in text
+
+
+def test_a_15_digit_number_is_converted_and_the_page_says_so(places, login_as):
+    client = login_as(Role.VILLAGE_BROKER, places.village_a1)
+    full = make_id_number(born=dt.date(1970, 3, 8))
+    old = full[:6] + full[8:17]
+    response = client.post("/persons/new/", person_form(places.village_a1, id_number=old), follow=True)
+    person = Person.objects.get()
+    assert person.id_number_masked == full[:6] + "*" * 8 + full[14:]
+    text = text_of(response)
+    assert f"15位身份证号码已按国家标准转换为18位：{person.id_number_masked}" in text
+    assert_no_full_identifiers(text)
+    # an 18-digit number says nothing of the kind
+    response = client.post("/persons/new/", person_form(places.village_a1), follow=True)
+    assert "转换为18位" not in text_of(response)
+
+
+def test_a_duplicate_in_the_jurisdiction_links_to_the_existing_record(places, registry, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    number = full_number(registry, registry["a2"])
+    before = counts()
+    text = text_of(client.post("/persons/new/", person_form(places.village_a1, id_number=number)))
+    assert counts() == before
+    assert "该身份证号码已登记：李强" in text
+    assert re.search(rf'<a [^>]*href="/persons/{registry["a2"].pk}/"[^>]*>打开已有记录</a>', text)
+
+
+def test_a_duplicate_outside_the_jurisdiction_names_and_links_nothing(places, registry, login_as):
+    client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    number = full_number(registry, registry["b1"])
+    text = text_of(client.post("/persons/new/", person_form(places.village_a1, id_number=number)))
+    assert "已在其他辖区登记" in text
+    assert f"/persons/{registry['b1'].pk}/" not in text and "赵敏" not in text

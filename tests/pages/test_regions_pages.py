@@ -108,7 +108,7 @@ def test_malformed_files_are_refused(places, admin_client, content, message):
 
 def test_missing_or_oversized_file(places, admin_client, settings):
     client = admin_client(places.county)
-    assert "这个字段是必填项" in text_of(client.post("/regions/corrections/", {}))
+    assert "请选择要上传的文件" in text_of(client.post("/regions/corrections/", {}))
     big = HEADER + "x" * (2 * 1024 * 1024 + 1)
     assert "文件过大" in text_of(client.post("/regions/corrections/", upload(big)))
     assert RegionCorrection.objects.count() == 0

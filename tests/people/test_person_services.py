@@ -226,7 +226,14 @@ def test_html_in_any_text_field_is_refused(county, places, refused, field, value
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("education", "99"), ("political_status", "xx"), ("relation_to_head", "77")]
+    ("field", "value"),
+    [
+        ("education", "99"),
+        ("political_status", "xx"),
+        ("relation_to_head", "77"),
+        ("ethnicity", "57"),
+        ("ethnicity", "汉族"),  # the name, not its code
+    ],
 )
 def test_unknown_choice_values_are_refused(county, places, refused, field, value):
     refused(lambda: create(county, region_code=places.village_a1, **{field: value}), field=field)

@@ -134,3 +134,29 @@ def test_dashboard_counts_only_the_jurisdiction(registry, make_staff, places):
     per_township = {code: count for code, _, count in county_summary["children"]}
     assert per_township[places.township_a] == 2
     assert per_township[places.township_b] == 1
+
+
+@pytest.mark.parametrize(
+    "typed", ["13900004444", "139 0000 4444", "+86 139-0000-4444", "１３９００００４４４４"]
+)
+def test_a_phone_number_finds_its_person_through_the_keyed_hash(registry, make_person, places, typed):
+    person = make_person(registry.county, places.village_a1, name="孙丽", phone="13900004444")
+    make_person(registry.county, places.village_a1, name="周杰", phone="13900004445")
+    assert pks(selectors.person_list(actor=registry.county, filters=PersonFilters(q=typed))) == {person.pk}
+
+
+def test_a_landline_and_a_masked_phone_find_their_person(registry, make_person, places):
+    person = make_person(registry.county, places.village_a1, name="孙丽", phone="0739-7654321")
+    for typed in ("0739-7654321", "07397654321", person.phone_masked):
+        found = selectors.person_list(actor=registry.county, filters=PersonFilters(q=typed))
+        assert pks(found) == {person.pk}, typed
+
+
+def test_a_phone_of_another_township_finds_nobody(registry, make_person, make_staff, places):
+    make_person(registry.county, places.village_b1, name="孙丽", phone="13900004444")
+    officer = make_staff(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert not selectors.person_list(actor=officer, filters=PersonFilters(q="13900004444")).exists()
+
+
+def test_a_phone_search_is_described_masked_for_the_audit_log():
+    assert PersonFilters(q="13900004444").describe() == "条件：关键词 139****4444"

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from openpes.accounts import services
 from openpes.accounts.models import Institution, Staff
 from openpes.accounts.roles import Role
-from openpes.core.forms import StaffForm
+from openpes.core.forms import StaffForm, use_our_messages
 from openpes.regions.forms import region_choices
 
 
@@ -27,6 +27,7 @@ class LoginForm(AuthenticationForm):
         self.label_suffix = ""
         self.fields["username"].label = "登录名"
         self.fields["password"].label = "密码"
+        use_our_messages(self)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
 

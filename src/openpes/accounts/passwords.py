@@ -35,3 +35,30 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self) -> str:
         return f"密码至少需要{self.min_length}个字符。"
+
+
+# Django's other checks, worded as ours: its catalogue says "这个密码太常见了。" and the like.
+
+
+class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilarityValidator):
+    def get_error_message(self) -> str:
+        return "密码与%(verbose_name)s太相似，请换一个。"
+
+    def get_help_text(self) -> str:
+        return "密码不能与登录名、姓名等个人信息相似。"
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    def get_error_message(self) -> str:
+        return "这是常见的弱密码，请换一个。"
+
+    def get_help_text(self) -> str:
+        return "密码不能是常见的弱密码。"
+
+
+class NumericPasswordValidator(password_validation.NumericPasswordValidator):
+    def get_error_message(self) -> str:
+        return "密码不能全是数字。"
+
+    def get_help_text(self) -> str:
+        return "密码不能全是数字。"

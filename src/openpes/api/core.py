@@ -18,7 +18,7 @@ Error format, for every endpoint:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any
 
@@ -200,7 +200,7 @@ def error_message(error: dict[str, Any]) -> str:
         return template.split("{")[0].rstrip("：，") or "格式不正确"
 
 
-def _field_errors(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
+def _field_errors(request: HttpRequest, errors: Sequence[Mapping[str, object]]) -> HttpResponse:
     return api.create_response(request, {"detail": errors}, status=422)
 
 

@@ -128,6 +128,9 @@ class ErrorOut(Schema):
 class FieldErrorOut(Schema):
     field: str = Field(..., description="出错的项（嵌套时以点分隔，如 members.0.name）")
     message: str = Field(..., description="中文说明")
+    existing_id: int | None = Field(
+        None, description="与输入冲突的已有记录的编号（如身份证号码已在您的辖区内登记时），仅在有时给出"
+    )
 
 
 class FieldErrorsOut(Schema):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class FieldError:
     field: str
     message: str
+    existing_id: int | None = None  # the record the input collides with, when the actor may open it
 
 
 class DomainError(Exception):
@@ -23,8 +24,12 @@ class DomainError(Exception):
             self.errors = [FieldError(field, message)]
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
-    def as_dicts(self) -> list[dict[str, str]]:
-        return [{"field": e.field, "message": e.message} for e in self.errors]
+    def as_dicts(self) -> list[dict[str, str | int]]:
+        return [
+            {"field": e.field, "message": e.message}
+            | ({"existing_id": e.existing_id} if e.existing_id is not None else {})
+            for e in self.errors
+        ]
 
 
 class NotFound(Exception):

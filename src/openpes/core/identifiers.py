@@ -191,6 +191,21 @@ def _cn_mobile_pattern() -> re.Pattern[str]:
 _CN_MOBILE = _cn_mobile_pattern()
 
 
+_PHONE_LIKE = re.compile(r"\+?[0-9()\-]{7,20}")
+
+
+def full_phone(text: str) -> str | None:
+    """The stored form of what looks like a whole phone number typed into a search box (a mobile, or a
+    landline with its area code), else None; like `full_id_number`, it is never shown or logged in full."""
+    value = normalise_text(text)
+    if not _PHONE_LIKE.fullmatch(value):
+        return None
+    try:
+        return parse_phone(value).value
+    except DomainError:
+        return None
+
+
 def mask_phone(value: str) -> str:
     """138****5678 for mobiles, 0739-****321 for landlines: enough for the owner to recognise it."""
     area, dash, subscriber = value.rpartition("-")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openpes.core.identifiers import check_digit
-from openpes.people.models import Education, PoliticalStatus, Relation
+from openpes.people.models import Education, Ethnicity, PoliticalStatus, Relation
 from openpes.people.services import HouseholdInput, PersonInput
 
 SURNAMES = (
@@ -52,7 +52,12 @@ MOBILE_PREFIXES = [
     "181",
     "189",
 ]
-ETHNICITIES = ["汉族"] * 6 + ["苗族"] * 3 + ["侗族"] * 3 + ["瑶族"]
+ETHNICITIES = (
+    [Ethnicity.HAN.value] * 6
+    + [Ethnicity.MIAO.value] * 3
+    + [Ethnicity.DONG.value] * 3
+    + [Ethnicity.YAO.value]
+)
 
 
 @dataclass(frozen=True)

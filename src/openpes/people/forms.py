@@ -9,8 +9,8 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
-from openpes.core.identifiers import full_id_number, mask_id_number
-from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
+from openpes.core.identifiers import full_id_number, full_phone, mask_id_number, mask_phone, normalise_text
+from openpes.people.models import Education, Ethnicity, Household, Person, PoliticalStatus, Relation, Sex
 from openpes.people.selectors import PersonFilters
 from openpes.people.services import PersonInput
 from openpes.regions.forms import region_choices, set_village_field
@@ -27,7 +27,9 @@ class PersonFilterForm(StaffForm):
         label="查找",
         required=False,
         max_length=50,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "姓名、身份证号码、后4位或脱敏号码"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "姓名、身份证号码（或后4位）、手机号码"}
+        ),
     )
     region = forms.ChoiceField(label="地区", required=False)
     sex = forms.ChoiceField(label="性别", required=False, choices=_blank(Sex.choices, "全部"))
@@ -39,8 +41,8 @@ class PersonFilterForm(StaffForm):
     def filters(self) -> PersonFilters:
         """The filters asked for; a field in error (shown on the form) is left out.
 
-        A full ID number searched for is shown back masked, in the box and in every link of the page
-        (pagination, export, the address pushed by htmx): pages never show a full number."""
+        A full ID number or phone number searched for is shown back masked, in the box and in every link of
+        the page (pagination, export, the address pushed by htmx): pages never show a full number."""
         data: dict[str, Any] = {}
         if self.is_bound:
             self.is_valid()
@@ -56,8 +58,11 @@ class PersonFilterForm(StaffForm):
             if value:
                 query[name] = str(value)
         number = full_id_number(query.get("q", ""))
+        phone = None if number else full_phone(query.get("q", ""))
         if number:
             query["q"] = mask_id_number(number)
+        elif phone:
+            query["q"] = mask_phone(phone)
         return query
 
 
@@ -89,7 +94,7 @@ class PersonForm(StaffForm):
     region_code = forms.ChoiceField(label="所在村（社区）")
     address = forms.CharField(label="住址", max_length=200, required=False)
     education = forms.ChoiceField(label="文化程度", choices=_blank(Education.choices), required=False)
-    ethnicity = forms.CharField(label="民族", max_length=20, required=False, initial="汉族")
+    ethnicity = forms.ChoiceField(label="民族", choices=_blank(Ethnicity.choices), required=False)
     political_status = forms.ChoiceField(
         label="政治面貌", choices=_blank(PoliticalStatus.choices), required=False
     )
@@ -99,6 +104,11 @@ class PersonForm(StaffForm):
     def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_village_field(self, "region_code", actor)
+
+    def converted_from_15(self) -> bool:
+        """Whether the number typed was an old 15-digit one, which the service stores as 18 digits."""
+        typed = normalise_text(self.cleaned_data.get("id_number") or "")
+        return len(typed) == 15 and typed.isdigit()
 
     def to_input(self) -> PersonInput:
         data: dict[str, Any] = {

@@ -18,12 +18,13 @@ from openpes.core.schemas import (
     enum_of,
     one_of,
 )
-from openpes.people.models import Education, Household, Person, PoliticalStatus, Relation, Sex
+from openpes.people.models import Education, Ethnicity, Household, Person, PoliticalStatus, Relation, Sex
 
 SexCode = Annotated[str, one_of(Sex), enum_of(Sex)]
 RelationCode = Annotated[str, one_of(Relation), enum_of(Relation)]
 RequiredRelationCode = Annotated[str, one_of(Relation, blank=False), enum_of(Relation, blank=False)]
 EducationCode = Annotated[str, one_of(Education), enum_of(Education)]
+EthnicityCode = Annotated[str, one_of(Ethnicity), enum_of(Ethnicity)]
 PoliticalStatusCode = Annotated[str, one_of(PoliticalStatus), enum_of(PoliticalStatus)]
 
 
@@ -31,7 +32,9 @@ PoliticalStatusCode = Annotated[str, one_of(PoliticalStatus), enum_of(PoliticalS
 
 
 class PersonFiltersIn(Schema):
-    q: str = Field("", max_length=50, description="姓名、完整身份证号码、身份证号码后四位或脱敏号码")
+    q: str = Field(
+        "", max_length=50, description="姓名、完整身份证号码、身份证号码后四位、脱敏号码或联系电话"
+    )
     region: str = Field(
         "", pattern=OPTIONAL_REGION_CODE, description="只看该乡镇（街道）或村（社区），12位区划代码"
     )
@@ -52,7 +55,7 @@ class PersonCreateIn(Strict):
     household: int | None = Field(None, ge=1, le=MAX_ID, description="所属家庭编号，可不填")
     relation_to_head: RelationCode = Field("", description=f"与户主关系：{choices_text(Relation)}")
     education: EducationCode = Field("", description=f"文化程度：{choices_text(Education)}")
-    ethnicity: str = Field("", max_length=20, description="民族，如“汉族”")
+    ethnicity: EthnicityCode = Field("", description=f"民族（GB/T 3304 代码）：{choices_text(Ethnicity)}")
     political_status: PoliticalStatusCode = Field(
         "", description=f"政治面貌：{choices_text(PoliticalStatus)}"
     )
@@ -70,7 +73,7 @@ class PersonPatchIn(Strict):
     household: int | None = Field(None, ge=1, le=MAX_ID, description="所属家庭编号；null 表示移出家庭")
     relation_to_head: RelationCode = Field("", description=f"与户主关系：{choices_text(Relation)}")
     education: EducationCode = Field("", description=f"文化程度：{choices_text(Education)}")
-    ethnicity: str = Field("", max_length=20, description="民族")
+    ethnicity: EthnicityCode = Field("", description=f"民族（GB/T 3304 代码）：{choices_text(Ethnicity)}")
     political_status: PoliticalStatusCode = Field(
         "", description=f"政治面貌：{choices_text(PoliticalStatus)}"
     )
@@ -88,7 +91,7 @@ class PersonOut(Schema):
     household: int | None = Field(None, description="所属家庭编号")
     relation_to_head: str = Field(..., description="与户主关系代码")
     education: str = Field(..., description="文化程度代码")
-    ethnicity: str = Field(..., description="民族")
+    ethnicity: str = Field(..., description="民族代码（GB/T 3304），未填写为空")
     political_status: str = Field(..., description="政治面貌代码")
     created_at: dt.datetime = Field(..., description="登记时间")
     updated_at: dt.datetime = Field(..., description="更新时间")

@@ -11,16 +11,16 @@ from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
-from openpes.core.identifiers import full_id_number, mask_id_for_log, normalise_text
+from openpes.core.identifiers import full_id_number, full_phone, mask_id_for_log, mask_phone, normalise_text
 from openpes.core.jurisdiction import ScopedQuerySet, code_range, covers, prefix_of
 from openpes.people.models import Household, Person, Sex
-from openpes.people.services import id_index, id_tail_index
+from openpes.people.services import id_index, id_tail_index, phone_index
 from openpes.regions.models import Region, RegionLevel
 
 
 @dataclass(frozen=True)
 class PersonFilters:
-    q: str = ""  # a name, a full ID number, the last four characters of one, or a masked number
+    q: str = ""  # a name, a full ID number, its last four characters, a masked number, or a phone number
     region: str = ""  # a region code inside the jurisdiction: the township or village to look in
     sex: str = ""
     household: int | None = None
@@ -29,10 +29,15 @@ class PersonFilters:
     def by_full_id_number(self) -> bool:
         return full_id_number(self.q) is not None
 
+    @property
+    def by_phone(self) -> bool:
+        return full_id_number(self.q) is None and full_phone(self.q) is not None
+
     def describe(self) -> str:
-        """The filter in words, for the audit log; a full ID number stays masked."""
+        """The filter in words, for the audit log; a full ID number or phone stays masked."""
         number = full_id_number(self.q)
-        keyword = mask_id_for_log(number) if number else self.q.strip()
+        phone = None if number else full_phone(self.q)
+        keyword = mask_id_for_log(number) if number else mask_phone(phone) if phone else self.q.strip()
         parts = [
             f"地区 {self.region}" if self.region else "",
             f"关键词 {keyword}" if keyword else "",
@@ -55,6 +60,11 @@ def person_search(persons: ScopedQuerySet[Person], q: str) -> ScopedQuerySet[Per
         return persons.filter(pk__in=[p.pk for p in same_tail if p.id_number_masked[:6] == text[:6]])
     if _ID_TAIL.fullmatch(text):
         return persons.filter(id_tail_index=id_tail_index(text))
+    phone = full_phone(text)
+    if phone:
+        return persons.filter(phone_index=phone_index(phone))  # exact, through the blind index
+    if "*" in text and text.replace("*", "").replace("-", "").isdigit():
+        return persons.filter(phone_masked=text)  # a masked phone, as links after a phone search carry it
     return persons.filter(name__contains=q.strip())
 
 

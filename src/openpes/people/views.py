@@ -101,8 +101,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filtered": filters != PersonFilters(),
-        # after a search by full ID number the links carry it masked, which would export more than one
-        "exportable": not filters.by_full_id_number,
+        # after a search by full ID or phone number the links carry it masked, which would export more
+        "exportable": not (filters.by_full_id_number or filters.by_phone),
     }
     return list_response(
         request,
@@ -167,6 +167,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
             form.attach(exc)
         else:
             messages.success(request, f"已登记劳动者 {person.name}。")
+            if form.converted_from_15():
+                messages.info(request, converted_notice(person))
             return redirect("people:person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form})
 
@@ -187,8 +189,14 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.attach(exc)
         else:
             messages.success(request, f"已保存 {person.name} 的信息。")
+            if form.converted_from_15():
+                messages.info(request, converted_notice(person))
             return redirect("people:person_detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+def converted_notice(person: Person) -> str:
+    return f"15位身份证号码已按国家标准转换为18位：{person.id_number_masked}（请在纸质材料上一并更正）"
 
 
 # --- export ------------------------------------------------------------------------------------------------

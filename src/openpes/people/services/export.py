@@ -47,7 +47,7 @@ def persons_export(*, actor: Staff, persons: ScopedQuerySet[Person], description
                 names.get(person.region_code, person.region_code),
                 person.address,
                 person.get_education_display(),
-                person.ethnicity,
+                person.get_ethnicity_display(),
                 person.get_political_status_display(),
                 person.household_id or "",
                 f"{timezone.localtime(person.created_at):%Y-%m-%d %H:%M}",

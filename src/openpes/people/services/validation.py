@@ -22,6 +22,7 @@ from openpes.people.models import (
     ID_TAIL_CONTEXT,
     PHONE_CONTEXT,
     Education,
+    Ethnicity,
     Household,
     Person,
     PoliticalStatus,
@@ -150,9 +151,7 @@ def clean_person(
             "address", lambda: clean_text(data.address, field="address", label="住址", max_length=200)
         )
     if "ethnicity" in wanted:
-        out.values["ethnicity"] = attempt(
-            "ethnicity", lambda: clean_text(data.ethnicity, field="ethnicity", label="民族", max_length=20)
-        )
+        out.values["ethnicity"] = _choice(errors, "ethnicity", data.ethnicity, Ethnicity, "民族")
     if "education" in wanted:
         out.values["education"] = _choice(errors, "education", data.education, Education, "文化程度")
     if "political_status" in wanted:
@@ -198,7 +197,9 @@ def duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> 
         return None
     if covers(actor.jurisdiction_prefix, existing.region_code):
         return FieldError(
-            "id_number", f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改"
+            "id_number",
+            f"该身份证号码已登记：{existing.name}（编号 {existing.pk}），请打开已有记录修改",
+            existing_id=existing.pk,
         )
     # Outside the jurisdiction: say nothing about who or where.
     return FieldError("id_number", "该身份证号码已在其他辖区登记，无法重复登记；如需迁入请联系县级经办机构")

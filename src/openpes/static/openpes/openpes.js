@@ -45,4 +45,33 @@
       field.form.requestSubmit();
     }
   });
+
+  // <input data-max-length="30"> shows how many characters are typed against its limit (the server refuses
+  // what is too long; the browser's maxlength would cut it silently). Characters are counted as Python
+  // counts them, by code point.
+  function showCount(field) {
+    const counter = document.querySelector('[data-count-for="' + field.id + '"]');
+    if (!counter) {
+      return;
+    }
+    const limit = parseInt(field.getAttribute("data-max-length"), 10);
+    const length = Array.from(field.value).length;
+    const over = length > limit;
+    counter.textContent = over
+      ? "已超出" + (length - limit) + "个字（最多" + limit + "个字）"
+      : "已输入" + length + "/" + limit + "个字";
+    counter.classList.toggle("text-danger", over);
+    field.setAttribute("aria-invalid", over ? "true" : "false");
+  }
+  document.addEventListener("input", function (event) {
+    const field = event.target;
+    if (field.matches && field.matches("[data-max-length]")) {
+      showCount(field);
+    }
+  });
+  document.querySelectorAll("[data-max-length]").forEach(function (field) {
+    if (field.value) {
+      showCount(field);
+    }
+  });
 })();
