@@ -236,7 +236,7 @@ def test_an_administrator_cannot_reset_its_own_password_here(make_staff):
         ({"old_password": PASSWORD, "password1": OWN, "password2": OWN + "x"}, "两次输入的密码不一致"),
         ({"old_password": PASSWORD, "password1": "abcdefghijk", "password2": "abcdefghijk"}, "三类"),
         ({"old_password": PASSWORD, "password1": PASSWORD, "password2": PASSWORD}, "不能与当前密码相同"),
-        ({"old_password": "", "password1": "", "password2": ""}, "这个字段是必填项"),
+        ({"old_password": "", "password1": "", "password2": ""}, "请填写"),
     ],
     ids=["wrong-old", "mismatch", "weak", "same", "empty"],
 )

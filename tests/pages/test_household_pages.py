@@ -54,7 +54,7 @@ def test_a_township_officer_cannot_move_a_household_to_another_township(places, 
             {"region_code": places.village_b1, "address": "一组", "head": str(homes["王芳"].pk)},
         )
     )
-    assert "选择一个有效的选项" in text or "不在您的辖区内" in text
+    assert "不在可选范围内" in text or "不在您的辖区内" in text
     assert snapshot() == before
 
 
@@ -124,7 +124,7 @@ def test_the_old_household_is_asked_for_a_new_head(places, homes, login_as, make
         ({"q": "张伟", "relation": "20"}, "请先查找并选择要加入的人员"),
         ({"q": "", "person": "999999", "relation": "20"}, "所选人员不存在或不在您的辖区内"),
         ({"q": "赵", "person": "@赵敏", "relation": "20"}, "所选人员不存在或不在您的辖区内"),
-        ({"q": "张伟", "person": "@张伟", "relation": "77"}, "选择一个有效的选项"),
+        ({"q": "张伟", "person": "@张伟", "relation": "77"}, "不在可选范围内"),
         ({"q": "张伟", "person": "@张伟", "relation": "01", "confirm_move": "on"}, "本户已有户主"),
     ],
 )

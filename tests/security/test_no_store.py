@@ -100,3 +100,4 @@ def test_static_files_are_not_marked_no_store(registry):
     response = client.get("/static/api/swagger-init.js")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+    response.close()  # a file response: its file stays open until closed
