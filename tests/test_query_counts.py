@@ -258,7 +258,7 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (household_members_page, 14),
     (staff_page, 14),
     (tokens_page, 12),
-    (change_log_page, 15),  # the presenter reads names once per model shown: persons and households
+    (change_log_page, 14),  # the presenter reads names once per kind of record on the page
     (access_log_page, 13),
     (regions_page, 14),
     (persons_api, 8),  # 6: token, its last use, permissions (2), count, rows
@@ -289,4 +289,5 @@ def test_a_list_takes_as_many_queries_for_25_rows_as_for_one(
         response = case.fetch()
     assert response.status_code == 200
     assert case.rows(response) > shown_few >= 1
-    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
+    # never more for 25 rows than for one (fewer is fine: an older row of another kind can leave the page)
+    assert len(many) <= len(few), "\n".join(q["sql"] for q in many.captured_queries)
