@@ -177,6 +177,23 @@ def cmd_otp_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def collect_static() -> None:
+    """Hash and compress the static files into the data directory when they changed (core/staticfiles.py)."""
+    from openpes.core.staticfiles import collect
+
+    collect()
+
+
+@command("collect-static")
+def cmd_collect_static(args: argparse.Namespace) -> int:
+    """Hash and compress the static files (serve and demo do it themselves; for another WSGI server)."""
+    from openpes.core.staticfiles import collect
+
+    collect(force=args.force)
+    print("静态文件已就绪")
+    return 0
+
+
 def serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
@@ -190,6 +207,7 @@ def serve(host: str, port: int, threads: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web pages and the API (waitress)."""
     migrate()
+    collect_static()
     serve(args.host, args.port, args.threads)
     return 0
 
@@ -220,6 +238,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print()
+    collect_static()
     serve(args.host, args.port, args.threads)
     return 0
 
@@ -284,6 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check")
     p.add_argument("--deploy", action="store_true", help="按生产环境要求检查")
     add("audit-purge")
+    p = add("collect-static")
+    p.add_argument("--force", action="store_true", help="即使文件未变也重新生成")
     p = add("otp-code")
     p.add_argument("user")
     return parser

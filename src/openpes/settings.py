@@ -104,7 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openpes.core.staticfiles.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -250,13 +250,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Static files are served by WhiteNoise straight from the package (finders); `collectstatic` is optional and
-# needs OPENPES_STATIC_ROOT.
-STATIC_ROOT = env("STATIC_ROOT") or None
+# `openpes serve` and `demo` collect the static files here (hashed names, gzip and brotli copies) before they
+# serve; until then WhiteNoise serves the package's own files through the finders (core/staticfiles.py).
+STATIC_ROOT = env("STATIC_ROOT") or str(DATA_DIR / "static")
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "openpes.core.staticfiles.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Pages link only the hashed names, so only those are kept and compressed (half the collection time).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps are for a developer's tools, not worth seconds of brotli at every collection.
+from whitenoise.compress import Compressor  # noqa: E402
 
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
