@@ -203,11 +203,58 @@ def serve(host: str, port: int, threads: int) -> None:
     waitress_serve(application, host=host, port=port, threads=threads, ident="OpenPES")
 
 
+def serve_processes(host: str, port: int, workers: int, threads: int) -> int:
+    """Serve with gunicorn: `workers` processes of `threads` threads each, so that every core works.
+
+    waitress (`serve`) is one process, whose Python runs on one core at a time; it stays the default because
+    it also runs on Windows. gunicorn forks, so it runs on Linux and other Unix systems only.
+    """
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows: gunicorn is not installed there
+        return fail("多进程服务（--workers）只能在 Linux 上使用；在 Windows 上请去掉 --workers")
+    from django.db import connections
+
+    # The workers are forked from this process: none may inherit its database connection.
+    connections.close_all()
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "keepalive": 5,
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "proc_name": "openpes",
+        "errorlog": "-",
+        # gunicorn 24+ opens a control socket in the home directory; OpenPES does not use it, and two
+        # instances on one machine would share its path.
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from openpes.wsgi import application
+
+            return application
+
+    print(f"OpenPES 已启动（{workers} 个进程）：http://{host}:{port}/   （按 Ctrl+C 停止）", flush=True)
+    Server().run()
+    return 0
+
+
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web pages and the API (waitress)."""
+    """Serve the web pages and the API (waitress; with --workers N, N processes under gunicorn)."""
     migrate()
     collect_static()
+    if args.workers:
+        return serve_processes(args.host, args.port, args.workers, args.threads)
     serve(args.host, args.port, args.threads)
     return 0
 
@@ -243,6 +290,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是 {raw!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openpes", description="OpenPES 公共就业服务信息平台")
     parser.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
@@ -261,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--threads", type=int, default=8)
+    sub.choices["serve"].add_argument(
+        "--workers",
+        type=positive,
+        default=0,
+        help="进程数（仅 Linux，用 gunicorn；如 $(nproc)）；不填则单进程（waitress，Windows 也可用）",
+    )
     demo = sub.choices["demo"]
     demo.add_argument("--persons", type=int, default=3000, help="演示人数（默认 3000）")
     demo.add_argument("--seed", type=int, default=430527)

@@ -147,8 +147,14 @@ TEMPLATES = [
 
 # --- Database: SQLite (WAL) by default, PostgreSQL through OPENPES_DATABASE_URL ---------------------------
 DATABASE_URL = env("DATABASE_URL")
+# Persistent connections, one per server thread (Django keeps connections thread-local, so waitress's
+# threads never share one) and per process: opening a connection on every request cost SQLite its PRAGMAs
+# and PostgreSQL its authentication. Checked before reuse, so a restarted database costs one retry.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 600)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -162,6 +168,8 @@ else:
                     "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
                 ),
             },
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
