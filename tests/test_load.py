@@ -155,3 +155,25 @@ def test_serve_refuses_a_number_of_workers_that_is_not_positive(county):
     )
     assert done.returncode == 2
     assert "应为正整数" in done.stderr
+
+
+@pytest.mark.parametrize("database_url", ["", "postgres://openpes@127.0.0.1:5432/openpes"])
+def test_database_connections_are_kept_between_requests(tmp_path, database_url):
+    """A new connection per request cost SQLite its PRAGMAs and PostgreSQL its log-in on every request.
+    Connections are thread-local in Django, so each server thread keeps its own."""
+    import subprocess
+
+    env = load.server_env(tmp_path, database_url)
+    env["DJANGO_SETTINGS_MODULE"] = "openpes.settings"
+    code = "from django.conf import settings as s; d = s.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    max_age, health_checks = done.stdout.split()
+    assert int(max_age) >= 60
+    assert health_checks == "True"

@@ -179,9 +179,11 @@ def cmd_otp_code(args: argparse.Namespace) -> int:
 
 def collect_static() -> None:
     """Hash and compress the static files into the data directory when they changed (core/staticfiles.py)."""
-    from openpes.core.staticfiles import collect
+    from openpes.core.staticfiles import collect, is_current
 
-    collect()
+    if not is_current():
+        print("正在压缩静态文件（首次启动或升级后，约需十几秒）……", flush=True)
+        collect(force=True)
 
 
 @command("collect-static")

@@ -96,11 +96,15 @@ def collect(force: bool = False, **options: Any) -> bool:
     """
     from django.core.management import call_command
 
-    root = Path(settings.STATIC_ROOT)
-    stamp = root / STAMP
     fingerprint = sources_fingerprint()
-    if not force and stamp.exists() and stamp.read_text().strip() == fingerprint:
+    if not force and is_current(fingerprint):
         return False
     call_command("collectstatic", interactive=False, verbosity=0, **options)
-    stamp.write_text(fingerprint + "\n")
+    (Path(settings.STATIC_ROOT) / STAMP).write_text(fingerprint + "\n")
     return True
+
+
+def is_current(fingerprint: str | None = None) -> bool:
+    """Whether STATIC_ROOT holds the collection of the static files as they are now."""
+    stamp = Path(settings.STATIC_ROOT) / STAMP
+    return stamp.exists() and stamp.read_text().strip() == (fingerprint or sources_fingerprint())
