@@ -237,6 +237,24 @@ def running_server(
         log.close()
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds of the server process and its children (gunicorn's workers), from /proc (Linux).
+
+    Less at the mercy of other work on the machine than wall time: what a request costs, not how long it
+    waited for a core."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+            pending += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:  # gone meanwhile, or not Linux
+            continue
+    return total
+
+
 def session_cookie(port: int, username: str, password: str) -> str:
     """Sign in through the log-in page as a browser would; the Cookie header of the signed-in session."""
     import requests
@@ -328,27 +346,42 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
         server_args = ["--threads", str(args.threads)]
         if args.workers:
             server_args += ["--workers", str(args.workers)]
-        with running_server(env, port, server_args):
+        with running_server(env, port, server_args) as server:
             cookie = session_cookie(port, OFFICER, DEMO_PASSWORD)
             plan = officer_requests(port, token[1], cookie)
             speed = speed_check()
             load = os.getloadavg()[0]
             rows = []
             for clients in args.clients:
-                for label, request in plan:
-                    result = hit(
-                        "127.0.0.1",
-                        port,
-                        request,
-                        clients,
-                        seconds=args.seconds,
-                        warmup=args.warmup,
-                        name=label,
-                    )
+                # Rounds: every request gets a share of each stretch of time, so that a busy moment of a
+                # shared machine does not fall on one line only.
+                merged = {label: Result(name=label, clients=clients) for label, _ in plan}
+                cpu = dict.fromkeys(merged, 0.0)
+                for _ in range(args.rounds):
+                    for label, request in plan:
+                        before = server_cpu(server.pid)
+                        part = hit(
+                            "127.0.0.1",
+                            port,
+                            request,
+                            clients,
+                            seconds=args.seconds / args.rounds,
+                            warmup=args.warmup / args.rounds,
+                            name=label,
+                        )
+                        cpu[label] += server_cpu(server.pid) - before
+                        total = merged[label]
+                        total.latencies_ms += part.latencies_ms
+                        total.count += part.count
+                        total.errors += part.errors
+                        total.seconds += part.seconds
+                        total.first_error = total.first_error or part.first_error
+                for label, result in merged.items():
+                    cpu_ms = cpu[label] / result.count * 1000 if result.count else 0.0
                     print(
                         f"  {clients:>2} clients  {label:<52} {result.rate:8.1f}/s  "
                         f"p50 {result.percentile(50):6.1f} ms  p99 {result.percentile(99):6.1f} ms  "
-                        f"errors {result.errors} {result.first_error}",
+                        f"server CPU {cpu_ms:5.2f} ms  errors {result.errors} {result.first_error}",
                         file=sys.stderr,
                         flush=True,
                     )
@@ -360,6 +393,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                             "rate": result.rate,
                             "p50": result.percentile(50),
                             "p99": result.percentile(99),
+                            "cpu_ms": cpu_ms,
                             "errors": result.errors,
                             "first_error": result.first_error,
                         }
@@ -416,8 +450,19 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
         + ", ".join(r["version"] for r in results)
         + f", {host['os']}; commit {host['commit']}.",
         "",
+        *(
+            [
+                f"Served from `{args.src}`, not from this checkout (`--src`: an older version, for before/after).",
+                "",
+            ]
+            if Path(args.src).resolve() != (ROOT / "src").resolve()
+            else []
+        ),
         f"Server: {server}; demo county of {args.size:,} persons; the township officer {OFFICER}. "
-        f"Each line: {args.seconds:g} s after {args.warmup:g} s of warm-up, clients on the same machine.",
+        f"Each line: {args.seconds:g} s after {args.warmup:g} s of warm-up, in {args.rounds} rounds that go "
+        "through every request in turn; clients on the same machine. Server CPU: the server's processes' "
+        "user + system time per request (/proc), which waits for no core and so varies less with the "
+        "machine's load than the rates do.",
         "",
         "Machine state (load average; `sum(range(1000))` µs, best of 5, higher = busier): "
         + "; ".join(
@@ -426,15 +471,15 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
             for r in results
         ),
         "",
-        "| database | clients | request | requests/s | p50 ms | p99 ms | errors |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+        "| database | clients | request | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     goals = []
     for r in results:
         for row in r["rows"]:
             out.append(
                 f"| {r['database']} | {row['clients']} | {row['name']} | {row['rate']:,.1f} | "
-                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['errors']} |"
+                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['errors']} |"
             )
         for clients in sorted({row["clients"] for row in r["rows"]}):
             by_name = {row["name"].split(":")[0]: row for row in r["rows"] if row["clients"] == clients}
@@ -476,6 +521,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seconds", type=float, default=5.0, help="measured seconds per line (default 5)")
     p.add_argument(
         "--warmup", type=float, default=1.0, help="unmeasured seconds before each line (default 1)"
+    )
+    p.add_argument(
+        "--rounds", type=int, default=5, help="split each line's seconds over this many rounds (default 5)"
     )
     p.add_argument("--threads", type=int, default=8, help="server threads (per process), as `openpes serve`")
     p.add_argument("--workers", type=int, default=0, help="server processes (gunicorn); 0 = waitress")
