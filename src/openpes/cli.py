@@ -187,6 +187,25 @@ def cmd_otp_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def collect_static() -> None:
+    """Hash and compress the static files into the data directory when they changed (core/staticfiles.py)."""
+    from openpes.core.staticfiles import collect, is_current
+
+    if not is_current():
+        print("正在压缩静态文件（首次启动或升级后，约需十几秒）……", flush=True)
+        collect(force=True)
+
+
+@command("collect-static")
+def cmd_collect_static(args: argparse.Namespace) -> int:
+    """Hash and compress the static files (serve and demo do it themselves; for another WSGI server)."""
+    from openpes.core.staticfiles import collect
+
+    collect(force=args.force)
+    print("静态文件已就绪")
+    return 0
+
+
 def waitress_options(*, host: str, port: int, threads: int) -> dict[str, Any]:
     """What `openpes serve` gives waitress. Proxy headers pass through untouched: the application judges
     them itself (openpes.wsgi: believed from OPENPES_TRUSTED_PROXIES only, removed from anyone else)."""
@@ -224,9 +243,58 @@ def serve(server: Any, host: str, port: int) -> None:
         server.close()
 
 
+def serve_processes(host: str, port: int, workers: int, threads: int) -> int:
+    """Serve with gunicorn: `workers` processes of `threads` threads each, so that every core works.
+
+    waitress (`serve`) is one process, whose Python runs on one core at a time; it stays the default because
+    it also runs on Windows. gunicorn forks, so it runs on Linux and other Unix systems only.
+    """
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows: gunicorn is not installed there
+        return fail("多进程服务（--workers）只能在 Linux 上使用；在 Windows 上请去掉 --workers")
+    from django.db import connections
+
+    # The workers are forked from this process: none may inherit its database connection.
+    connections.close_all()
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "keepalive": 5,
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "proc_name": "openpes",
+        # Proxy headers are judged by the application (openpes.wsgi, OPENPES_TRUSTED_PROXIES) as under
+        # waitress; gunicorn must not believe X-Forwarded-Proto from 127.0.0.1 on its own.
+        "secure_scheme_headers": {},
+        "forwarded_allow_ips": "",
+        "errorlog": "-",
+        # gunicorn 24+ opens a control socket in the home directory; OpenPES does not use it, and two
+        # instances on one machine would share its path.
+        "control_socket_disable": True,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from openpes.wsgi import application
+
+            return application
+
+    print(f"OpenPES 已启动（{workers} 个进程）：http://{host}:{port}/   （按 Ctrl+C 停止）", flush=True)
+    Server().run()
+    return 0
+
+
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web pages and the API (waitress)."""
+    """Serve the web pages and the API (waitress; with --workers N, N processes under gunicorn)."""
     from django.core.exceptions import ImproperlyConfigured
 
     try:
@@ -234,6 +302,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, ImproperlyConfigured) as exc:
         return cannot_bind(args.host, args.port, exc)
     migrate()
+    collect_static()
+    if args.workers:
+        server.close()  # the address was free: gunicorn's master process binds it again
+        return serve_processes(args.host, args.port, args.workers, args.threads)
     serve(server, args.host, args.port)
     return 0
 
@@ -272,8 +344,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 0
     print()
+    collect_static()
     serve(server, args.host, args.port)
     return 0
+
+
+def positive(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，而不是 {raw!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--threads", type=int, default=8)
+    sub.choices["serve"].add_argument(
+        "--workers",
+        type=positive,
+        default=0,
+        help="进程数（仅 Linux，用 gunicorn；如 $(nproc)）；不填则单进程（waitress，Windows 也可用）",
+    )
     demo = sub.choices["demo"]
     demo.add_argument("--persons", type=int, default=3000, help="演示人数（默认 3000）")
     demo.add_argument("--seed", type=int, default=430527)
@@ -341,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check")
     p.add_argument("--deploy", action="store_true", help="按生产环境要求检查")
     add("audit-purge")
+    p = add("collect-static")
+    p.add_argument("--force", action="store_true", help="即使文件未变也重新生成")
     p = add("otp-code")
     p.add_argument("user")
     return parser

@@ -105,7 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openpes.core.staticfiles.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,8 +151,14 @@ TEMPLATES = [
 
 # --- Database: SQLite (WAL) by default, PostgreSQL through OPENPES_DATABASE_URL ---------------------------
 DATABASE_URL = env("DATABASE_URL")
+# Persistent connections, one per server thread (Django keeps connections thread-local, so waitress's
+# threads never share one) and per process: opening a connection on every request cost SQLite its PRAGMAs
+# and PostgreSQL its authentication. Checked before reuse, so a restarted database costs one retry.
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", 600)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -166,6 +172,8 @@ else:
                     "PRAGMA busy_timeout=20000; PRAGMA cache_size=-65536;"
                 ),
             },
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -276,13 +284,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Static files are served by WhiteNoise straight from the package (finders); `collectstatic` is optional and
-# needs OPENPES_STATIC_ROOT.
-STATIC_ROOT = env("STATIC_ROOT") or None
+# `openpes serve` and `demo` collect the static files here (hashed names, gzip and brotli copies) before they
+# serve; until then WhiteNoise serves the package's own files through the finders (core/staticfiles.py).
+STATIC_ROOT = env("STATIC_ROOT") or str(DATA_DIR / "static")
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "openpes.core.staticfiles.StaticFilesStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Pages link only the hashed names, so only those are kept and compressed (half the collection time).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps are for a developer's tools, not worth seconds of brotli at every collection.
+from whitenoise.compress import Compressor  # noqa: E402
 
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -123,6 +123,38 @@ def test_activity_every_ten_minutes_keeps_the_session_until_the_absolute_limit(m
         assert who(client) == "user:anonymous"
 
 
+def test_a_busy_session_is_written_at_most_once_a_minute(make_staff):
+    """Every page used to save the session (its last-seen time): a write, serialised on SQLite, per click.
+    The last-seen time now moves in steps of a minute, so a session idles out at most a minute early."""
+    staff = make_staff(Role.COUNTY_OFFICER)
+    client = Client()
+    with time_machine.travel(T0, tick=False) as traveller:
+        client.force_login(staff)
+        session = Session.objects.get()
+        written = session.expire_date, session.session_data
+        traveller.shift(dt.timedelta(seconds=30))
+        for _ in range(3):
+            assert who(client) == f"user:{staff.username}"
+        session.refresh_from_db()
+        assert (session.expire_date, session.session_data) == written
+        traveller.shift(dt.timedelta(seconds=31))
+        assert who(client) == f"user:{staff.username}"
+        session.refresh_from_db()
+        assert session.session_data != written[1]
+
+
+def test_idle_time_counts_from_the_last_recorded_minute(make_staff):
+    staff = make_staff(Role.COUNTY_OFFICER)
+    client = Client()
+    with time_machine.travel(T0, tick=False) as traveller:
+        client.force_login(staff)
+        for _ in range(29):  # a request every 59 s keeps the session alive past the 30 minutes of idling
+            traveller.shift(dt.timedelta(seconds=59))
+            who(client)
+        traveller.shift(dt.timedelta(minutes=3))
+        assert who(client) == f"user:{staff.username}"  # 31 min after log-in, but seen 29 min ago at most
+
+
 def test_lifetimes_are_configurable(make_staff, settings):
     settings.SESSION_IDLE_SECONDS = 5 * 60
     staff = make_staff(Role.COUNTY_OFFICER)

@@ -232,3 +232,24 @@ def test_token_list_shows_only_ones_own(make_staff):
     accounts.token_create(actor=theirs, name="别人的")
     token, _ = accounts.token_create(actor=mine, name="我的")
     assert list(selectors.token_list(actor=mine)) == [token]
+
+
+def test_permission_checks_read_only_the_roles(make_staff, django_assert_num_queries):
+    """Every API call and page checks permissions: Django's ModelBackend read two permission tables per
+    request for it. The roles' permissions are ROLE_PERMISSIONS (which sync_roles writes to the groups, see
+    above), so one query of the staff member's roles answers every check of the request."""
+    staff = Staff.objects.get(pk=make_staff(Role.TOWNSHIP_OFFICER).pk)
+    with django_assert_num_queries(1):
+        assert staff.has_perms(["people.view_person", "people.change_person"])
+        assert not staff.has_perm("accounts.add_staff")
+        assert staff.has_module_perms("people")
+        assert not staff.has_module_perms("audit")
+        assert staff.get_all_permissions() == set(ROLE_PERMISSIONS[Role.TOWNSHIP_OFFICER])
+
+
+def test_a_disabled_account_has_no_permission(make_staff):
+    staff = make_staff(Role.COUNTY_OFFICER)
+    staff.is_active = False
+    assert not staff.has_perm("people.view_person")
+    assert not staff.has_module_perms("people")
+    assert staff.get_all_permissions() == set()

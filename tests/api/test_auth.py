@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openpes.accounts import services as accounts
@@ -34,6 +36,35 @@ def test_token_acts_as_its_staff_member(api_as, places):
     assert me["roles"] == [{"code": "township_officer", "label": "乡镇（街道）经办人员"}]
     assert "people.view_person" in me["permissions"]
     assert ApiToken.objects.get(staff=client.staff).last_used_at is not None
+
+
+def test_ping_answers_a_valid_token_and_refuses_a_wrong_one(api_as, places):
+    client = api_as(Role.SPECIALIST, places.county)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get_json("/ping")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert len(queries) <= 2  # the token (and its last use): nothing else is read
+    assert Client().get(f"{API}/ping", headers={"Authorization": "Bearer opes_wrong"}).status_code == 401
+    assert Client().get(f"{API}/ping").status_code == 401
+
+
+def test_token_use_is_written_at_most_once_a_minute(api_as, places):
+    """Every API request used to write the token's last use: a write, serialised on SQLite, per request."""
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    t0 = timezone.now()
+    with time_machine.travel(t0, tick=False) as traveller:
+        assert client.get_json("/me").status_code == 200
+        first = ApiToken.objects.get(staff=client.staff).last_used_at
+        assert first == t0
+        traveller.shift(dt.timedelta(seconds=59))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get_json("/me").status_code == 200
+        assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+        assert ApiToken.objects.get(staff=client.staff).last_used_at == first
+        traveller.shift(dt.timedelta(seconds=2))
+        assert client.get_json("/me").status_code == 200
+        assert ApiToken.objects.get(staff=client.staff).last_used_at == t0 + dt.timedelta(seconds=61)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/ping"),
     ("get", "/api/v1/persons"),
     ("post", "/api/v1/persons"),
     ("post", "/api/v1/persons/search"),

@@ -52,7 +52,10 @@ def test_a_registration_reads_as_the_persons_name_with_labels_and_choice_names(c
     assert lines["民族"] == (None, "苗族")
     assert lines["文化程度"] == (None, "大学专科")
     assert lines["所在村（社区）"] == (None, f"{village}（{places.village_a1}）")
-    assert lines["身份证号码"] == (None, person.id_number_masked[:6] + "*" * 12)  # the division only (SECURITY.md #21)
+    assert lines["身份证号码"] == (
+        None,
+        person.id_number_masked[:6] + "*" * 12,
+    )  # the division only (SECURITY.md #21)
     assert lines["联系电话"] == (None, "138****1111")
 
 

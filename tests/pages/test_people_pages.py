@@ -55,7 +55,7 @@ def test_dashboard_shows_counts_and_chart_data_of_the_jurisdiction(places, regis
     data = json.loads(found[1])
     assert sum(data["children"]["counts"]) == 2  # the two persons of township A, not the one of B
     assert sum(data["ageBands"]["counts"]) == 2
-    assert "vendor/echarts/echarts.min.js" in text
+    assert "vendor/echarts/echarts.dashboard.min.js" in text
     assert "各村（社区）" in text
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from openpes.accounts.roles import Role
+from openpes.accounts.roles import ROLE_PERMISSIONS, Role
 from openpes.core.jurisdiction import ScopedQuerySet, prefix_of
 from openpes.regions.models import Region, RegionLevel
 
@@ -100,6 +100,29 @@ class Staff(AbstractBaseUser, PermissionsMixin):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    # Permissions come from the roles: ROLE_PERMISSIONS is what sync_roles writes to the groups after every
+    # migrate, so the roles (one query, kept for the request) answer every check. Django's ModelBackend read
+    # the user's and the groups' permission tables, two queries on every API call and page.
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        if not self.is_active or obj is not None:
+            return set()
+        if self.is_superuser:
+            return set(super().get_all_permissions(obj))
+        return {perm for role in self.roles for perm in ROLE_PERMISSIONS.get(role, ())}
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if self.is_active and self.is_superuser:
+            return True
+        return perm in self.get_all_permissions(obj)
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.is_superuser:
+            return True
+        return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions())
 
 
 class StaffSession(models.Model):

@@ -33,3 +33,7 @@ class MeOut(Schema):
     @staticmethod
     def resolve_permissions(obj: Staff) -> list[str]:
         return sorted(obj.get_all_permissions())
+
+
+class PingOut(Schema):
+    status: str = Field(..., description="ok：令牌或会话有效")
