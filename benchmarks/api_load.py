@@ -201,14 +201,15 @@ def wait_for(host: str, port: int, process: subprocess.Popen[bytes], timeout: fl
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"the server exited with {process.returncode}")
+        connection = http.client.HTTPConnection(host, port, timeout=2)
         try:
-            connection = http.client.HTTPConnection(host, port, timeout=2)
             connection.request("GET", "/health/")
             if connection.getresponse().status == 200:
-                connection.close()
                 return
         except OSError:
             pass
+        finally:
+            connection.close()
         time.sleep(0.2)
     raise SystemExit("the server did not answer /health/ in time")
 

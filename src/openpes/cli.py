@@ -297,12 +297,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web pages and the API (waitress; with --workers N, N processes under gunicorn)."""
     from django.core.exceptions import ImproperlyConfigured
 
+    collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
     try:
         server = bind(args.host, args.port, args.threads)
     except (OSError, ImproperlyConfigured) as exc:
         return cannot_bind(args.host, args.port, exc)
     migrate()
-    collect_static()
     if args.workers:
         server.close()  # the address was free: gunicorn's master process binds it again
         return serve_processes(args.host, args.port, args.workers, args.threads)
@@ -321,6 +321,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     server = None
     if not args.no_serve:
+        collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
         try:  # before the build, so that a port in use is said at once, not after a minute of work
             server = bind(args.host, args.port, args.threads)
         except (OSError, ImproperlyConfigured) as exc:
@@ -344,7 +345,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 0
     print()
-    collect_static()
     serve(server, args.host, args.port)
     return 0
 
