@@ -43,7 +43,7 @@ def household_create(*, actor: Staff, region_code: str, address: str = "") -> Ho
 def _locked(household: Household) -> Household:
     """The household's row, locked until the transaction ends, so that a move and a new member cannot
     cross (on SQLite the write transaction already serialises them)."""
-    return Household.objects.select_for_update().select_related("head").get(pk=household.pk)
+    return Household.objects.select_for_update(of=("self",)).select_related("head").get(pk=household.pk)
 
 
 def _reason(reason: str) -> str:
