@@ -227,6 +227,18 @@ def bind(host: str, port: int, threads: int) -> Any:
     return create_server(application, **waitress_options(host=host, port=port, threads=threads))
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise OSError now if host:port cannot be bound, before any slow start-up work; the server binds it
+    for real later."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as the servers do: a port left in TIME_WAIT by a stopped server is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def cannot_bind(host: str, port: int, exc: Exception) -> int:
     if not isinstance(exc, OSError):  # ImproperlyConfigured: e.g. a malformed OPENPES_TRUSTED_PROXIES
         return fail(str(exc))
@@ -297,6 +309,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web pages and the API (waitress; with --workers N, N processes under gunicorn)."""
     from django.core.exceptions import ImproperlyConfigured
 
+    try:
+        check_port(args.host, args.port)
+    except OSError as exc:
+        return cannot_bind(args.host, args.port, exc)
     collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
     try:
         server = bind(args.host, args.port, args.threads)
@@ -321,6 +337,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     server = None
     if not args.no_serve:
+        try:
+            check_port(args.host, args.port)
+        except OSError as exc:
+            return cannot_bind(args.host, args.port, exc)
         collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
         try:  # before the build, so that a port in use is said at once, not after a minute of work
             server = bind(args.host, args.port, args.threads)

@@ -263,3 +263,17 @@ def test_the_password_page_needs_sign_in(client):
 def test_groups_of_an_account_still_match_its_roles(db):
     staff = create(roles=[Role.AUDITOR])
     assert list(staff.groups.values_list("name", flat=True)) == [Group.objects.get(name="auditor").name]
+
+
+def test_an_account_that_already_mixes_duties_gets_no_permission_at_all(make_staff):
+    # Roles given before mixing was refused, or by a raw write: the account can do nothing until fixed.
+    from django.contrib.auth.models import Group
+
+    from openpes.accounts.models import Staff
+
+    staff = make_staff(Role.COUNTY_OFFICER)
+    assert staff.has_perm("people.reveal_personal_data")
+    staff.groups.add(Group.objects.get(name=Role.ADMINISTRATOR))
+    staff = Staff.objects.get(pk=staff.pk)
+    assert staff.get_all_permissions() == set()
+    assert not staff.has_perm("people.reveal_personal_data") and not staff.has_perm("accounts.add_staff")

@@ -21,6 +21,7 @@ from django.db import connection
 from python_calamine import CalamineWorkbook
 
 from openpes.accounts.roles import Role
+from openpes.core.errors import DomainError
 from openpes.core.identifiers import check_digit
 from openpes.people import services
 from tests.factories import PersonInputFactory
@@ -176,3 +177,31 @@ def test_a_search_by_the_whole_number_is_logged_like_a_reveal(person, login_as, 
         f"按完整身份证号码 {NUMBER[:6]}{'*' * 12} 查找，找到 1 条",
     ]
     assert all(NUMBER[-4:] not in r.reason for r in rows)
+
+
+def test_guesses_confirmed_by_a_registration_or_a_phone_search_are_logged(
+    person, login_as, places, make_staff
+):
+    # A refused duplicate says "this number is registered": as good as a search, so logged as one; so is a
+    # search by a whole phone number, which confirms a guess at the masked phone.
+    from openpes.audit.models import AccessLog
+
+    clerk = make_staff(Role.TOWNSHIP_OFFICER, places.township_a)
+    before = AccessLog.objects.count()
+    with pytest.raises(DomainError):
+        services.person_create(
+            actor=clerk, data=PersonInputFactory(region_code=places.village_a1, id_number=NUMBER)
+        )
+    result = services.persons_bulk_create(
+        actor=clerk,
+        rows=[PersonInputFactory(region_code=places.village_a1, id_number=NUMBER)],
+        all_or_nothing=False,
+    )
+    assert result.created == 0
+    client = login_as(Role.SPECIALIST, places.township_a)
+    client.post("/persons/", {"q": "13912345678"})
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    assert [r.field for r in rows] == ["lookup"] * 3
+    assert "430527************" in rows[0].reason and NUMBER[-4:] not in rows[0].reason
+    assert "1 个身份证号码已有登记" in rows[1].reason
+    assert rows[2].reason == "按完整联系电话 139****5678 查找，找到 1 条"

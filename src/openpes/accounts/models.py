@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from openpes.accounts.roles import ROLE_PERMISSIONS, Role
+from openpes.accounts.roles import ROLE_PERMISSIONS, Role, mixed_duties
 from openpes.core.jurisdiction import ScopedQuerySet, prefix_of
 from openpes.regions.models import Region, RegionLevel
 
@@ -109,6 +109,10 @@ class Staff(AbstractBaseUser, PermissionsMixin):
             return set()
         if self.is_superuser:
             return set(super().get_all_permissions(obj))
+        if mixed_duties(self.roles):
+            # An account given roles of two duties before they were refused (or by a raw write) gets none
+            # of them: separation of duties is not only checked when roles are given (SECURITY.md 22).
+            return set()
         return {perm for role in self.roles for perm in ROLE_PERMISSIONS.get(role, ())}
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:

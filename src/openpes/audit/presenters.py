@@ -22,7 +22,7 @@ from django.db import models
 
 from openpes.audit.models import AccessLog, ChangeLog
 from openpes.audit.services import EXPORT_FIELD, LOOKUP_FIELD
-from openpes.core.identifiers import mask_id_number, mask_phone
+from openpes.core.identifiers import mask_phone
 from openpes.core.jurisdiction import HasJurisdiction
 
 EMPTY = "（空）"
@@ -40,7 +40,7 @@ EXTRA_LABELS = {
     "days": "有效天数",
     "kind": "更正类型",
 }
-_FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+_FULL_ID = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
@@ -56,6 +56,7 @@ class ChangeEntry:
     row: ChangeLog
     target: str  # 劳动者 张三
     lines: list[ChangeLine] = field(default_factory=list)
+    summary: str = ""  # free text (a clerk's reason may be in it), masked again
 
 
 @dataclass
@@ -63,6 +64,7 @@ class AccessEntry:
     row: AccessLog
     target: str
     field_label: str
+    reason: str = ""  # free text, masked again
 
 
 def _model(label: str) -> type[models.Model] | None:
@@ -88,7 +90,9 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any]
 
 
 def _mask(text: str) -> str:
-    text = _FULL_ID.sub(lambda m: mask_id_number(m[0].upper()), text)
+    """Anything still shaped like a whole ID number (18 or 15 digits) or mobile number, masked as plain-text
+    records mask it: an ID number to its division only (docs/architecture.md, Personal data)."""
+    text = _FULL_ID.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 6), text)
     return _MOBILE.sub(lambda m: mask_phone(m[0]), text)
 
 
@@ -234,6 +238,7 @@ def present_changes(rows: Iterable[ChangeLog], *, actor: HasJurisdiction) -> lis
                 row=row,
                 target=presenter.target(row.target_type, row.target_id),
                 lines=presenter.lines(row.target_type, changes, row.action in PAIRED_ACTIONS),
+                summary=_mask(row.summary),
             )
         )
     return entries
@@ -254,6 +259,7 @@ def present_accesses(rows: Iterable[AccessLog], *, actor: HasJurisdiction) -> li
             row=row,
             target=presenter.target(row.target_type, row.target_id),
             field_label=ACCESS_FIELDS.get(row.field) or presenter.label(_model(row.target_type), row.field),
+            reason=_mask(row.reason),
         )
         for row in rows
     ]

@@ -93,7 +93,7 @@ def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> Any:
     persons = selectors.person_list(
         actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
     )
-    services.id_number_search_record(actor=actor, q=filters.q, matches=persons)
+    services.identifier_search_record(actor=actor, q=filters.q, matches=persons)
     return persons
 
 
@@ -185,7 +185,7 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFiltersIn]) -> 
     households = selectors.household_list(
         actor=actor, region=filters.region, q=filters.q, closed=filters.closed
     )
-    services.id_number_search_record(actor=actor, q=filters.q, matches=households)
+    services.identifier_search_record(actor=actor, q=filters.q, matches=households)
     return households
 
 

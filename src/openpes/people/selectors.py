@@ -124,7 +124,7 @@ def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]
     return (
         Person.objects.within(actor)
         .filter(household=household)
-        .order_by("relation_to_head", "birth_month", "pk")
+        .order_by("relation_to_head", "pk")  # not by birth month, which is never shown
     )
 
 

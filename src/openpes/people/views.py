@@ -94,7 +94,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     form = PersonFilterForm(search_data(request), actor=actor)
     filters = form.filters()
     persons = selectors.person_list(actor=actor, filters=filters)
-    services.id_number_search_record(actor=actor, q=filters.q, matches=persons)
+    services.identifier_search_record(actor=actor, q=filters.q, matches=persons)
     page = paginate(request, persons)
     page.object_list = _with_place_names(page.object_list)
     context = {
@@ -224,7 +224,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form = HouseholdFilterForm(search_data(request), actor=actor)
     filters = form.filters()
     households = selectors.household_list(actor=actor, region=filters.region, q=filters.q, closed=form.closed)
-    services.id_number_search_record(actor=actor, q=filters.q, matches=households)
+    services.identifier_search_record(actor=actor, q=filters.q, matches=households)
     page = paginate(
         request, households.order_by("region_code", "pk")
     )  # the count annotation drops Meta.ordering
@@ -315,7 +315,7 @@ def _member_candidates(actor: Staff, household: Household, q: str) -> list[Perso
     if not q.strip():
         return []
     found = selectors.person_list(actor=actor, filters=PersonFilters(q=q)).exclude(household=household)
-    services.id_number_search_record(actor=actor, q=q, matches=found)
+    services.identifier_search_record(actor=actor, q=q, matches=found)
     return _with_place_names(found.select_related("household__head")[:CANDIDATES_SHOWN])
 
 

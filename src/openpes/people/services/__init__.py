@@ -21,7 +21,7 @@ from openpes.people.services.households import (
     household_update,
 )
 from openpes.people.services.persons import (
-    id_number_search_record,
+    identifier_search_record,
     person_create,
     person_reveal,
     person_update,
@@ -64,8 +64,8 @@ __all__ = [
     "household_update",
     "households_bulk_create",
     "id_index",
-    "id_number_search_record",
     "id_tail_index",
+    "identifier_search_record",
     "person_create",
     "person_reveal",
     "person_update",

@@ -81,6 +81,13 @@ def _prepare_persons(
         seen.add(person["id_number_index"])
         pending.append((label, person))
     existing = bulk.existing_values(Person, "id_number_index", [p["id_number_index"] for _, p in pending])
+    if existing:  # as in `duplicate_error`: telling which numbers are registered confirms guesses
+        audit.record_lookup(
+            actor=actor,
+            model=Person,
+            reason=f"导入时有 {len(existing)} 个身份证号码已有登记，未重复导入",
+            region_code=actor.jurisdiction_id,
+        )
     errors.extend(
         FieldError(f"{label}.id_number", "该身份证号码已登记，未重复导入")
         for label, person in pending

@@ -13,7 +13,7 @@ from openpes.accounts.models import Staff
 from openpes.audit import services as audit
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError, NotFound
-from openpes.core.identifiers import full_id_number, mask_id_for_log
+from openpes.core.identifiers import full_id_number, full_phone, mask_id_for_log, mask_phone
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
 from openpes.people.models import Person
@@ -27,7 +27,6 @@ from openpes.people.services.validation import (
     audit_values,
     clean_person,
     duplicate_error,
-    id_index,
     outside_household,
 )
 
@@ -40,7 +39,7 @@ CHANGE_HOUSEHOLD = (
 def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = None) -> Person:
     clean = clean_person(actor, data, today=today)
     assert clean.id_number is not None
-    duplicate = duplicate_error(actor, id_index(clean.id_number.value))
+    duplicate = duplicate_error(actor, clean.id_number.value)
     if duplicate:
         raise DomainError(duplicate)
     person = Person(created_by=actor, **clean.values)
@@ -58,7 +57,7 @@ def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = No
             )
     except IntegrityError as exc:  # a concurrent registration of the same number won the race
         raise DomainError(
-            duplicate_error(actor, person.id_number_index) or FieldError("id_number", "该身份证号码已登记")
+            duplicate_error(actor, clean.id_number.value) or FieldError("id_number", "该身份证号码已登记")
         ) from exc
     return person
 
@@ -80,7 +79,7 @@ def person_update(
     if outside_household(household_after, region_after):
         raise DomainError("household" if "household" in fields else "region_code", SAME_VILLAGE)
     if clean.id_number is not None:
-        duplicate = duplicate_error(actor, id_index(clean.id_number.value), exclude_pk=person.pk)
+        duplicate = duplicate_error(actor, clean.id_number.value, exclude_pk=person.pk)
         if duplicate:
             raise DomainError(duplicate)
     before = {k: getattr(person, k) for k in clean.values} | {
@@ -114,16 +113,19 @@ def person_update(
     return person
 
 
-def id_number_search_record(*, actor: Staff, q: str, matches: QuerySet[Any]) -> None:
-    """Log a search by a whole ID number (pages and API, persons and households) in the access log, with
-    the number masked and how many it found; other searches are not logged."""
+def identifier_search_record(*, actor: Staff, q: str, matches: QuerySet[Any]) -> None:
+    """Log a search by a whole ID number or phone number (pages and API, persons and households) in the
+    access log, the number masked, with how many it found: each such search confirms or refutes a guess at
+    a masked value. Other searches are not logged."""
     number = full_id_number(q)
-    if number is None:
+    phone = None if number else full_phone(q)
+    if number is None and phone is None:
         return
+    what = f"身份证号码 {mask_id_for_log(number)}" if number else f"联系电话 {mask_phone(phone or '')}"
     audit.record_lookup(
         actor=actor,
         model=matches.model,
-        reason=f"按完整身份证号码 {mask_id_for_log(number)} 查找，找到 {matches.count()} 条",
+        reason=f"按完整{what} 查找，找到 {matches.count()} 条",
         region_code=actor.jurisdiction_id,
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
+from openpes.audit import services as audit
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import IdNumber, Phone, mask_id_for_log, parse_id_number, parse_phone
@@ -188,13 +189,21 @@ def outside_household(household: Household | None, region_code: str) -> bool:
     return household is not None and bool(region_code) and household.region_code != region_code
 
 
-def duplicate_error(actor: Staff, index: str, exclude_pk: int | None = None) -> FieldError | None:
-    matches = Person.objects.filter(id_number_index=index)
+def duplicate_error(actor: Staff, number: str, exclude_pk: int | None = None) -> FieldError | None:
+    """The problem of registering an ID number someone already has. Saying so confirms a guessed number
+    as a search does, so it is logged as one (SECURITY.md 21), before the refusal."""
+    matches = Person.objects.filter(id_number_index=id_index(number))
     if exclude_pk is not None:
         matches = matches.exclude(pk=exclude_pk)
     existing = matches.only("pk", "name", "region_code").first()
     if existing is None:
         return None
+    audit.record_lookup(
+        actor=actor,
+        model=Person,
+        reason=f"登记时身份证号码 {mask_id_for_log(number)} 已有登记，未重复登记",
+        region_code=actor.jurisdiction_id,
+    )
     if covers(actor.jurisdiction_prefix, existing.region_code):
         return FieldError(
             "id_number",
