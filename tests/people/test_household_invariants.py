@@ -215,3 +215,31 @@ def test_closing_outside_the_jurisdiction_is_not_found(township_b, county, place
     with nothing_written(), pytest.raises(NotFound):
         services.household_close(actor=township_b, household=household, reason="迁出")
     assert Household.objects.get(pk=household.pk).closed_at is None
+
+
+def test_a_join_read_before_a_move_is_checked_again_when_written(county, places, family, make_person):
+    # The caller read the household before a move committed: the write re-reads it, locked, and refuses.
+    household, _ = family
+    stale = Household.objects.get(pk=household.pk)
+    move(county, household, places.village_a2)
+    loner = make_person(county, places.village_a1)
+    with nothing_written(), pytest.raises(DomainError) as info:
+        services.person_update(
+            actor=county,
+            person=loner,
+            data=services.PersonInput(household=stale, region_code=places.village_a1),
+            fields=["household", "region_code"],
+        )
+    assert info.value.errors[0].field == "household"
+    loner.refresh_from_db()
+    assert loner.household_id is None
+
+
+def test_a_new_head_leaves_the_old_one_without_the_head_relation(county, places, family):
+    household, members = family
+    services.household_update(
+        actor=county, household=household, region_code=household.region_code, address="", head=members[1]
+    )
+    relations = dict(Person.objects.filter(household=household).values_list("pk", "relation_to_head"))
+    assert relations[members[1].pk] == Relation.HEAD
+    assert relations[members[0].pk] == ""  # no longer a second 户主

@@ -94,6 +94,11 @@ def household_update(
         if head is not None and head.relation_to_head != Relation.HEAD:
             Person.objects.filter(pk=head.pk).update(relation_to_head=Relation.HEAD)
             changes["head_relation"] = [head.relation_to_head, Relation.HEAD]
+        if before["head"] and before["head"] != after["head"]:
+            # the old head is no longer 户主; their relation to the new one is for the clerk to fill in
+            Person.objects.filter(pk=before["head"], relation_to_head=Relation.HEAD).update(
+                relation_to_head=""
+            )
         audit.record_change(
             actor=actor,
             action="update",

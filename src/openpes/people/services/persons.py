@@ -28,6 +28,7 @@ from openpes.people.services.validation import (
     clean_person,
     duplicate_error,
     outside_household,
+    recheck_household,
 )
 
 CHANGE_HOUSEHOLD = (
@@ -46,6 +47,7 @@ def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = No
     shown = apply_identity(person, clean)
     try:
         with transaction.atomic():
+            recheck_household(person.household, person.region_code)
             person.save()
             audit.record_change(
                 actor=actor,
@@ -101,6 +103,7 @@ def person_update(
     if not changes:
         return person
     with transaction.atomic():
+        recheck_household(person.household, person.region_code)
         person.save()
         audit.record_change(
             actor=actor,

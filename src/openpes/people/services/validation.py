@@ -189,6 +189,19 @@ def outside_household(household: Household | None, region_code: str) -> bool:
     return household is not None and bool(region_code) and household.region_code != region_code
 
 
+def recheck_household(household: Household | None, region_code: str) -> None:
+    """Inside the writing transaction: the household as it is now, its row locked, not as the caller read
+    it before (a move or a closing may have committed since). Keeps every member in the household's
+    village under concurrent writes (SECURITY.md 23)."""
+    if household is None:
+        return
+    current = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
+    if current.is_closed:
+        raise DomainError("household", "所选家庭已注销，不能加入")
+    if outside_household(current, region_code):
+        raise DomainError("household", SAME_VILLAGE)
+
+
 def duplicate_error(actor: Staff, number: str, exclude_pk: int | None = None) -> FieldError | None:
     """The problem of registering an ID number someone already has. Saying so confirms a guessed number
     as a search does, so it is logged as one (SECURITY.md 21), before the refusal."""
