@@ -114,8 +114,23 @@ def record_login(
     )
 
 
-LOOKUP_FIELD = "lookup"  # AccessLog.field of a search by a whole ID number: who holds this number?
+LOOKUP_FIELD = "lookup"  # AccessLog.field of an answer to "is this number registered?" (a search, a duplicate)
 EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
+
+
+def _record_list_access(
+    *, actor: Actor, model: type[models.Model], field: str, reason: str, region_code: str
+) -> AccessLog:
+    """An access-log row about personal data of no single record (a file taken, a lookup answered)."""
+    return AccessLog.objects.create(
+        **_who(actor),
+        user_agent=context.current().user_agent,
+        target_type=target_label(model),
+        target_id="",
+        field=field,
+        reason=reason[:200],
+        region_code=region_code,
+    )
 
 
 def record_lookup(
@@ -123,15 +138,8 @@ def record_lookup(
 ) -> AccessLog:
     """A search by a whole identifier. It answers "is this the number of someone here?", which a masked ID
     number and an age narrow to a few dozen guesses: each answer is logged like a reveal."""
-    ctx = context.current()
-    return AccessLog.objects.create(
-        **_who(actor),
-        user_agent=ctx.user_agent,
-        target_type=target_label(model),
-        target_id="",
-        field=LOOKUP_FIELD,
-        reason=reason[:200],
-        region_code=region_code,
+    return _record_list_access(
+        actor=actor, model=model, field=LOOKUP_FIELD, reason=reason, region_code=region_code
     )
 
 
@@ -140,14 +148,11 @@ def record_export(
 ) -> AccessLog:
     """A list of personal data (masked) leaving the system as a file: who, when, from where, how many rows
     and which filter; kept with the reveals, since both are personal data in someone's hands."""
-    ctx = context.current()
-    return AccessLog.objects.create(
-        **_who(actor),
-        user_agent=ctx.user_agent,
-        target_type=target_label(model),
-        target_id="",
+    return _record_list_access(
+        actor=actor,
+        model=model,
         field=EXPORT_FIELD,
-        reason=f"导出 {rows} 条；{description}"[:200],
+        reason=f"导出 {rows} 条；{description}",
         region_code=region_code,
     )
 

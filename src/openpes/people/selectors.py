@@ -120,6 +120,26 @@ def household_get(*, actor: Staff, pk: int) -> Household | None:
     return _households_as_seen(actor).filter(pk=pk).first()
 
 
+def member_candidates(*, actor: Staff, household: Household, q: str) -> QuerySet[Person]:
+    """Persons of the jurisdiction a member picker offers for `household`: matching the search, not already
+    in it, each with the name of the head of their present household if that head is inside the
+    jurisdiction (`household_head_name`)."""
+    if not q.strip():
+        return Person.objects.none()
+    inside = code_range(actor.jurisdiction_prefix)
+    return (
+        person_list(actor=actor, filters=PersonFilters(q=q))
+        .exclude(household=household)
+        .annotate(
+            household_head_id=F("household__head_id"),
+            household_head_name=Case(
+                When(household__head__region_code__range=inside, then=F("household__head__name")),
+                default=Value(""),
+            )
+        )
+    )
+
+
 def household_members(*, actor: Staff, household: Household) -> QuerySet[Person]:
     return (
         Person.objects.within(actor)

@@ -310,13 +310,9 @@ CANDIDATES_SHOWN = 20
 
 
 def _member_candidates(actor: Staff, household: Household, q: str) -> list[Person]:
-    """Persons of the jurisdiction matching the search, not already in this household (a search by a whole
-    ID number is logged, as everywhere)."""
-    if not q.strip():
-        return []
-    found = selectors.person_list(actor=actor, filters=PersonFilters(q=q)).exclude(household=household)
-    services.identifier_search_record(actor=actor, q=q, matches=found)
-    return _with_place_names(found.select_related("household__head")[:CANDIDATES_SHOWN])
+    found = selectors.member_candidates(actor=actor, household=household, q=q)
+    services.identifier_search_record(actor=actor, q=q, matches=found)  # a whole number is logged
+    return _with_place_names(found[:CANDIDATES_SHOWN])
 
 
 @staff_page(*MEMBER_PERMS)
