@@ -407,8 +407,9 @@ def household_remove_member(request: HttpRequest, pk: int, person_pk: int) -> Ht
             messages.success(request, f"{person.name} 已移出户 {household.pk}，自立一户（户 {own.pk}）。")
             _left_behind_message(request, household.pk)
             return redirect("people:household_detail", pk=household.pk)
-    context = {"form": form, "household": household, "person": person}
-    return render(request, "people/household_remove_member.html", context)
+    heading = f"把 {person.name} 移出户 {household.pk}"
+    context = {"form": form, "household": household, "person": person, "heading": heading}
+    return render(request, "people/household_reason_form.html", context)
 
 
 @staff_page("people.view_household", "people.change_household")
@@ -426,4 +427,5 @@ def household_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"户 {household.pk} 已注销。")
             return redirect("people:household_detail", pk=household.pk)
-    return render(request, "people/household_close.html", {"form": form, "household": household})
+    context = {"form": form, "household": household, "heading": f"注销户 {household.pk}"}
+    return render(request, "people/household_reason_form.html", context)
