@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import io
 import json
-import re
 from typing import Any
 
 import pytest
@@ -136,7 +135,7 @@ def test_a_database_stolen_without_keys_leaves_at_least_1000_candidates(person, 
         actor=person.created_by, person=person, data=services.PersonInput(address="新址"), fields=["address"]
     )
     text = plain_text_of_the_database()
-    assert re.search(r"\b" + re.escape(NUMBER[-4:]), text) is None  # the tail is stored nowhere in plain text
+    assert NUMBER[-4:] not in text  # the tail (it ends in X, which no timestamp or hex digest holds) nowhere
     for form in birth_date_forms(BORN)[:4]:  # the year and month are kept, the day is not
         assert form not in text, form
     row = type(person).objects.values("birth_month", "sex").get(pk=person.pk)

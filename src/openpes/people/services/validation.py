@@ -167,7 +167,7 @@ def clean_person(
         if data.household is not None and not covers(actor.jurisdiction_prefix, data.household.region_code):
             errors.append(FieldError("household", "所选家庭不存在或不在您的辖区内"))
         elif data.household is not None and _closed(data.household):
-            errors.append(FieldError("household", "所选家庭已注销，不能加入"))
+            errors.append(FieldError("household", JOIN_CLOSED))
         elif "region_code" in wanted and outside_household(data.household, data.region_code):
             errors.append(FieldError("household", SAME_VILLAGE))
         out.values["household"] = data.household
@@ -181,6 +181,7 @@ def _closed(household: Household) -> bool:
     return Household.objects.filter(pk=household.pk, closed_at__isnull=False).exists()
 
 
+JOIN_CLOSED = "所选家庭已注销，不能加入"
 SAME_VILLAGE = "家庭成员须登记在家庭所在的村（社区）；如已迁居，请先修改所在村（社区）或改用家庭的“加入成员”"
 
 
@@ -197,7 +198,7 @@ def recheck_household(household: Household | None, region_code: str) -> None:
         return
     current = Household.objects.select_for_update(of=("self",)).get(pk=household.pk)
     if current.is_closed:
-        raise DomainError("household", "所选家庭已注销，不能加入")
+        raise DomainError("household", JOIN_CLOSED)
     if outside_household(current, region_code):
         raise DomainError("household", SAME_VILLAGE)
 
