@@ -17,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
-from axes.conf import settings as axes_settings
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
@@ -32,11 +31,7 @@ _CACHE = "_openpes_cool_off"
 
 
 def _username_of(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return (
-        str(request.POST.get(axes_settings.AXES_USERNAME_FORM_FIELD, "")) if hasattr(request, "POST") else ""
-    )
+    return str(get_client_username(request) or "") if request is not None else ""
 
 
 def wrong_passwords_since_last_success(username: str, *, now: dt.datetime | None = None) -> int:
