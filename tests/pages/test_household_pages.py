@@ -80,7 +80,11 @@ def test_the_picker_finds_people_of_the_jurisdiction_by_name_masked(places, home
     client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
     url = f"/households/{homes['a1'].pk}/members/candidates/"
     text = text_of(client.post(url, {"q": "张"}, headers={"HX-Request": "true"}))
-    assert "张伟" in text and f"现属户 {homes['a2'].pk}（户主）" in text and homes["张伟"].id_number_masked in text
+    assert (
+        "张伟" in text
+        and f"现属户 {homes['a2'].pk}（户主）" in text
+        and homes["张伟"].id_number_masked in text
+    )
     assert_no_full_identifiers(text)
     assert "赵敏" not in text_of(client.post(url, {"q": "赵"}))  # township B
     assert "王芳" not in text_of(client.post(url, {"q": "王"}))  # already a member here

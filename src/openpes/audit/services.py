@@ -114,7 +114,7 @@ def record_login(
     )
 
 
-LOOKUP_FIELD = "lookup"  # AccessLog.field of an answer to "is this number registered?" (a search, a duplicate)
+LOOKUP_FIELD = "lookup"  # AccessLog.field of an answer to "is this number registered here?"
 EXPORT_FIELD = "export"  # AccessLog.field of a list taken away as a file, not of one revealed value
 
 

@@ -135,7 +135,7 @@ def member_candidates(*, actor: Staff, household: Household, q: str) -> QuerySet
             household_head_name=Case(
                 When(household__head__region_code__range=inside, then=F("household__head__name")),
                 default=Value(""),
-            )
+            ),
         )
     )
 
