@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "openpes.accounts",
     "openpes.audit",
     "openpes.people",
+    "openpes.employment",
     "openpes.api",
     "openpes.demo",
 ]

@@ -64,14 +64,24 @@ _REGISTRY_WRITE = [
     "regions.view_region",
 ]
 _REGISTRY_READ = ["people.view_person", "people.view_household", "regions.view_region"]
+# Employment: everyone in registry work sees registrations and key groups; brokers collect each worker's
+# status (the survey, seed 002) but registrations are made by officers; the county sets the rule parameters.
+_EMPLOYMENT_READ = [
+    "employment.view_registration",
+    "employment.view_employmentprofile",
+    "employment.view_keygroupmembership",
+    "employment.view_zeroemploymenthousehold",
+]
+_EMPLOYMENT_SURVEY = [*_EMPLOYMENT_READ, "employment.change_employmentprofile"]
+_EMPLOYMENT_REGISTER = [*_EMPLOYMENT_SURVEY, "employment.add_registration", "employment.change_registration"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.VILLAGE_BROKER: _REGISTRY_WRITE,
-    Role.TOWNSHIP_OFFICER: _REGISTRY_WRITE,
-    Role.COUNTY_OFFICER: _REGISTRY_WRITE,
-    Role.COUNSELLOR: _REGISTRY_WRITE,
-    Role.SPECIALIST: _REGISTRY_READ,
-    Role.MANAGER: _REGISTRY_READ,
+    Role.VILLAGE_BROKER: [*_REGISTRY_WRITE, *_EMPLOYMENT_SURVEY],
+    Role.TOWNSHIP_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER],
+    Role.COUNTY_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, "employment.change_ruleparameters"],
+    Role.COUNSELLOR: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER],
+    Role.SPECIALIST: [*_REGISTRY_READ, *_EMPLOYMENT_READ],
+    Role.MANAGER: [*_REGISTRY_READ, *_EMPLOYMENT_READ],
     Role.ADMINISTRATOR: [
         "accounts.view_staff",
         "accounts.add_staff",
