@@ -24,6 +24,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 from openpes.accounts import services as accounts
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
+from openpes.employment import services as employment
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +68,20 @@ def operations(schema: Any) -> list[Any]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, registry):
+@pytest.fixture
+def registrations(registry: Any) -> dict[str, Any]:
+    """An open unemployment registration in each township."""
+    return {
+        which: employment.unemployment_register(
+            actor=registry.county, person=person, basis="residence", reason="dismissed"
+        )
+        for which, person in (("a", registry.person_a), ("b", registry.person_b))
+    }
+
+
+def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, registry, registrations):
     gets = operations(schema.include(method="GET"))
-    assert len(gets) == 8
+    assert len(gets) == 14
     for operation in gets:
 
         @FAST
@@ -84,16 +96,17 @@ def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, regist
 
 # Records of township B, by the name of the path parameter that names them. A new endpoint with a new path
 # parameter fails `test_idor` until it is listed here.
-def b_records(registry: Any, places: Any) -> dict[str, list[Any]]:
+def b_records(registry: Any, places: Any, registrations: dict[str, Any]) -> dict[str, list[Any]]:
     return {
+        "registration_id": [registrations["b"].pk],
         "person_id": [registry.person_b.pk],
         "household_id": [registry.household_b.pk],
         "code": [places.township_b, places.village_b1, places.county],
     }
 
 
-def test_idor_township_a_never_reaches_township_b(schema, officer_a, registry, places):
-    records = b_records(registry, places)
+def test_idor_township_a_never_reaches_township_b(schema, officer_a, registry, places, registrations):
+    records = b_records(registry, places, registrations)
     with_ids = [op for op in operations(schema) if "{" in op.path]
     assert {op.method.upper() for op in with_ids} >= {"GET", "PATCH", "POST"}
     for operation in with_ids:
@@ -117,10 +130,13 @@ def test_idor_township_a_never_reaches_township_b(schema, officer_a, registry, p
             run()
 
 
-def test_idor_check_reaches_township_a_records_with_the_same_calls(schema, officer_a, registry, places):
+def test_idor_check_reaches_township_a_records_with_the_same_calls(
+    schema, officer_a, registry, places, registrations
+):
     """The control: the same GETs on township A's own records answer 200, so the 404s above are the
     jurisdiction at work, not a broken request."""
     own = {
+        "registration_id": registrations["a"].pk,
         "person_id": registry.person_a.pk,
         "household_id": registry.household_a.pk,
         "code": places.village_a1,

@@ -7,12 +7,14 @@ from django.urls import URLPattern
 
 from openpes.accounts.api import router as accounts_router
 from openpes.api.core import api, json_not_allowed
+from openpes.employment.api import router as employment_router
 from openpes.people.api import router as people_router
 from openpes.regions.api import router as regions_router
 
 api.add_router("", accounts_router)
 api.add_router("", people_router)
 api.add_router("", regions_router)
+api.add_router("", employment_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]

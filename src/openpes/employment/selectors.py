@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
-from openpes.core.jurisdiction import code_range
+from openpes.core.jurisdiction import code_range, prefix_of
 from openpes.employment import rules
 from openpes.employment.models import (
     EmploymentProfile,
@@ -62,7 +62,7 @@ class RegistrationFilters:
     kind: str = ""
     open: bool | None = True
     tier: str = ""
-    region_prefix: str = ""
+    region: str = ""
     overdue: bool = False
     officer_id: int | None = None
     registered_from: dt.date | None = None
@@ -78,8 +78,8 @@ def registration_list(
         rows = rows.filter(closed_on__isnull=filters.open)
     if filters.tier:
         rows = rows.filter(tier=filters.tier)
-    if filters.region_prefix:
-        rows = rows.filter(person__region_code__range=code_range(filters.region_prefix))
+    if filters.region:
+        rows = rows.filter(person__region_code__range=code_range(prefix_of(filters.region)))
     if filters.overdue:
         rows = rows.filter(closed_on__isnull=True, next_contact_due__lt=timezone.localdate())
     if filters.officer_id:
@@ -102,14 +102,12 @@ def overdue_contacts(*, actor: Staff, officer: Staff | None = None) -> QuerySet[
     return rows
 
 
-def key_group_members(
-    *, actor: Staff, group: str = "", region_prefix: str = ""
-) -> QuerySet[KeyGroupMembership]:
+def key_group_members(*, actor: Staff, group: str = "", region: str = "") -> QuerySet[KeyGroupMembership]:
     rows = KeyGroupMembership.objects.within(actor).filter(ended_on__isnull=True).select_related("person")
     if group:
         rows = rows.filter(group=group)
-    if region_prefix:
-        rows = rows.filter(person__region_code__range=code_range(region_prefix))
+    if region:
+        rows = rows.filter(person__region_code__range=code_range(prefix_of(region)))
     return rows.order_by("group", "person__region_code", "person__name", "id")
 
 
@@ -120,11 +118,11 @@ def key_groups_of(*, actor: Staff, person: Person) -> QuerySet[KeyGroupMembershi
 
 
 def zero_employment_list(
-    *, actor: Staff, cleared: bool = False, region_prefix: str = ""
+    *, actor: Staff, cleared: bool = False, region: str = ""
 ) -> QuerySet[ZeroEmploymentHousehold]:
     rows = ZeroEmploymentHousehold.objects.within(actor).filter(cleared_on__isnull=not cleared)
-    if region_prefix:
-        rows = rows.filter(household__region_code__range=code_range(region_prefix))
+    if region:
+        rows = rows.filter(household__region_code__range=code_range(prefix_of(region)))
     return rows.select_related("household", "household__head").order_by(
         "household__region_code", "found_on", "id"
     )
