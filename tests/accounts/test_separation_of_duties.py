@@ -60,7 +60,12 @@ def test_every_role_has_exactly_one_duty_that_matches_its_permissions():
     assert set(ROLE_DUTY) == set(Role.values)
     for role, perms in ROLE_PERMISSIONS.items():
         apps = {p.split(".")[0] for p in perms} - {"regions"}
-        expected = {"people": Duty.REGISTRY, "employment": Duty.REGISTRY, "accounts": Duty.ADMINISTRATION, "audit": Duty.AUDIT}
+        expected = {
+            "people": Duty.REGISTRY,
+            "employment": Duty.REGISTRY,
+            "accounts": Duty.ADMINISTRATION,
+            "audit": Duty.AUDIT,
+        }
         assert {expected[a] for a in apps} == {ROLE_DUTY[role]}, role
 
 
