@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("openpes.people.urls")),
     path("accounts/", include("openpes.accounts.urls")),
     path("audit/", include("openpes.audit.urls")),
+    path("employment/", include("openpes.employment.urls")),
     path("regions/", include("openpes.regions.urls")),
     path("api/v1/", include("openpes.api.urls")),
 ]
