@@ -20,8 +20,10 @@ from python_calamine import CalamineWorkbook
 from openpes.accounts import services as accounts
 from openpes.accounts.models import Institution, Staff
 from openpes.accounts.roles import Role
+from openpes.employment import services as employment
+from openpes.employment.models import Registration
 from openpes.people import services as people
-from openpes.people.models import Household
+from openpes.people.models import Household, Person
 from openpes.regions.models import Region, RegionLevel
 from tests.api.conftest import ApiClient
 from tests.factories import PersonInputFactory
@@ -86,6 +88,30 @@ class Registry:
             people.household_add_member(
                 actor=self.clerk, household=self.household, person=person, relation=relation
             )
+
+    def unemployed(self, n: int) -> None:
+        """Persons registered unemployed; each heads a household of one, which becomes zero-employment."""
+        for _ in range(n):
+            employment.unemployment_register(
+                actor=self.clerk, person=self.person(), basis="residence", reason="dismissed"
+            )
+
+    def timeline(self, n: int) -> None:
+        """Status events of one person (alternating registrations)."""
+        if self.household is None:
+            self.members(1)
+        person = Person.objects.filter(household=self.household).first()
+        for _ in range(n):
+            if Registration.objects.filter(
+                person=person, kind="unemployment", closed_on__isnull=True
+            ).exists():
+                employment.employment_register(
+                    actor=self.clerk, person=person, basis="residence", form="flexible"
+                )
+            else:
+                employment.unemployment_register(
+                    actor=self.clerk, person=person, basis="residence", reason="dismissed"
+                )
 
     def reveals(self, n: int) -> None:
         person = self.person()
@@ -247,6 +273,63 @@ def household_members_api(reg: Registry, make_staff: Any, places: Any) -> ListCa
     return ListCase(fetch, rows, reg.members)
 
 
+def registrations_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/employment/registrations/"), page_rows("page"), reg.unemployed)
+
+
+def key_groups_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/employment/key-groups/"), page_rows("page"), reg.unemployed)
+
+
+def zero_households_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/employment/zero-households/"), page_rows("page"), reg.unemployed)
+
+
+def person_employment_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        person = Person.objects.filter(household=reg.household).first()
+        assert person is not None
+        return client.get(f"/employment/persons/{person.pk}/")
+
+    return ListCase(fetch, page_rows("timeline"), reg.timeline)
+
+
+def registrations_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/employment/registrations"), api_rows, reg.unemployed)
+
+
+def key_groups_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/employment/key-groups"), api_rows, reg.unemployed)
+
+
+def zero_households_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(
+        lambda: client.get_json("/employment/zero-employment-households"), api_rows, reg.unemployed
+    )
+
+
+def person_employment_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        person = Person.objects.filter(household=reg.household).first()
+        assert person is not None
+        return client.get_json(f"/persons/{person.pk}/employment")
+
+    def rows(response: HttpResponse) -> int:
+        return len(response.json()["timeline"])
+
+    return ListCase(fetch, rows, reg.timeline)
+
+
 # (list, its bound): the queries of one request, all told: the session, the staff member, roles and
 # permissions (about 6 for a page, 4 for a token), the count and the rows, and saving the session. The bounds
 # leave 2 for a check per request yet to come; what they must never do is grow with the rows.
@@ -266,6 +349,14 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (households_api, 8),
     (household_members_api, 8),
     (regions_api, 8),
+    (registrations_page, 10),
+    (key_groups_page, 10),
+    (zero_households_page, 10),
+    (person_employment_page, 13),
+    (registrations_api, 6),
+    (key_groups_api, 6),
+    (zero_households_api, 6),
+    (person_employment_api, 10),
 ]
 
 
