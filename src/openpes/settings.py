@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "openpes.core",
     "openpes.regions",
     "openpes.taxonomy",
@@ -178,6 +180,15 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work: Django's tasks API (the django-tasks backport); the database backend needs no broker,
+# and `openpes worker` runs what is queued (the demo starts one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):

@@ -314,7 +314,7 @@ def test_the_daily_refresh_finds_long_term_unemployment(officer: Staff, adult: P
     assert not KeyGroupMembership.objects.exists()
     with time_machine.travel(dt.datetime(2027, 1, 6, 9, 0), tick=False):
         counts = employment.refresh_all(prefix="430527", on=dt.date(2027, 1, 6))
-    assert counts["persons"] == 1
+    assert counts.persons == 1
     assert KeyGroupMembership.objects.get().rule == "hard_to_employ.long_term"
     assert Registration.objects.get().tier == "A"
 

@@ -1,7 +1,7 @@
 """Every write of the employment app. `registrations` holds what one person's registrations and status
 changes do; `derived` what follows from them (key groups, tiers, zero-employment households)."""
 
-from openpes.employment.services.derived import refresh_all, refresh_household, refresh_person
+from openpes.employment.services.derived import RefreshCounts, refresh, refresh_all
 from openpes.employment.services.registrations import (
     FACT_FIELDS,
     STATUS_CHANGES,
@@ -17,13 +17,13 @@ from openpes.employment.services.registrations import (
 __all__ = [
     "FACT_FIELDS",
     "STATUS_CHANGES",
+    "RefreshCounts",
     "contact_record",
     "declaration_overturn",
     "employment_register",
     "facts_update",
+    "refresh",
     "refresh_all",
-    "refresh_household",
-    "refresh_person",
     "registration_cancel",
     "status_change",
     "unemployment_register",

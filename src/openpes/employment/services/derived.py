@@ -1,14 +1,18 @@
 """What follows from the facts: key groups, the service tier and zero-employment households. Called by every
 write that changes a person's status or facts, inside its transaction, and by the daily refresh for what
-changes with time alone (a birthday, a year out of work, the end of a graduate window)."""
+changes with time alone (a birthday, a year out of work, the end of a graduate window).
+
+One code path for one person and for a survey of a hundred thousand: the facts are read in a few queries per
+chunk, the rules run in memory, and only what changed is written."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
-
+from openpes.core.jurisdiction import code_range
 from openpes.employment import rules
 from openpes.employment.models import (
     EmploymentProfile,
@@ -19,6 +23,8 @@ from openpes.employment.models import (
 )
 from openpes.employment.selectors import parameters_for
 from openpes.people.models import Household, Person
+
+CHUNK = 2000  # ids per query: well under SQLite's limit on bound parameters
 
 
 def profile_locked(person: Person) -> EmploymentProfile:
@@ -33,6 +39,7 @@ def open_registration(person: Person, kind: str) -> Registration | None:
 
 
 def facts_of(person: Person, profile: EmploymentProfile) -> rules.PersonFacts:
+    """One person's facts, for the registration rules."""
     open_unemployment = open_registration(person, RegistrationKind.UNEMPLOYMENT)
     in_zero_household = bool(
         person.household_id
@@ -40,6 +47,34 @@ def facts_of(person: Person, profile: EmploymentProfile) -> rules.PersonFacts:
             household_id=person.household_id, cleared_on__isnull=True
         ).exists()
     )
+    return _facts(
+        _PersonRow(person.pk, person.birth_month, person.sex, person.household_id, person.region_code),
+        profile,
+        in_zero_household=in_zero_household,
+        open_unemployment=open_unemployment.certificate_no if open_unemployment else "",
+        open_employment=open_registration(person, RegistrationKind.EMPLOYMENT) is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _PersonRow:
+    pk: int
+    birth_month: dt.date
+    sex: str
+    household_id: int | None
+    region_code: str
+
+
+def _facts(
+    person: _PersonRow,
+    profile: EmploymentProfile | None,
+    *,
+    in_zero_household: bool,
+    open_unemployment: str = "",
+    open_employment: bool = False,
+) -> rules.PersonFacts:
+    if profile is None:
+        return rules.PersonFacts(birth_month=person.birth_month, sex=person.sex)
     return rules.PersonFacts(
         birth_month=person.birth_month,
         sex=person.sex,
@@ -55,115 +90,188 @@ def facts_of(person: Person, profile: EmploymentProfile) -> rules.PersonFacts:
         graduated_on=profile.graduated_on,
         returned_home_on=profile.returned_home_on,
         in_zero_employment_household=in_zero_household,
-        open_unemployment_certificate=open_unemployment.certificate_no if open_unemployment else "",
-        open_employment=open_registration(person, RegistrationKind.EMPLOYMENT) is not None,
+        open_unemployment_certificate=open_unemployment,
+        open_employment=open_employment,
     )
 
 
-def refresh_person(person: Person, profile: EmploymentProfile, on: dt.date) -> None:
-    """Bring the person's key groups and, when registered unemployed, the tier up to date."""
-    params = parameters_for(person.region_code)
-    findings = rules.key_groups(facts_of(person, profile), on, params)
-    current = {m.rule: m for m in KeyGroupMembership.objects.filter(person=person, ended_on__isnull=True)}
-    found = {f.rule: f for f in findings}
-    for rule, membership in current.items():
-        finding = found.get(rule)
-        if finding is None:
-            membership.ended_on = on
-            membership.save(update_fields=["ended_on"])
-        elif (membership.evidence, membership.until) != (finding.evidence[:200], finding.until):
-            membership.evidence, membership.until = finding.evidence[:200], finding.until
-            membership.save(update_fields=["evidence", "until"])
-    KeyGroupMembership.objects.bulk_create(
-        KeyGroupMembership(
-            person=person, group=f.group, rule=f.rule, evidence=f.evidence[:200], since=f.since, until=f.until
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+@dataclass
+class RefreshCounts:
+    persons: int = 0
+    households_found: int = 0
+    households_cleared: int = 0
+    groups_started: int = 0
+    groups_ended: int = 0
+
+
+def refresh(*, person_ids: Iterable[int], on: dt.date) -> RefreshCounts:
+    """Bring zero-employment households, key groups and tiers up to date for these persons (and, through
+    their households, for everyone who shares one with them)."""
+    counts = RefreshCounts()
+    person_ids = set(person_ids)
+    households: set[int] = set()
+    for chunk in _chunks(person_ids):
+        households.update(
+            h for h in Person.objects.filter(pk__in=chunk).values_list("household_id", flat=True) if h
         )
-        for rule, f in found.items()
-        if rule not in current
-    )
-    registration = open_registration(person, RegistrationKind.UNEMPLOYMENT)
-    if registration is not None:
-        tier, reason = rules.service_tier(findings)
-        if (registration.tier, registration.tier_reason) != (tier, reason):
-            registration.tier, registration.tier_reason = tier, reason
-            last = registration.last_contact_on or registration.registered_on
-            registration.next_contact_due = rules.next_contact_due(last, tier, params)
-            registration.save(update_fields=["tier", "tier_reason", "next_contact_due"])
+    changed_households = _refresh_households(households, on, counts)
+    if changed_households:  # a household found or cleared changes every member's groups
+        for chunk in _chunks(changed_households):
+            person_ids.update(Person.objects.filter(household_id__in=chunk).values_list("pk", flat=True))
+    for chunk in _chunks(person_ids):
+        _refresh_persons(chunk, on, counts)
+    return counts
 
 
-def _member_facts(household: Household) -> list[rules.MemberFacts]:
-    rows = Person.objects.filter(household=household).values_list(
-        "pk",
-        "name",
-        "birth_month",
-        "sex",
-        "employment__labour_status",
-        "employment__retirement_category",
-        "employment__able_to_work",
-        "employment__deceased_on",
-    )
-    return [
-        rules.MemberFacts(
-            person_id=pk,
-            name=name,
-            birth_month=birth,
-            sex=sex,
-            labour_status=status or "",
-            retirement_category=category or "",
-            able_to_work=able is not False,
-            deceased=deceased is not None,
+def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCounts) -> set[int]:
+    changed: set[int] = set()
+    for chunk in _chunks(household_ids):
+        live = set(
+            Household.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", flat=True)
         )
-        for pk, name, birth, sex, status, category, able, deceased in rows
-    ]
-
-
-def refresh_household(household: Household | None, on: dt.date) -> bool | None:
-    """Find or clear the household's zero-employment case; returns True when found, False when cleared,
-    None when nothing changed. Members' hard-to-employ groups follow."""
-    if household is None or household.is_closed:
-        return None
-    finding = rules.zero_employment(_member_facts(household), on)
-    case = ZeroEmploymentHousehold.objects.filter(household=household, cleared_on__isnull=True).first()
-    changed: bool | None = None
-    if finding.is_zero_employment and case is None:
-        ZeroEmploymentHousehold.objects.create(
-            household=household, found_on=on, evidence=finding.evidence[:300]
+        members: dict[int, list[rules.MemberFacts]] = defaultdict(list)
+        rows = Person.objects.filter(household_id__in=live).values_list(
+            "household_id",
+            "pk",
+            "name",
+            "birth_month",
+            "sex",
+            "employment__labour_status",
+            "employment__retirement_category",
+            "employment__able_to_work",
+            "employment__deceased_on",
         )
-        changed = True
-    elif not finding.is_zero_employment and case is not None:
-        case.cleared_on, case.cleared_evidence = on, finding.evidence[:300]
-        case.save(update_fields=["cleared_on", "cleared_evidence"])
-        changed = False
-    if changed is not None:
-        for member in Person.objects.filter(household=household):
-            profile = EmploymentProfile.objects.filter(person=member).first()
-            if profile is not None:
-                refresh_person(member, profile, on)
+        for household_id, pk, name, birth, sex, status, category, able, deceased in rows:
+            members[household_id].append(
+                rules.MemberFacts(
+                    person_id=pk,
+                    name=name,
+                    birth_month=birth,
+                    sex=sex,
+                    labour_status=status or "",
+                    retirement_category=category or "",
+                    able_to_work=able is not False,
+                    deceased=deceased is not None,
+                )
+            )
+        open_cases = {
+            case.household_id: case
+            for case in ZeroEmploymentHousehold.objects.filter(
+                household_id__in=chunk, cleared_on__isnull=True
+            )
+        }
+        new_cases: list[ZeroEmploymentHousehold] = []
+        cleared: list[ZeroEmploymentHousehold] = []
+        for household_id in chunk:
+            finding = (
+                rules.zero_employment(members.get(household_id, []), on)
+                if household_id in live
+                else rules.ZeroEmploymentFinding(False, (), "家庭已注销")
+            )
+            case = open_cases.get(household_id)
+            if finding.is_zero_employment and case is None:
+                new_cases.append(
+                    ZeroEmploymentHousehold(
+                        household_id=household_id, found_on=on, evidence=finding.evidence[:300]
+                    )
+                )
+            elif not finding.is_zero_employment and case is not None:
+                case.cleared_on, case.cleared_evidence = on, finding.evidence[:300]
+                cleared.append(case)
+        ZeroEmploymentHousehold.objects.bulk_create(new_cases)
+        ZeroEmploymentHousehold.objects.bulk_update(cleared, ["cleared_on", "cleared_evidence"])
+        counts.households_found += len(new_cases)
+        counts.households_cleared += len(cleared)
+        changed.update(c.household_id for c in new_cases)
+        changed.update(c.household_id for c in cleared)
     return changed
 
 
-def refresh_all(*, prefix: str, on: dt.date, batch: Iterable[Person] | None = None) -> dict[str, int]:
-    """The daily pass for what time alone changes, over every person with a profile in `prefix`."""
-    from openpes.core.jurisdiction import code_range
-
-    low, high = code_range(prefix)
-    people = (
-        batch
-        if batch is not None
-        else Person.objects.filter(region_code__range=(low, high), employment__isnull=False).select_related(
-            "employment"
+def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> None:
+    persons = [
+        _PersonRow(*row)
+        for row in Person.objects.filter(pk__in=chunk).values_list(
+            "pk", "birth_month", "sex", "household_id", "region_code"
         )
+    ]
+    profiles = {p.person_id: p for p in EmploymentProfile.objects.filter(person_id__in=chunk)}
+    households = {p.household_id for p in persons if p.household_id}
+    zero = set(
+        ZeroEmploymentHousehold.objects.filter(
+            household_id__in=households, cleared_on__isnull=True
+        ).values_list("household_id", flat=True)
     )
-    persons = 0
-    for person in people:
-        refresh_person(person, person.employment, on)
-        persons += 1
-    households = Household.objects.filter(region_code__range=(low, high), closed_at__isnull=True).filter(
-        Exists(Person.objects.filter(household=OuterRef("pk"), employment__isnull=False))
+    open_unemployment = {
+        r.person_id: r
+        for r in Registration.objects.filter(
+            person_id__in=chunk, kind=RegistrationKind.UNEMPLOYMENT, closed_on__isnull=True
+        )
+    }
+    current: dict[int, dict[str, KeyGroupMembership]] = defaultdict(dict)
+    for membership in KeyGroupMembership.objects.filter(person_id__in=chunk, ended_on__isnull=True):
+        current[membership.person_id][membership.rule] = membership
+    params_by_region: dict[str, rules.Parameters] = {}
+    started: list[KeyGroupMembership] = []
+    ended: list[int] = []
+    revised: list[KeyGroupMembership] = []
+    tiers: list[Registration] = []
+    for person in persons:
+        params = params_by_region.get(person.region_code)
+        if params is None:
+            params = params_by_region[person.region_code] = parameters_for(person.region_code)
+        registration = open_unemployment.get(person.pk)
+        facts = _facts(
+            person,
+            profiles.get(person.pk),
+            in_zero_household=person.household_id in zero,
+            open_unemployment=registration.certificate_no if registration else "",
+        )
+        findings = {f.rule: f for f in rules.key_groups(facts, on, params)}
+        held = current.get(person.pk, {})
+        for rule, membership in held.items():
+            finding = findings.get(rule)
+            if finding is None:
+                ended.append(membership.pk)
+            elif (membership.evidence, membership.until) != (finding.evidence[:200], finding.until):
+                membership.evidence, membership.until = finding.evidence[:200], finding.until
+                revised.append(membership)
+        started.extend(
+            KeyGroupMembership(
+                person_id=person.pk,
+                group=f.group,
+                rule=f.rule,
+                evidence=f.evidence[:200],
+                since=f.since,
+                until=f.until,
+            )
+            for rule, f in findings.items()
+            if rule not in held
+        )
+        if registration is not None:
+            tier, reason = rules.service_tier(findings.values())
+            if (registration.tier, registration.tier_reason) != (tier, reason):
+                registration.tier, registration.tier_reason = tier, reason
+                last = registration.last_contact_on or registration.registered_on
+                registration.next_contact_due = rules.next_contact_due(last, tier, params)
+                tiers.append(registration)
+    KeyGroupMembership.objects.filter(pk__in=ended).update(ended_on=on)
+    KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
+    KeyGroupMembership.objects.bulk_create(started)
+    Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])
+    counts.persons += len(persons)
+    counts.groups_started += len(started)
+    counts.groups_ended += len(ended)
+
+
+def refresh_all(*, prefix: str, on: dt.date) -> RefreshCounts:
+    """The daily pass for what time alone changes, over every person with a profile in `prefix`."""
+    ids = Person.objects.filter(region_code__range=code_range(prefix), employment__isnull=False).values_list(
+        "pk", flat=True
     )
-    found = cleared = 0
-    for household in households:
-        outcome = refresh_household(household, on)
-        found += outcome is True
-        cleared += outcome is False
-    return {"persons": persons, "households_found": found, "households_cleared": cleared}
+    return refresh(person_ids=list(ids), on=on)

@@ -29,13 +29,7 @@ from openpes.employment.models import (
     StatusEvent,
 )
 from openpes.employment.selectors import parameters_for
-from openpes.employment.services.derived import (
-    facts_of,
-    open_registration,
-    profile_locked,
-    refresh_household,
-    refresh_person,
-)
+from openpes.employment.services.derived import facts_of, open_registration, profile_locked, refresh
 from openpes.people.models import Person
 
 # What each status change means for the person's status and open registrations.
@@ -181,10 +175,9 @@ def unemployment_register(
             registration,
             UnemploymentReason(reason).label,
         )
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         registration.refresh_from_db()
-        if registration.next_contact_due is None:  # refresh_person sets it with the tier
+        if registration.next_contact_due is None:  # refresh sets it with the tier
             registration.next_contact_due = rules.next_contact_due(on, registration.tier or "C", params)
             registration.save(update_fields=["next_contact_due"])
         _audit(
@@ -260,8 +253,7 @@ def employment_register(
         )
         note = EmploymentForm(form).label + ("（承诺制）" if by_declaration else "")
         _event(actor, person, EventKind.EMPLOYMENT_REGISTERED, on, registration, note)
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         _audit(
             actor,
             registration,
@@ -309,8 +301,7 @@ def status_change(
         event = StatusEvent.objects.create(
             person=person, kind=kind, on=on, registration=registration, note=note, recorded_by=actor
         )
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         _audit(
             actor,
             event,
@@ -352,8 +343,7 @@ def registration_cancel(
             profile.unemployment_reason, profile.unemployed_since = "", None
             profile.save()
         _event(actor, person, EventKind.CANCELLED, on, registration, reason)
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         _audit(
             actor,
             registration,
@@ -383,8 +373,7 @@ def declaration_overturn(
         profile.labour_status, profile.employment_form, profile.employer_name = "", "", ""
         profile.save()
         _event(actor, person, EventKind.DECLARATION_OVERTURNED, on, registration, finding)
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         _audit(
             actor,
             registration,
@@ -489,8 +478,7 @@ def facts_update(
                 if before[k] != after[k]
             ),
         )
-        refresh_household(person.household, on)
-        refresh_person(person, profile, on)
+        refresh(person_ids=[person.pk], on=on)
         _audit(
             actor,
             profile,
