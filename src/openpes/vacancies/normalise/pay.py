@@ -1,0 +1,408 @@
+"""Pay as employers write it ("8千-1.2万/月", "15-25K·13薪", "年薪10-15万", "200元/天", "面议") → integer yuan per month.
+
+Conventions, so that figures compare across postings and sites (issue 9):
+
+- Units: K/k and 千 = 1,000; W/w and 万 = 10,000; a unit written once applies to both ends ("0.8-1万" =
+  8,000–10,000) unless the bare figure is already the larger one ("8000-1.2万" = 8,000–12,000). Each end keeps
+  its own unit when both have one ("8千-1.2万"). "1万5" and "一万五" are 15,000.
+- Period, as written: 年薪 or "/年" ÷ 12; 日薪 or "/天" × 21.75 (statutory paid days a month); 时薪 or "/小时"
+  × 174 (21.75 × 8); 周薪 or "/周" × 4.35 (52.2 weeks ÷ 12). Nothing written means a month — except a figure of
+  100,000 a month or more with no period, which sites that drop "/年" (猎聘, newer 51job) mean per year.
+- "·13薪" leaves the monthly figures as written and sets `months` to 13.
+- "面议" sets `negotiable` with no figures (figures written beside it are kept).
+- "以上"/"起"/"+" keep only a minimum, "以下"/"以内"/"最高" only a maximum, "左右" both ends at the figure.
+- Piece rates ("5元/单", "元/次", "元/件", 计件) keep `period = "piece"` and no monthly figures: a piece rate
+  says nothing about a month's pay; the rate stays readable in `reasons`.
+- Base pay plus commission ("底薪3000+提成", "4000-6000+提成"): the written base is the floor, so only the
+  minimum is kept; the reasons say that commission comes on top.
+- Rounding: each end to the whole yuan, halves up (150元/天 × 21.75 = 3,262.5 → 3,263), in decimal arithmetic.
+- A range written high-to-low ("1万-8千") is swapped, and the reasons say so, rather than dropped: the figures
+  are the employer's own, only their order is wrong.
+- A figure with no unit and no 元 below 100 on a monthly or yearly scale ("15-25") is not guessed at: it is left
+  unparsed with the reason.
+
+`reasons` are short Chinese notes that a clerk can read next to the figures ("年薪÷12", "日薪×21.75").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+
+from openpes.vacancies.normalise.numerals import NUMERAL_CHARS, Amount, read_amount, to_half_width
+
+Period = Literal["month", "year", "day", "hour", "week", "piece"]
+
+# (multiply by, divide by, the note shown to staff); dividing last keeps "年薪12万" at exactly 10,000.
+PERIOD_FACTOR: dict[Period, tuple[Decimal, Decimal, str]] = {
+    "month": (Decimal(1), Decimal(1), ""),
+    "year": (Decimal(1), Decimal(12), "年薪÷12"),
+    "day": (Decimal("21.75"), Decimal(1), "日薪×21.75"),
+    "hour": (Decimal(174), Decimal(1), "时薪×174（21.75天×8小时）"),
+    "week": (Decimal("4.35"), Decimal(1), "周薪×4.35"),
+}
+PERIOD_NAME: dict[Period, str] = {
+    "month": "月",
+    "year": "年",
+    "day": "天",
+    "hour": "小时",
+    "week": "周",
+    "piece": "件",
+}
+# Above this a monthly figure is implausible; with no period written the employer meant a year (see docstring).
+YEARLY_WHEN_UNSTATED_FROM = Decimal(100_000)
+# Below this a figure with no unit cannot be told apart from 千 or 万 on a monthly or yearly scale.
+SMALLEST_BARE_MONTHLY = Decimal(100)
+
+# Words after "/" or "每" that name the period (longest first, so that "小时" wins over "时").
+PERIOD_WORDS: tuple[tuple[str, Period], ...] = (
+    ("年薪", "year"),
+    ("月薪", "month"),
+    ("日薪", "day"),
+    ("时薪", "hour"),
+    ("周薪", "week"),
+    ("小时", "hour"),
+    ("钟头", "hour"),
+    ("课时", "piece"),
+    ("千字", "piece"),
+    ("星期", "week"),
+    ("month", "month"),
+    ("year", "year"),
+    ("day", "day"),
+    ("hour", "hour"),
+    ("mo", "month"),
+    ("月", "month"),
+    ("年", "year"),
+    ("天", "day"),
+    ("日", "day"),
+    ("时", "hour"),
+    ("h", "hour"),
+    ("周", "week"),
+    ("次", "piece"),
+    ("单", "piece"),
+    ("件", "piece"),
+    ("个", "piece"),
+    ("份", "piece"),
+    ("趟", "piece"),
+    ("箱", "piece"),
+    ("台", "piece"),
+    ("平方米", "piece"),
+    ("平米", "piece"),
+    ("平方", "piece"),
+    ("平", "piece"),
+    ("米", "piece"),
+    ("吨", "piece"),
+    ("条", "piece"),
+    ("张", "piece"),
+    ("套", "piece"),
+    ("页", "piece"),
+    ("篇", "piece"),
+    ("节", "piece"),
+    ("车", "piece"),
+    ("票", "piece"),
+    ("包", "piece"),
+    ("斤", "piece"),
+    ("公斤", "piece"),
+    ("批", "piece"),
+)
+_PERIOD_ALTERNATION = "|".join(re.escape(word) for word, _ in sorted(PERIOD_WORDS, key=lambda w: -len(w[0])))
+PERIOD_BY_WORD = dict(PERIOD_WORDS)
+
+# Words written before a figure that name its period ("年薪10-15万", "日薪200", "月入过万").
+PERIOD_PREFIXES: tuple[tuple[str, Period], ...] = (
+    ("年薪", "year"),
+    ("年收入", "year"),
+    ("年包", "year"),
+    ("年总包", "year"),
+    ("每年", "year"),
+    ("月薪", "month"),
+    ("月入", "month"),
+    ("月均", "month"),
+    ("月收入", "month"),
+    ("月工资", "month"),
+    ("每月", "month"),
+    ("日薪", "day"),
+    ("日工资", "day"),
+    ("日结", "day"),
+    ("每天", "day"),
+    ("每日", "day"),
+    ("一天", "day"),
+    ("时薪", "hour"),
+    ("每小时", "hour"),
+    ("一小时", "hour"),
+    ("周薪", "week"),
+    ("每周", "week"),
+    ("计件", "piece"),
+    ("每单", "piece"),
+    ("每件", "piece"),
+    ("每次", "piece"),
+    ("一单", "piece"),
+    ("一件", "piece"),
+)
+# The leading ".*" makes the search take the word nearest the figure ("计件工资，月均5000" is monthly).
+PERIOD_BEFORE = re.compile(
+    "(?s).*(?P<word>" + "|".join(re.escape(word) for word, _ in PERIOD_PREFIXES) + r")[^0-9]{0,6}$"
+)
+PERIOD_BY_PREFIX = dict(PERIOD_PREFIXES)
+# Said anywhere in the text when nothing sits beside the figure ("200元 日结", "计件工资 5元").
+PERIOD_ANYWHERE: tuple[tuple[re.Pattern[str], Period], ...] = (
+    (re.compile("计件|按件|按单|每单|每件"), "piece"),
+    (re.compile("年薪|年包"), "year"),
+    (re.compile("时薪|小时工|钟点工"), "hour"),
+    (re.compile("日薪|日结"), "day"),
+    (re.compile("周薪"), "week"),
+)
+
+NEGOTIABLE = re.compile("面议|面谈|议定|可议|商议|协商|详谈|薪资待定|待定")
+MONTHS = re.compile(r"[·•*x×,，/+\s]?(?P<months>\d{2}|十[二三四五六七八九]|二十[一二三四]?)\s*薪")
+CHINESE_MONTHS = {"十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17, "十八": 18, "十九": 19, "二十": 20}
+COMMISSION = re.compile("提成|绩效|奖金|分红|佣金|补贴|加班费|计件")
+THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+NOISE = re.compile(r"\s+|¥|￥|rmb|cny|人民币|税前|税后")
+
+FIGURE = re.compile(rf"[{NUMERAL_CHARS}]+")
+HAS_DIGIT = re.compile(r"[0-9一二两三四五六七八九十百]")
+HAS_ARABIC = re.compile(r"[0-9]")
+YUAN = "(?:元|块钱|块)"
+RANGE_JOIN = re.compile(rf"{YUAN}?(?:-|至|到|或)")
+# A number directly followed by one of these counts days, hours, people or months, not money.
+NOT_MONEY_AFTER = re.compile(r"(?:薪|险|天|日(?!薪)|小时|个|月(?!薪)|年(?!薪)|周(?!薪)|人|岁|%|号|点|倍|休|次|单|件|金|名|位|分钟|届)")
+
+BOUND_AFTER = re.compile(
+    rf"^{YUAN}?(?P<bound>及以上|以上|起步|起|\+|及以下|以下|以内|之内|封顶|左右|上下|多)"
+)
+BOUND_BEFORE = re.compile(r"(?s).*(?P<bound>最低|最少|至少|不低于|保底|底薪|无责底薪|基本工资|最高|不超过|上限|至多|约|大约)[^0-9]{0,4}$")
+FLOOR_WORDS = frozenset({"及以上", "以上", "起步", "起", "+", "多", "最低", "最少", "至少", "不低于", "保底"})
+BASE_PAY_WORDS = frozenset({"底薪", "无责底薪", "基本工资"})
+CEILING_WORDS = frozenset({"及以下", "以下", "以内", "之内", "封顶", "最高", "不超过", "上限", "至多"})
+APPROXIMATE_WORDS = frozenset({"左右", "上下", "约", "大约"})
+PERIOD_AFTER = re.compile(
+    rf"^{YUAN}?(?:及以上|以上|起步|起|\+|及以下|以下|以内|之内|左右|上下)?{YUAN}?"
+    rf"(?:/|每|一|per)?(?P<word>{_PERIOD_ALTERNATION})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    """Pay read from a posting: integer yuan per month, with how it was read.
+
+    `period` is the period the employer wrote in (a yearly figure is stored per month, with period "year").
+    `unparsed` is set when the text says something about pay that could not be read; an empty text is not
+    unparsed, only absent.
+    """
+
+    minimum: int | None = None
+    maximum: int | None = None
+    period: Period | None = None
+    months: int | None = None
+    negotiable: bool = False
+    reasons: tuple[str, ...] = ()
+    unparsed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    start: int
+    end: int
+    low: Amount
+    high: Amount | None
+    written_with_yuan: bool
+
+
+def parse_pay(text: str) -> Pay:
+    """Read a pay text; see the module docstring for the conventions. Never raises."""
+    cleaned = _clean(text)
+    if not cleaned:
+        return Pay(reasons=("未写薪资",))
+    reasons: list[str] = []
+    months, cleaned = _take_months(cleaned, reasons)
+    negotiable = bool(NEGOTIABLE.search(cleaned))
+    if negotiable:
+        reasons.append("面议")
+    figure = _first_figure(cleaned)
+    if figure is None:
+        period = _period_anywhere(cleaned)
+        if period == "piece":
+            reasons.append("计件，未写单价")
+            return Pay(period="piece", months=months, negotiable=negotiable, reasons=tuple(reasons))
+        if negotiable:
+            return Pay(months=months, negotiable=True, reasons=tuple(reasons))
+        reasons.append(f"未能识别薪资：{text.strip()}")
+        return Pay(months=months, reasons=tuple(reasons), unparsed=True)
+    return _read_figure(cleaned, figure, months=months, negotiable=negotiable, reasons=reasons, original=text)
+
+
+def _clean(text: str) -> str:
+    folded = to_half_width(text)
+    folded = THOUSANDS_SEPARATOR.sub("", folded)
+    return NOISE.sub("", folded)
+
+
+def _take_months(text: str, reasons: list[str]) -> tuple[int | None, str]:
+    match = MONTHS.search(text)
+    if match is None:
+        return None, text
+    written = match.group("months")
+    months = int(written) if written.isdigit() else CHINESE_MONTHS.get(written)
+    if months is None or not 12 <= months <= 24:
+        return None, text
+    reasons.append(f"{months}薪：月薪按所写，另记{months}个月")
+    return months, text[: match.start()] + " " + text[match.end() :]
+
+
+def _first_figure(text: str) -> _Figure | None:
+    """The first money figure or range in the text, skipping numbers that count days, hours or people."""
+    candidates = [m for m in FIGURE.finditer(text) if _is_money(text, m)]
+    for index, match in enumerate(candidates):
+        low = read_amount(match.group().strip("."))
+        if low is None:
+            continue
+        high: Amount | None = None
+        end = match.end()
+        if index + 1 < len(candidates):
+            following = candidates[index + 1]
+            if RANGE_JOIN.fullmatch(text[match.end() : following.start()]):
+                high = read_amount(following.group().strip("."))
+                if high is not None:
+                    end = following.end()
+        after = text[end:]
+        written_with_yuan = bool(re.match(YUAN, after)) or bool(re.match(YUAN, text[match.end() :]))
+        return _Figure(start=match.start(), end=end, low=low, high=high, written_with_yuan=written_with_yuan)
+    return None
+
+
+def _is_money(text: str, match: re.Match[str]) -> bool:
+    token = match.group()
+    if not HAS_DIGIT.search(token):
+        return False
+    after = text[match.end() :]
+    if NOT_MONEY_AFTER.match(after):
+        return False
+    if not HAS_ARABIC.search(token):
+        # Chinese numerals stand for money only with a place value or 元 ("三千", "两万", "五十元"); a lone
+        # "五" or "一" is part of words like 五险一金 or 做六休一.
+        return any(char in token for char in "十百千万") or bool(re.match(YUAN, after))
+    return True
+
+
+def _read_figure(
+    text: str, figure: _Figure, *, months: int | None, negotiable: bool, reasons: list[str], original: str
+) -> Pay:
+    low, high = _values(figure, reasons)
+    after = text[figure.end :]
+    before = text[: figure.start]
+    bound_after = BOUND_AFTER.match(after)
+    bound_before = BOUND_BEFORE.search(before)
+    bound = bound_after.group("bound") if bound_after else (bound_before.group("bound") if bound_before else None)
+    has_commission = bool(COMMISSION.search(after)) or bool(COMMISSION.search(before))
+    based = bound_before is not None and bound_before.group("bound") in BASE_PAY_WORDS
+
+    period, how = _period(before, after, text)
+    if period == "piece":
+        rate = _describe(low, high)
+        reasons.append(f"计件：每{_piece_word(after)}{rate}元，不折算月薪")
+        return Pay(period="piece", months=months, negotiable=negotiable, reasons=tuple(reasons))
+    if how == "default":
+        if low >= YEARLY_WHEN_UNSTATED_FROM:
+            period = "year"
+            reasons.append("未写周期且数额过大，按年薪计")
+        else:
+            reasons.append("未写周期，按月计")
+    if (
+        figure.low.scale is None
+        and (figure.high is None or figure.high.scale is None)
+        and not figure.written_with_yuan
+        and period in ("month", "year")
+        and max(low, high if high is not None else low) < SMALLEST_BARE_MONTHLY
+    ):
+        reasons.append(f"金额没有单位，无法判断是元、千还是万：{original.strip()}")
+        return Pay(months=months, negotiable=negotiable, reasons=tuple(reasons), unparsed=True)
+
+    minimum: Decimal | None = low
+    maximum: Decimal | None = high if high is not None else low
+    if high is not None and high < low:
+        minimum, maximum = high, low
+        reasons.append("上下限写反，已对调")
+    if based or (has_commission and bound in (None, "+") and (bound == "+" or _commission_follows(after))):
+        maximum = None
+        if based:
+            reasons.append("底薪为最低，另有提成或奖金，不设上限")
+        else:
+            reasons.append("所写为底薪，另有提成或奖金，不设上限")
+    elif bound in FLOOR_WORDS:
+        maximum = None
+        reasons.append(f"“{bound}”：只有下限")
+    elif bound in CEILING_WORDS:
+        minimum = None
+        if high is None:
+            maximum = low
+        reasons.append(f"“{bound}”：只有上限")
+    elif bound in APPROXIMATE_WORDS:
+        reasons.append(f"“{bound}”：按所写数额计")
+
+    multiplier, divisor, note = PERIOD_FACTOR[period]
+    if note:
+        reasons.append(note)
+    return Pay(
+        minimum=_monthly(minimum, multiplier, divisor),
+        maximum=_monthly(maximum, multiplier, divisor),
+        period=period,
+        months=months,
+        negotiable=negotiable,
+        reasons=tuple(reasons),
+    )
+
+
+def _values(figure: _Figure, reasons: list[str]) -> tuple[Decimal, Decimal | None]:
+    low, high = figure.low, figure.high
+    if high is None:
+        return low.value, None
+    if low.scale is None and high.scale is not None and low.value * high.scale <= high.value:
+        # "0.8-1万": the unit written once at the end applies to both ends; "8000-1.2万" already has its own.
+        return low.value * high.scale, high.value
+    return low.value, high.value
+
+
+def _commission_follows(after: str) -> bool:
+    return bool(re.match(rf"^{YUAN}?(?:/月)?[+＋加及和]", after))
+
+
+def _period(before: str, after: str, text: str) -> tuple[Period, str]:
+    """The period beside the figure, else one said elsewhere in the text, else a month ("default")."""
+    suffix = PERIOD_AFTER.match(after)
+    if suffix:
+        return PERIOD_BY_WORD[suffix.group("word")], "after"
+    prefix = PERIOD_BEFORE.search(before)
+    if prefix:
+        return PERIOD_BY_PREFIX[prefix.group("word")], "before"
+    anywhere = _period_anywhere(text)
+    if anywhere is not None:
+        return anywhere, "anywhere"
+    return "month", "default"
+
+
+def _period_anywhere(text: str) -> Period | None:
+    for pattern, period in PERIOD_ANYWHERE:
+        if pattern.search(text):
+            return period
+    return None
+
+
+def _piece_word(after: str) -> str:
+    suffix = PERIOD_AFTER.match(after)
+    return suffix.group("word") if suffix else "件"
+
+
+def _describe(low: Decimal, high: Decimal | None) -> str:
+    def plain(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+    return plain(low) if high is None else f"{plain(low)}-{plain(high)}"
+
+
+def _monthly(value: Decimal | None, multiplier: Decimal, divisor: Decimal) -> int | None:
+    if value is None:
+        return None
+    return int((value * multiplier / divisor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
