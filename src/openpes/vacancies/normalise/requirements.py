@@ -9,8 +9,10 @@ vacancy's requirement compares directly with a job seeker's record. When a posti
 sets no floor above the lowest group and is read as "10".
 
 Work types, as this module defines them (issue 9 leaves the line to us):
-- internship: the posting says it is one (实习, 见习, intern) in the title or the pay text, or its description
-  declares it ("岗位性质：实习", "本职位为暑期实习生岗位").
+- internship: the posting says it is one (实习, 见习, 实训, intern) in the title or the pay text, or its
+  description declares it ("岗位性质：实习", "本职位为暑期实习生岗位", "实习后有机会留任"), or it pays by the
+  day and asks for students (在校生, 应届生, 校招): that is how sites list student internships. "可实习" or
+  "接受实习生" only says that interns may apply to a regular job, and does not make it an internship.
 - gig: work taken job by job, with no continuing schedule — 日结, 临时工, 零工, 短期工, 众包, 寒暑假工, or pay by
   the day or by the piece.
 - part_time: a continuing job of fewer hours — 兼职, 小时工, 钟点工, or pay by the hour.
@@ -152,25 +154,32 @@ def parse_experience(text: str) -> int | None:
     return read_experience(text).value
 
 
-INTERNSHIP_WORDS = re.compile(r"实习|见习|intern|trainee")
+INTERNSHIP_WORDS = re.compile(r"实习|见习|实训|\bintern(?:ship)?s?\b")
+INTERNS_ALSO_WELCOME = re.compile(r"(?:可|也可|亦可|接受|欢迎)(?:应届生?)?实习(?:生)?(?:也可|亦可|均可)?|实习生(?:也可|亦可|均可)")
 DECLARED_INTERNSHIP = re.compile(
     r"(?:岗位|职位|工作|用工)(?:性质|类型)[:：]?\s*(?:为)?\s*实习"
     r"|(?:本|此|该)(?:岗位|职位)(?:属于|为|是)[^，。；,;]{0,8}实习"
+    r"|实习(?:单位|地点|方式|岗位)[:：\s]"
+    r"|实习(?:结束)?后[^，。；,;]{0,8}(?:转正|留任|留用)"
 )
+STUDENTS = re.compile("在校|应届|校招|校园招聘|学生")
 GIG_WORDS = re.compile("日结|临时工|临时|零工|短期工|短期|众包|寒假工|暑假工|寒暑假工|按单结算|单结")
 PART_TIME_WORDS = re.compile("兼职|小时工|钟点工|part-?time")
 DECLARED_GIG = re.compile(r"(?:本|此|该)(?:岗位|职位)(?:属于|为|是)[^，。；,;]{0,8}(?:临时工|零工|日结)")
 DECLARED_PART_TIME = re.compile(r"(?:岗位|职位|工作|用工)(?:性质|类型)[:：]?\s*(?:为)?\s*兼职")
 
 
-def read_work_type(title: str, description: str, pay_text: str) -> Reading[WorkType]:
+def read_work_type(title: str, description: str, pay_text: str, experience_text: str = "") -> Reading[WorkType]:
     """full_time, part_time, gig or internship, by the rules in the module docstring."""
-    said = to_half_width(f"{title} {pay_text}")
-    described = to_half_width(description)
+    said = INTERNS_ALSO_WELCOME.sub("", to_half_width(f"{title} {pay_text}"))
+    described = INTERNS_ALSO_WELCOME.sub("", to_half_width(description))
+    period = parse_pay(pay_text).period
     if INTERNSHIP_WORDS.search(said):
         return Reading("internship", "标题或薪资写明实习")
     if DECLARED_INTERNSHIP.search(described):
         return Reading("internship", "岗位描述写明实习")
+    if period == "day" and STUDENTS.search(f"{title} {experience_text}"):
+        return Reading("internship", "按天计酬且招在校生或应届生，按实习")
     if GIG_WORDS.search(said):
         return Reading("gig", "写明日结、临时或短期")
     if PART_TIME_WORDS.search(said):
@@ -179,7 +188,6 @@ def read_work_type(title: str, description: str, pay_text: str) -> Reading[WorkT
         return Reading("gig", "岗位描述写明临时工")
     if DECLARED_PART_TIME.search(described):
         return Reading("part_time", "岗位描述写明兼职")
-    period = parse_pay(pay_text).period
     if period in ("day", "piece"):
         return Reading("gig", "按天或按件计酬")
     if period == "hour":
@@ -187,6 +195,6 @@ def read_work_type(title: str, description: str, pay_text: str) -> Reading[WorkT
     return Reading("full_time", "未写兼职、实习或临时，按全职")
 
 
-def parse_work_type(title: str, description: str, pay_text: str) -> WorkType:
+def parse_work_type(title: str, description: str, pay_text: str, experience_text: str = "") -> WorkType:
     """The work type of a posting: "full_time", "part_time", "gig" or "internship"."""
-    return read_work_type(title, description, pay_text).value
+    return read_work_type(title, description, pay_text, experience_text).value
