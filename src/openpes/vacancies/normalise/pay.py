@@ -3,7 +3,8 @@
 Conventions, so that figures compare across postings and sites (issue 9):
 
 - Units: K/k and 千 = 1,000; W/w and 万 = 10,000; a unit written once applies to both ends ("0.8-1万" =
-  8,000–10,000) unless the bare figure is already the larger one ("8000-1.2万" = 8,000–12,000). Each end keeps
+  8,000–10,000), unless the bare figure read with that unit would be more than ten times the other end: then
+  it is already in yuan ("8000-1.2万" = 8,000–12,000). Each end keeps
   its own unit when both have one ("8千-1.2万"). "1万5" and "一万五" are 15,000.
 - Period, as written: 年薪 or "/年" ÷ 12; 日薪 or "/天" × 21.75 (statutory paid days a month); 时薪 or "/小时"
   × 174 (21.75 × 8); 周薪 or "/周" × 4.35 (52.2 weeks ÷ 12). Nothing written means a month — except a figure of
@@ -53,6 +54,8 @@ PERIOD_NAME: dict[Period, str] = {
 }
 # Above this a monthly figure is implausible; with no period written the employer meant a year (see docstring).
 YEARLY_WHEN_UNSTATED_FROM = Decimal(100_000)
+# Above this a written figure is a typo or not pay at all (and would overflow decimal rounding): not read.
+LARGEST_PLAUSIBLE = Decimal(100_000_000)
 # Below this a figure with no unit cannot be told apart from 千 or 万 on a monthly or yearly scale.
 SMALLEST_BARE_MONTHLY = Decimal(100)
 
@@ -291,6 +294,9 @@ def _read_figure(
     text: str, figure: _Figure, *, months: int | None, negotiable: bool, reasons: list[str], original: str
 ) -> Pay:
     low, high = _values(figure, reasons)
+    if max(low, high if high is not None else low) > LARGEST_PLAUSIBLE:
+        reasons.append(f"数额过大，不合常理：{original.strip()}")
+        return Pay(months=months, negotiable=negotiable, reasons=tuple(reasons), unparsed=True)
     after = text[figure.end :]
     before = text[: figure.start]
     bound_after = BOUND_AFTER.match(after)
@@ -359,8 +365,9 @@ def _values(figure: _Figure, reasons: list[str]) -> tuple[Decimal, Decimal | Non
     low, high = figure.low, figure.high
     if high is None:
         return low.value, None
-    if low.scale is None and high.scale is not None and low.value * high.scale <= high.value:
-        # "0.8-1万": the unit written once at the end applies to both ends; "8000-1.2万" already has its own.
+    if low.scale is None and high.scale is not None and low.value * high.scale <= high.value * 10:
+        # "0.8-1万": the unit written once at the end applies to both ends. "8000-1.2万" read so would make
+        # the low end 80,000,000, far above the other: there the bare figure is already in yuan.
         return low.value * high.scale, high.value
     return low.value, high.value
 
