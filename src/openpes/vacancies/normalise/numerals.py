@@ -11,7 +11,20 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 # 十 and 百 are place values inside a number; 千/K and 万/W are also the scale units that employers write after a
 # figure ("8千", "15K", "1.5万"), which is why they are told apart in `Amount.scale`.
 MULTIPLIERS = {"十": 10, "百": 100, "千": 1_000, "k": 1_000, "万": 10_000, "w": 10_000}
@@ -60,14 +73,21 @@ def read_amount(token: str) -> Amount | None:
             continue
         multiplier = int(value)
         if multiplier == 10_000:
-            total = (total + section + (pending if pending is not None else (0 if section else 1))) * multiplier
+            total = (
+                total + section + (pending if pending is not None else (0 if section else 1))
+            ) * multiplier
             section = Decimal(0)
         else:
             section += (pending if pending is not None else Decimal(1)) * multiplier
         pending = None
         last_multiplier = multiplier
     if pending is not None:
-        if last_multiplier is not None and last_multiplier >= 100 and pending == pending.to_integral() and pending < 10:
+        if (
+            last_multiplier is not None
+            and last_multiplier >= 100
+            and pending == pending.to_integral()
+            and pending < 10
+        ):
             section += pending * last_multiplier / 10
         else:
             section += pending

@@ -160,7 +160,17 @@ PERIOD_ANYWHERE: tuple[tuple[re.Pattern[str], Period], ...] = (
 
 NEGOTIABLE = re.compile("面议|面谈|议定|可议|商议|协商|详谈|薪资待定|待定")
 MONTHS = re.compile(r"[·•*x×,，/+\s]?(?P<months>\d{2}|十[二三四五六七八九]|二十[一二三四]?)\s*薪")
-CHINESE_MONTHS = {"十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17, "十八": 18, "十九": 19, "二十": 20}
+CHINESE_MONTHS = {
+    "十二": 12,
+    "十三": 13,
+    "十四": 14,
+    "十五": 15,
+    "十六": 16,
+    "十七": 17,
+    "十八": 18,
+    "十九": 19,
+    "二十": 20,
+}
 COMMISSION = re.compile("提成|绩效|奖金|分红|佣金|补贴|加班费|计件")
 THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NOISE = re.compile(r"\s+|¥|￥|rmb|cny|人民币|税前|税后")
@@ -171,12 +181,16 @@ HAS_ARABIC = re.compile(r"[0-9]")
 YUAN = "(?:元|块钱|块)"
 RANGE_JOIN = re.compile(rf"{YUAN}?(?:-|至|到|或)")
 # A number directly followed by one of these counts days, hours, people or months, not money.
-NOT_MONEY_AFTER = re.compile(r"(?:薪|险|天|日(?!薪)|小时|个|月(?!薪)|年(?!薪)|周(?!薪)|人|岁|%|号|点|倍|休|次|单|件|金|名|位|分钟|届)")
+NOT_MONEY_AFTER = re.compile(
+    r"(?:薪|险|天|日(?!薪)|小时|个|月(?!薪)|年(?!薪)|周(?!薪)|人|岁|%|号|点|倍|休|次|单|件|金|名|位|分钟|届)"
+)
 
 BOUND_AFTER = re.compile(
     rf"^{YUAN}?(?P<bound>及以上|以上|起步|起|\+|及以下|以下|以内|之内|封顶|左右|上下|多)"
 )
-BOUND_BEFORE = re.compile(r"(?s).*(?P<bound>最低|最少|至少|不低于|保底|底薪|无责底薪|基本工资|最高|不超过|上限|至多|约|大约)[^0-9]{0,4}$")
+BOUND_BEFORE = re.compile(
+    r"(?s).*(?P<bound>最低|最少|至少|不低于|保底|底薪|无责底薪|基本工资|最高|不超过|上限|至多|约|大约)[^0-9]{0,4}$"
+)
 FLOOR_WORDS = frozenset({"及以上", "以上", "起步", "起", "+", "多", "最低", "最少", "至少", "不低于", "保底"})
 BASE_PAY_WORDS = frozenset({"底薪", "无责底薪", "基本工资"})
 CEILING_WORDS = frozenset({"及以下", "以下", "以内", "之内", "封顶", "最高", "不超过", "上限", "至多"})
@@ -301,7 +315,9 @@ def _read_figure(
     before = text[: figure.start]
     bound_after = BOUND_AFTER.match(after)
     bound_before = BOUND_BEFORE.search(before)
-    bound = bound_after.group("bound") if bound_after else (bound_before.group("bound") if bound_before else None)
+    bound = (
+        bound_after.group("bound") if bound_after else (bound_before.group("bound") if bound_before else None)
+    )
     has_commission = bool(COMMISSION.search(after)) or bool(COMMISSION.search(before))
     based = bound_before is not None and bound_before.group("bound") in BASE_PAY_WORDS
 

@@ -104,7 +104,9 @@ def read_education(text: str) -> Reading[str | None]:
         return Reading(None, f"未能识别学历要求：{text.strip()}")
     lowest = min(EDUCATION_BY_WORD[word] for word in words)
     if AT_MOST.search(folded):
-        return Reading(LOWEST_EDUCATION, f"“{text.strip()}”：只有上限，最低按{EDUCATION_LEVELS[LOWEST_EDUCATION]}")
+        return Reading(
+            LOWEST_EDUCATION, f"“{text.strip()}”：只有上限，最低按{EDUCATION_LEVELS[LOWEST_EDUCATION]}"
+        )
     if len(set(words)) > 1:
         return Reading(lowest, f"“{text.strip()}”：几种学历均可，取最低的{EDUCATION_LEVELS[lowest]}")
     return Reading(lowest, f"“{text.strip()}”：{EDUCATION_LEVELS[lowest]}")
@@ -115,7 +117,9 @@ def parse_education(text: str) -> str | None:
     return read_education(text).value
 
 
-NO_EXPERIENCE_NEEDED = re.compile("不限|无需|不需|无工作经验|无经验|零经验|0经验|应届|在校|毕业生|不要求|无要求|可无|小白")
+NO_EXPERIENCE_NEEDED = re.compile(
+    "不限|无需|不需|无工作经验|无经验|零经验|0经验|应届|在校|毕业生|不要求|无要求|可无|小白"
+)
 EXPERIENCE_FIGURE = re.compile(
     r"(?P<low>[0-9.一二两三四五六七八九十]+)(?:(?:-|至|到)(?P<high>[0-9.一二两三四五六七八九十]+))?"
     r"\s*(?P<unit>年|个月|月)(?P<half>半)?(?P<rest>.{0,4})"
@@ -155,7 +159,9 @@ def parse_experience(text: str) -> int | None:
 
 
 INTERNSHIP_WORDS = re.compile(r"实习|见习|实训|\bintern(?:ship)?s?\b")
-INTERNS_ALSO_WELCOME = re.compile(r"(?:可|也可|亦可|接受|欢迎)(?:应届生?)?实习(?:生)?(?:也可|亦可|均可)?|实习生(?:也可|亦可|均可)")
+INTERNS_ALSO_WELCOME = re.compile(
+    r"(?:可|也可|亦可|接受|欢迎)(?:应届生?)?实习(?:生)?(?:也可|亦可|均可)?|实习生(?:也可|亦可|均可)"
+)
 DECLARED_INTERNSHIP = re.compile(
     r"(?:岗位|职位|工作|用工)(?:性质|类型)[:：]?\s*(?:为)?\s*实习"
     r"|(?:本|此|该)(?:岗位|职位)(?:属于|为|是)[^，。；,;]{0,8}实习"
@@ -169,7 +175,9 @@ DECLARED_GIG = re.compile(r"(?:本|此|该)(?:岗位|职位)(?:属于|为|是)[^
 DECLARED_PART_TIME = re.compile(r"(?:岗位|职位|工作|用工)(?:性质|类型)[:：]?\s*(?:为)?\s*兼职")
 
 
-def read_work_type(title: str, description: str, pay_text: str, experience_text: str = "") -> Reading[WorkType]:
+def read_work_type(
+    title: str, description: str, pay_text: str, experience_text: str = ""
+) -> Reading[WorkType]:
     """full_time, part_time, gig or internship, by the rules in the module docstring."""
     said = INTERNS_ALSO_WELCOME.sub("", to_half_width(f"{title} {pay_text}"))
     described = INTERNS_ALSO_WELCOME.sub("", to_half_width(description))
