@@ -97,6 +97,15 @@ OTHER_SITES = [
     ("工资面议", None, None, None, None, True),
     ("面议（8000-10000元）", 8_000, 10_000, "month", None, True),
     ("8-9千元 14薪", 8_000, 9_000, "month", 14, False),
+    ("4000-8000元 多劳多得", 4_000, 8_000, "month", None, False),
+    ("5000元/月起", 5_000, None, "month", None, False),
+    ("6000+/月", 6_000, None, "month", None, False),
+    ("月入过万", 10_000, None, "month", None, False),
+    ("试用期3000，转正4000-5000", 4_000, 5_000, "month", None, False),
+    ("年薪30W+", 25_000, None, "year", None, False),
+    ("12W-20W/年", 10_000, 16_667, "year", None, False),
+    ("500-1000元/周", 2_175, 4_350, "week", None, False),
+    ("税前15-20K", 15_000, 20_000, "month", None, False),
 ]
 
 

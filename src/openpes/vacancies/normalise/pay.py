@@ -175,6 +175,11 @@ COMMISSION = re.compile("提成|绩效|奖金|分红|佣金|补贴|加班费|计
 THOUSANDS_SEPARATOR = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 NOISE = re.compile(r"\s+|¥|￥|rmb|cny|人民币|税前|税后")
 
+# "月入过万", "轻松破万": more than ten thousand, with no digit written.
+OVER_TEN_THOUSAND = re.compile("(?<![0-9一二两三四五六七八九十百千])[过破上]万")
+# "试用期3000，转正4000-5000": the pay after probation is the job's pay.
+AFTER_PROBATION = re.compile("转正(?:后)?")
+
 FIGURE = re.compile(rf"[{NUMERAL_CHARS}]+")
 HAS_DIGIT = re.compile(r"[0-9一二两三四五六七八九十百]")
 HAS_ARABIC = re.compile(r"[0-9]")
@@ -186,7 +191,8 @@ NOT_MONEY_AFTER = re.compile(
 )
 
 BOUND_AFTER = re.compile(
-    rf"^{YUAN}?(?P<bound>及以上|以上|起步|起|\+|及以下|以下|以内|之内|封顶|左右|上下|多)"
+    rf"^{YUAN}?(?:/(?:月|年|天|日|周|小时|时))?"
+    rf"(?P<bound>及以上|以上|起步|起|\+|及以下|以下|以内|之内|封顶|左右|上下|多(?!劳|种|项|样))"
 )
 BOUND_BEFORE = re.compile(
     r"(?s).*(?P<bound>最低|最少|至少|不低于|保底|底薪|无责底薪|基本工资|最高|不超过|上限|至多|约|大约)[^0-9]{0,4}$"
@@ -239,6 +245,12 @@ def parse_pay(text: str) -> Pay:
     if negotiable:
         reasons.append("面议")
     figure = _first_figure(cleaned)
+    after_probation = AFTER_PROBATION.search(cleaned)
+    if figure is not None and after_probation is not None and after_probation.start() > figure.start:
+        regular = _first_figure(cleaned, after_probation.end())
+        if regular is not None:
+            figure = regular
+            reasons.append("按转正后的薪资")
     if figure is None:
         period = _period_anywhere(cleaned)
         if period == "piece":
@@ -254,6 +266,7 @@ def parse_pay(text: str) -> Pay:
 def _clean(text: str) -> str:
     folded = to_half_width(text)
     folded = THOUSANDS_SEPARATOR.sub("", folded)
+    folded = OVER_TEN_THOUSAND.sub("1万以上", folded)
     return NOISE.sub("", folded)
 
 
@@ -269,9 +282,9 @@ def _take_months(text: str, reasons: list[str]) -> tuple[int | None, str]:
     return months, text[: match.start()] + " " + text[match.end() :]
 
 
-def _first_figure(text: str) -> _Figure | None:
-    """The first money figure or range in the text, skipping numbers that count days, hours or people."""
-    candidates = [m for m in FIGURE.finditer(text) if _is_money(text, m)]
+def _first_figure(text: str, start: int = 0) -> _Figure | None:
+    """The first money figure or range from `start`, skipping numbers that count days, hours or people."""
+    candidates = [m for m in FIGURE.finditer(text, start) if _is_money(text, m)]
     for index, match in enumerate(candidates):
         low = read_amount(match.group().strip("."))
         if low is None:
@@ -349,7 +362,9 @@ def _read_figure(
         reasons.append("上下限写反，已对调")
     if based or (has_commission and bound in (None, "+") and (bound == "+" or _commission_follows(after))):
         maximum = None
-        if based:
+        if based and not has_commission:
+            reasons.append("底薪为最低，不设上限")
+        elif based:
             reasons.append("底薪为最低，另有提成或奖金，不设上限")
         else:
             reasons.append("所写为底薪，另有提成或奖金，不设上限")
