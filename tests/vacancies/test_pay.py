@@ -106,6 +106,13 @@ OTHER_SITES = [
     ("12W-20W/年", 10_000, 16_667, "year", None, False),
     ("500-1000元/周", 2_175, 4_350, "week", None, False),
     ("税前15-20K", 15_000, 20_000, "month", None, False),
+    ("6千/月-8千/月", 6_000, 8_000, "month", None, False),
+    ("3000元/月~5000元/月", 3_000, 5_000, "month", None, False),
+    ("约8000元", 8_000, 8_000, "month", None, False),
+    ("8千~1万2", 8_000, 12_000, "month", None, False),
+    ("20万-30万元/年", 16_667, 25_000, "year", None, False),
+    ("15k-25k 年终奖2-4个月", 15_000, 25_000, "month", None, False),
+    ("150元/天起", 3_263, None, "day", None, False),
 ]
 
 

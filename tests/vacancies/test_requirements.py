@@ -46,6 +46,8 @@ def test_the_education_codes_are_those_of_the_people_app() -> None:
         ("大专", "50"),
         ("高职", "50"),
         ("ＭＢＡ", "70"),
+        ("全日制本科及以上（985/211优先）", "60"),
+        ("高中以下", "10"),
     ],
 )
 def test_education_minimum_is_read_as_a_code(text: str, code: str) -> None:
@@ -57,6 +59,10 @@ def test_no_education_requirement_gives_none_with_a_reason(text: str) -> None:
     reading = read_education(text)
     assert reading.value is None
     assert "不限" in reading.reason
+
+
+def test_a_single_level_named_with_its_school_tiers_is_not_called_alternatives() -> None:
+    assert "几种学历" not in read_education("本科（985/211优先）").reason
 
 
 def test_unreadable_education_is_none_and_says_so() -> None:
@@ -84,6 +90,9 @@ def test_unreadable_education_is_none_and_says_so() -> None:
         ("无工作经验", 0),
         ("在校生/应届生", 0),
         ("应届毕业生", 0),
+        ("三年以上相关工作经验", 3),
+        ("经验1年以上", 1),
+        ("有相关经验者优先", 0),
         ("", None),
     ],
 )
@@ -111,6 +120,8 @@ def test_a_graduation_year_is_not_read_as_years_of_experience() -> None:
         ("代码文档整理（兼职）", "", "150元/天", "", "part_time"),
         ("超市理货员", "", "22元/小时", "", "part_time"),
         ("钟点工", "", "", "", "part_time"),
+        ("客服专员（全职/兼职均可）", "", "4-6千", "", "full_time"),
+        ("暑假工", "", "18元/小时", "", "gig"),
         ("传单派发", "", "150元/天 日结", "", "gig"),
         ("兼职日结 展会协助", "", "200元/天", "", "gig"),
         ("数据标注", "", "100元/天", "无需经验", "gig"),

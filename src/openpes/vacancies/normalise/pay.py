@@ -184,10 +184,11 @@ FIGURE = re.compile(rf"[{NUMERAL_CHARS}]+")
 HAS_DIGIT = re.compile(r"[0-9一二两三四五六七八九十百]")
 HAS_ARABIC = re.compile(r"[0-9]")
 YUAN = "(?:元|块钱|块)"
-RANGE_JOIN = re.compile(rf"{YUAN}?(?:-|至|到|或)")
+# What may stand between the two ends of a range: "3000-5000", "3000元至5000元", "6千/月-8千/月".
+RANGE_JOIN = re.compile(rf"{YUAN}?(?:/(?:月|年|天|日|周|小时|时))?(?:-|至|到|或)")
 # A number directly followed by one of these counts days, hours, people or months, not money.
 NOT_MONEY_AFTER = re.compile(
-    r"(?:薪|险|天|日(?!薪)|小时|个|月(?!薪)|年(?!薪)|周(?!薪)|人|岁|%|号|点|倍|休|次|单|件|金|名|位|分钟|届)"
+    r"(?:薪|险|天|日(?!薪)|小时|个|月(?!薪)|年(?!薪|终)|周(?!薪)|人|岁|%|号|点|倍|休|次|单|件|金|名|位|分钟|届)"
 )
 
 BOUND_AFTER = re.compile(
@@ -203,7 +204,7 @@ CEILING_WORDS = frozenset({"及以下", "以下", "以内", "之内", "封顶", 
 APPROXIMATE_WORDS = frozenset({"左右", "上下", "约", "大约"})
 PERIOD_AFTER = re.compile(
     rf"^{YUAN}?(?:及以上|以上|起步|起|\+|及以下|以下|以内|之内|左右|上下)?{YUAN}?"
-    rf"(?:/|每|一|per)?(?P<word>{_PERIOD_ALTERNATION})"
+    rf"(?:/|每|一|per)?(?P<word>{_PERIOD_ALTERNATION})(?!终|底)"  # 年终奖, 年底双薪: not a period
 )
 
 
@@ -308,7 +309,8 @@ def _is_money(text: str, match: re.Match[str]) -> bool:
     if not HAS_DIGIT.search(token):
         return False
     after = text[match.end() :]
-    if NOT_MONEY_AFTER.match(after):
+    # "15k" and "3w" are money whatever follows ("15k年终奖2个月" once its space is gone).
+    if NOT_MONEY_AFTER.match(after) and not token.endswith(("k", "w")):
         return False
     if not HAS_ARABIC.search(token):
         # Chinese numerals stand for money only with a place value or 元 ("三千", "两万", "五十元"); a lone

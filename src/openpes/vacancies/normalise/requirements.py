@@ -16,7 +16,7 @@ Work types, as this module defines them (issue 9 leaves the line to us):
 - gig: work taken job by job, with no continuing schedule — 日结, 临时工, 零工, 短期工, 众包, 寒暑假工, or pay by
   the day or by the piece.
 - part_time: a continuing job of fewer hours — 兼职, 小时工, 钟点工, or pay by the hour.
-- full_time: everything else.
+- full_time: everything else, and postings open to both ("全职/兼职均可").
 Internship wins over everything (an intern paid by the day is still an intern); gig words win over part-time
 words ("兼职日结" is paid and ended day by day); words in the title win over the pay period ("代码整理（兼职）
 150元/天" is part-time).
@@ -102,12 +102,13 @@ def read_education(text: str) -> Reading[str | None]:
         if NO_EDUCATION_REQUIREMENT.search(folded):
             return Reading(None, f"“{text.strip()}”：学历不限")
         return Reading(None, f"未能识别学历要求：{text.strip()}")
-    lowest = min(EDUCATION_BY_WORD[word] for word in words)
+    codes = {EDUCATION_BY_WORD[word] for word in words}
+    lowest = min(codes)
     if AT_MOST.search(folded):
         return Reading(
             LOWEST_EDUCATION, f"“{text.strip()}”：只有上限，最低按{EDUCATION_LEVELS[LOWEST_EDUCATION]}"
         )
-    if len(set(words)) > 1:
+    if len(codes) > 1:
         return Reading(lowest, f"“{text.strip()}”：几种学历均可，取最低的{EDUCATION_LEVELS[lowest]}")
     return Reading(lowest, f"“{text.strip()}”：{EDUCATION_LEVELS[lowest]}")
 
@@ -124,6 +125,7 @@ EXPERIENCE_FIGURE = re.compile(
     r"(?P<low>[0-9.一二两三四五六七八九十]+)(?:(?:-|至|到)(?P<high>[0-9.一二两三四五六七八九十]+))?"
     r"\s*(?P<unit>年|个月|月)(?P<half>半)?(?P<rest>.{0,4})"
 )
+EXPERIENCE_PREFERRED = re.compile("优先|者佳|更佳|为佳")
 EXPERIENCE_CEILING = re.compile("^(?:工作经验|经验)?(?:及以下|以下|以内|内)")
 MONTHS_PER_YEAR = 12
 LONGEST_CAREER_YEARS = 50
@@ -150,6 +152,8 @@ def read_experience(text: str) -> Reading[int | None]:
         return Reading(years, f"“{text.strip()}”：至少{years}年")
     if NO_EXPERIENCE_NEEDED.search(folded):
         return Reading(0, f"“{text.strip()}”：不需要经验，按0年计")
+    if EXPERIENCE_PREFERRED.search(folded):
+        return Reading(0, f"“{text.strip()}”：有经验优先，并非必需，按0年计")
     return Reading(None, f"未能识别经验要求：{text.strip()}")
 
 
@@ -191,6 +195,8 @@ def read_work_type(
     if GIG_WORDS.search(said):
         return Reading("gig", "写明日结、临时或短期")
     if PART_TIME_WORDS.search(said):
+        if "全职" in said:
+            return Reading("full_time", "全职兼职均可，按全职")
         return Reading("part_time", "写明兼职或小时工")
     if DECLARED_GIG.search(described):
         return Reading("gig", "岗位描述写明临时工")
