@@ -113,6 +113,11 @@ OTHER_SITES = [
     ("20万-30万元/年", 16_667, 25_000, "year", None, False),
     ("15k-25k 年终奖2-4个月", 15_000, 25_000, "month", None, False),
     ("150元/天起", 3_263, None, "day", None, False),
+    ("底薪3000+按单提成", 3_000, None, "month", None, False),
+    ("保底4000+计件", 4_000, None, "month", None, False),
+    ("单价0.5元/件", None, None, "piece", None, False),
+    ("按单结算 5元一单", None, None, "piece", None, False),
+    ("每单8元", None, None, "piece", None, False),
 ]
 
 
@@ -144,9 +149,10 @@ def test_commission_is_flagged_and_the_base_is_the_floor() -> None:
     assert any("提成" in reason for reason in pay.reasons)
 
 
-def test_a_piece_rate_keeps_its_rate_in_the_reasons_not_as_a_monthly_figure() -> None:
-    pay = parse_pay("5元/单")
-    assert any("每单5元" in reason for reason in pay.reasons)
+@pytest.mark.parametrize("text", ["5元/单", "每单5元", "5元一单"])
+def test_a_piece_rate_keeps_its_rate_in_the_reasons_not_as_a_monthly_figure(text: str) -> None:
+    pay = parse_pay(text)
+    assert any("每单5元" in reason for reason in pay.reasons), pay.reasons
 
 
 def test_a_range_written_backwards_is_swapped_and_said_so() -> None:

@@ -337,9 +337,12 @@ def _read_figure(
     based = bound_before is not None and bound_before.group("bound") in BASE_PAY_WORDS
 
     period, how = _period(before, after, text)
+    if period == "piece" and how == "anywhere" and (based or bound in FLOOR_WORDS or has_commission):
+        # "底薪3000+按单提成", "保底4000+计件": the figure is the monthly base, the piece work comes on top.
+        period, how = "month", "default"
     if period == "piece":
         rate = _describe(low, high)
-        reasons.append(f"计件：每{_piece_word(after)}{rate}元，不折算月薪")
+        reasons.append(f"计件：每{_piece_word(before, after)}{rate}元，不折算月薪")
         return Pay(period="piece", months=months, negotiable=negotiable, reasons=tuple(reasons))
     if how == "default":
         if low >= YEARLY_WHEN_UNSTATED_FROM:
@@ -430,9 +433,12 @@ def _period_anywhere(text: str) -> Period | None:
     return None
 
 
-def _piece_word(after: str) -> str:
+def _piece_word(before: str, after: str) -> str:
     suffix = PERIOD_AFTER.match(after)
-    return suffix.group("word") if suffix else "件"
+    if suffix:
+        return suffix.group("word")
+    prefix = PERIOD_BEFORE.search(before)
+    return prefix.group("word")[-1] if prefix else "件"
 
 
 def _describe(low: Decimal, high: Decimal | None) -> str:
