@@ -33,6 +33,7 @@ SCALE_UNITS = frozenset({1_000, 10_000})
 NUMERAL_CHARS = "0-9." + "".join(CHINESE_DIGITS) + "".join(MULTIPLIERS)
 ARABIC = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 DASHES = "-‐‑‒–—―−﹣－~～〜"
+DASHES_TO_HYPHEN = str.maketrans(dict.fromkeys(DASHES, "-"))
 
 
 def to_half_width(text: str) -> str:
@@ -42,7 +43,7 @@ def to_half_width(text: str) -> str:
     all become "-" so that one pattern reads them.
     """
     folded = unicodedata.normalize("NFKC", text).lower()
-    return folded.translate({ord(dash): "-" for dash in DASHES})
+    return folded.translate(DASHES_TO_HYPHEN)
 
 
 @dataclass(frozen=True, slots=True)

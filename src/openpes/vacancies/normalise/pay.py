@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Literal
 
 from openpes.vacancies.normalise.numerals import NUMERAL_CHARS, Amount, read_amount, to_half_width
@@ -184,6 +185,7 @@ FIGURE = re.compile(rf"[{NUMERAL_CHARS}]+")
 HAS_DIGIT = re.compile(r"[0-9一二两三四五六七八九十百]")
 HAS_ARABIC = re.compile(r"[0-9]")
 YUAN = "(?:元|块钱|块)"
+YUAN_AT = re.compile(YUAN)
 # What may stand between the two ends of a range: "3000-5000", "3000元至5000元", "6千/月-8千/月".
 RANGE_JOIN = re.compile(rf"{YUAN}?(?:/(?:月|年|天|日|周|小时|时))?(?:-|至|到|或)")
 # A number directly followed by one of these counts days, hours, people or months, not money.
@@ -235,8 +237,12 @@ class _Figure:
     written_with_yuan: bool
 
 
+@lru_cache(maxsize=4096)
 def parse_pay(text: str) -> Pay:
-    """Read a pay text; see the module docstring for the conventions. Never raises."""
+    """Read a pay text; see the module docstring for the conventions. Never raises.
+
+    Cached: a file repeats the same few dozen pay texts, and a `Pay` is immutable.
+    """
     cleaned = _clean(text)
     if not cleaned:
         return Pay(reasons=("未写薪资",))
@@ -299,7 +305,7 @@ def _first_figure(text: str, start: int = 0) -> _Figure | None:
                 if high is not None:
                     end = following.end()
         after = text[end:]
-        written_with_yuan = bool(re.match(YUAN, after)) or bool(re.match(YUAN, text[match.end() :]))
+        written_with_yuan = bool(YUAN_AT.match(after)) or bool(YUAN_AT.match(text, match.end()))
         return _Figure(start=match.start(), end=end, low=low, high=high, written_with_yuan=written_with_yuan)
     return None
 
@@ -315,7 +321,7 @@ def _is_money(text: str, match: re.Match[str]) -> bool:
     if not HAS_ARABIC.search(token):
         # Chinese numerals stand for money only with a place value or 元 ("三千", "两万", "五十元"); a lone
         # "五" or "一" is part of words like 五险一金 or 做六休一.
-        return any(char in token for char in "十百千万") or bool(re.match(YUAN, after))
+        return any(char in token for char in "十百千万") or bool(YUAN_AT.match(after))
     return True
 
 
