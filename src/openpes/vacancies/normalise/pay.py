@@ -45,14 +45,6 @@ PERIOD_FACTOR: dict[Period, tuple[Decimal, Decimal, str]] = {
     "hour": (Decimal(174), Decimal(1), "时薪×174（21.75天×8小时）"),
     "week": (Decimal("4.35"), Decimal(1), "周薪×4.35"),
 }
-PERIOD_NAME: dict[Period, str] = {
-    "month": "月",
-    "year": "年",
-    "day": "天",
-    "hour": "小时",
-    "week": "周",
-    "piece": "件",
-}
 # Above this a monthly figure is implausible; with no period written the employer meant a year (see docstring).
 YEARLY_WHEN_UNSTATED_FROM = Decimal(100_000)
 # Above this a written figure is a typo or not pay at all (and would overflow decimal rounding): not read.
@@ -159,8 +151,8 @@ PERIOD_ANYWHERE: tuple[tuple[re.Pattern[str], Period], ...] = (
     (re.compile("周薪"), "week"),
 )
 
-NEGOTIABLE = re.compile("面议|面谈|议定|可议|商议|协商|详谈|薪资待定|待定")
-MONTHS = re.compile(r"[·•*x×,，/+\s]?(?P<months>\d{2}|十[二三四五六七八九]|二十[一二三四]?)\s*薪")
+NEGOTIABLE = re.compile("面议|面谈|议定|可议|商议|协商|详谈|待定")
+MONTHS = re.compile(r"[·•*x×,，/+\s]?(?P<months>\d{2}|十[二三四五六七八九]|二十)\s*薪")
 CHINESE_MONTHS = {
     "十二": 12,
     "十三": 13,
@@ -286,7 +278,7 @@ def _take_months(text: str, reasons: list[str]) -> tuple[int | None, str]:
     if months is None or not 12 <= months <= 24:
         return None, text
     reasons.append(f"{months}薪：月薪按所写，另记{months}个月")
-    return months, text[: match.start()] + " " + text[match.end() :]
+    return months, text[: match.start()] + text[match.end() :]
 
 
 def _first_figure(text: str, start: int = 0) -> _Figure | None:
