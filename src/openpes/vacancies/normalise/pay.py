@@ -317,71 +317,33 @@ def _is_money(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What is written around a figure: a bound word ("以上", "最高"), a base pay, commission on top."""
+
+    before: str
+    after: str
+    bound: str | None
+    base_pay: bool
+    commission: bool
+
+
 def _read_figure(
     text: str, figure: _Figure, *, months: int | None, negotiable: bool, reasons: list[str], original: str
 ) -> Pay:
-    low, high = _values(figure, reasons)
+    low, high = _values(figure)
     if max(low, high if high is not None else low) > LARGEST_PLAUSIBLE:
         reasons.append(f"数额过大，不合常理：{original.strip()}")
         return Pay(months=months, negotiable=negotiable, reasons=tuple(reasons), unparsed=True)
-    after = text[figure.end :]
-    before = text[: figure.start]
-    bound_after = BOUND_AFTER.match(after)
-    bound_before = BOUND_BEFORE.search(before)
-    bound = (
-        bound_after.group("bound") if bound_after else (bound_before.group("bound") if bound_before else None)
-    )
-    has_commission = bool(COMMISSION.search(after)) or bool(COMMISSION.search(before))
-    based = bound_before is not None and bound_before.group("bound") in BASE_PAY_WORDS
-
-    period, how = _period(before, after, text)
-    if period == "piece" and how == "anywhere" and (based or bound in FLOOR_WORDS or has_commission):
-        # "底薪3000+按单提成", "保底4000+计件": the figure is the monthly base, the piece work comes on top.
-        period, how = "month", "default"
+    context = _context(text, figure)
+    period = _figure_period(text, context, low, reasons)
     if period == "piece":
-        rate = _describe(low, high)
-        reasons.append(f"计件：每{_piece_word(before, after)}{rate}元，不折算月薪")
+        reasons.append(f"计件：每{_piece_word(context)}{_describe(low, high)}元，不折算月薪")
         return Pay(period="piece", months=months, negotiable=negotiable, reasons=tuple(reasons))
-    if how == "default":
-        if low >= YEARLY_WHEN_UNSTATED_FROM:
-            period = "year"
-            reasons.append("未写周期且数额过大，按年薪计")
-        else:
-            reasons.append("未写周期，按月计")
-    if (
-        figure.low.scale is None
-        and (figure.high is None or figure.high.scale is None)
-        and not figure.written_with_yuan
-        and period in ("month", "year")
-        and max(low, high if high is not None else low) < SMALLEST_BARE_MONTHLY
-    ):
+    if _bare_and_small(figure, low, high, period):
         reasons.append(f"金额没有单位，无法判断是元、千还是万：{original.strip()}")
         return Pay(months=months, negotiable=negotiable, reasons=tuple(reasons), unparsed=True)
-
-    minimum: Decimal | None = low
-    maximum: Decimal | None = high if high is not None else low
-    if high is not None and high < low:
-        minimum, maximum = high, low
-        reasons.append("上下限写反，已对调")
-    if based or (has_commission and bound in (None, "+") and (bound == "+" or _commission_follows(after))):
-        maximum = None
-        if based and not has_commission:
-            reasons.append("底薪为最低，不设上限")
-        elif based:
-            reasons.append("底薪为最低，另有提成或奖金，不设上限")
-        else:
-            reasons.append("所写为底薪，另有提成或奖金，不设上限")
-    elif bound in FLOOR_WORDS:
-        maximum = None
-        reasons.append(f"“{bound}”：只有下限")
-    elif bound in CEILING_WORDS:
-        minimum = None
-        if high is None:
-            maximum = low
-        reasons.append(f"“{bound}”：只有上限")
-    elif bound in APPROXIMATE_WORDS:
-        reasons.append(f"“{bound}”：按所写数额计")
-
+    minimum, maximum = _bounded(low, high, context, reasons)
     multiplier, divisor, note = PERIOD_FACTOR[period]
     if note:
         reasons.append(note)
@@ -395,7 +357,7 @@ def _read_figure(
     )
 
 
-def _values(figure: _Figure, reasons: list[str]) -> tuple[Decimal, Decimal | None]:
+def _values(figure: _Figure) -> tuple[Decimal, Decimal | None]:
     low, high = figure.low, figure.high
     if high is None:
         return low.value, None
@@ -404,6 +366,84 @@ def _values(figure: _Figure, reasons: list[str]) -> tuple[Decimal, Decimal | Non
         # the low end 80,000,000, far above the other: there the bare figure is already in yuan.
         return low.value * high.scale, high.value
     return low.value, high.value
+
+
+def _context(text: str, figure: _Figure) -> _Context:
+    before, after = text[: figure.start], text[figure.end :]
+    bound_after = BOUND_AFTER.match(after)
+    bound_before = BOUND_BEFORE.search(before)
+    bound = (
+        bound_after.group("bound") if bound_after else (bound_before.group("bound") if bound_before else None)
+    )
+    return _Context(
+        before=before,
+        after=after,
+        bound=bound,
+        base_pay=bound_before is not None and bound_before.group("bound") in BASE_PAY_WORDS,
+        commission=bool(COMMISSION.search(after)) or bool(COMMISSION.search(before)),
+    )
+
+
+def _figure_period(text: str, context: _Context, low: Decimal, reasons: list[str]) -> Period:
+    period, how = _period(context.before, context.after, text)
+    if (
+        period == "piece"
+        and how == "anywhere"
+        and (context.base_pay or context.bound in FLOOR_WORDS or context.commission)
+    ):
+        # "底薪3000+按单提成", "保底4000+计件": the figure is the monthly base, the piece work comes on top.
+        period, how = "month", "default"
+    if how != "default":
+        return period
+    if low >= YEARLY_WHEN_UNSTATED_FROM:
+        reasons.append("未写周期且数额过大，按年薪计")
+        return "year"
+    reasons.append("未写周期，按月计")
+    return "month"
+
+
+def _bare_and_small(figure: _Figure, low: Decimal, high: Decimal | None, period: Period) -> bool:
+    """A figure with no unit and no 元, too small to be yuan a month or a year ("15-25")."""
+    return (
+        figure.low.scale is None
+        and (figure.high is None or figure.high.scale is None)
+        and not figure.written_with_yuan
+        and period in ("month", "year")
+        and max(low, high if high is not None else low) < SMALLEST_BARE_MONTHLY
+    )
+
+
+def _bounded(
+    low: Decimal, high: Decimal | None, context: _Context, reasons: list[str]
+) -> tuple[Decimal | None, Decimal | None]:
+    """The ends that the text sets: a floor only, a ceiling only, or both (swapped if written backwards)."""
+    minimum: Decimal | None = low
+    maximum: Decimal | None = high if high is not None else low
+    if high is not None and high < low:
+        minimum, maximum = high, low
+        reasons.append("上下限写反，已对调")
+    bound = context.bound
+    commission_on_top = context.commission and (
+        bound == "+" or (bound is None and _commission_follows(context.after))
+    )
+    if context.base_pay and not context.commission:
+        reasons.append("底薪为最低，不设上限")
+        return minimum, None
+    if context.base_pay:
+        reasons.append("底薪为最低，另有提成或奖金，不设上限")
+        return minimum, None
+    if commission_on_top:
+        reasons.append("所写为底薪，另有提成或奖金，不设上限")
+        return minimum, None
+    if bound in FLOOR_WORDS:
+        reasons.append(f"“{bound}”：只有下限")
+        return minimum, None
+    if bound in CEILING_WORDS:
+        reasons.append(f"“{bound}”：只有上限")
+        return None, maximum
+    if bound in APPROXIMATE_WORDS:
+        reasons.append(f"“{bound}”：按所写数额计")
+    return minimum, maximum
 
 
 def _commission_follows(after: str) -> bool:
@@ -431,11 +471,11 @@ def _period_anywhere(text: str) -> Period | None:
     return None
 
 
-def _piece_word(before: str, after: str) -> str:
-    suffix = PERIOD_AFTER.match(after)
+def _piece_word(context: _Context) -> str:
+    suffix = PERIOD_AFTER.match(context.after)
     if suffix:
         return suffix.group("word")
-    prefix = PERIOD_BEFORE.search(before)
+    prefix = PERIOD_BEFORE.search(context.before)
     return prefix.group("word")[-1] if prefix else "件"
 
 
