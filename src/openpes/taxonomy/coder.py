@@ -138,7 +138,7 @@ def name_stem(name: str) -> str:
 def split_title(title: str) -> tuple[list[str], list[str]]:
     """The segments of a title outside brackets and those inside: "算法工程师（NLP）/研究员" →
     (["算法工程师", "研究员"], ["nlp"])."""
-    text = normalise_text(title)
+    text = normalise_text(title).replace("c++", "cpp")  # "+" separates titles elsewhere ("销售+客服")
     asides = [m.group(1) for m in BRACKETS.finditer(text)]
     main = BRACKETS.sub(" ", text)
     return _segments(main), [s for aside in asides for s in _segments(aside)]
@@ -146,7 +146,9 @@ def split_title(title: str) -> tuple[list[str], list[str]]:
 
 def _segments(text: str) -> list[str]:
     text = CODE_LIKE.sub(" ", text)
-    return [s for s in (p.strip(" .:：#*!！~～'\"") for p in SEPARATORS.split(text)) if s]
+    # Dots and hashes belong to terms such as .net and c#; only a trailing dot or a leading hash is noise.
+    pieces = (p.strip(" :：*!！~～'\"").rstrip(".").lstrip("#") for p in SEPARATORS.split(text))
+    return [piece for piece in pieces if piece]
 
 
 def leaf_codes(codes: Iterable[str]) -> set[str]:
@@ -243,7 +245,7 @@ class OccupationCoder:
         matches, silenced = self._term_matches(segment)
         for _, _, term in silenced:
             for hit in self.terms[term]:
-                evidence[hit.code].add(hit.weight * SILENCED_FACTOR * factor, f"{where}含“{term}”")
+                evidence[hit.code].add(hit.weight * SILENCED_FACTOR * factor, f"{where}含“{shown(term)}”")
         if not matches:
             return
         # The head is the last term before the trailing rank words ("大数据开发|工程师" → 开发), or any term
@@ -262,7 +264,7 @@ class OccupationCoder:
                 position = 1.0 if generic else MODIFIER_FACTOR
             for hit in self.terms[term]:
                 evidence[hit.code].add(
-                    hit.weight * position * factor, f"{where}含“{term}”（{self._source_label(hit)}）"
+                    hit.weight * position * factor, f"{where}含“{shown(term)}”（{self._source_label(hit)}）"
                 )
 
     def _term_matches(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
@@ -433,6 +435,11 @@ class OccupationCoder:
             "curated": "常用称谓",
             "correction": "工作人员更正",
         }[term.source]
+
+
+def shown(term: str) -> str:
+    """A term as a clerk would write it in a reason (split_title spells c++ as cpp)."""
+    return term.replace("cpp", "c++")
 
 
 def _bigrams(text: str) -> list[str]:
