@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import heapq
 import itertools
 import math
 import re
@@ -61,6 +62,7 @@ SILENCED_FACTOR = 0.3
 ASIDE_FACTOR = 0.5  # text in brackets: "算法工程师（自然语言处理）"
 LATER_SEGMENT_FACTOR = 0.85  # "大数据研发工程师/架构师": the first title named is the main one
 FUZZY_WEIGHT = 1.5
+FUZZY_ONLY_BELOW = 3.0  # a title whose terms scored this much needs no spelling-alike guesses
 # Candidates far behind the best one are noise to a clerk, not alternatives.
 MIN_SHARE_OF_BEST = 0.1
 STRONG_SOURCES = frozenset({"curated", "correction", "name", "confirmed"})
@@ -179,6 +181,12 @@ class OccupationCoder:
     bigram_index: dict[str, tuple[float, tuple[str, ...]]]
     bigram_norms: dict[str, float]
     corrected_titles: dict[str, str] = field(default_factory=dict)
+    _noise_at_ends: re.Pattern[str] = field(init=False, repr=False)
+    _rank_words_at_end: re.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._noise_at_ends = _words_at_ends(self.noise, at_start=True)
+        self._rank_words_at_end = _words_at_ends((*self.noise, *self.weak), at_start=False)
 
     # -- public ------------------------------------------------------------------------------------------
 
@@ -186,7 +194,7 @@ class OccupationCoder:
         """The top candidates (at most three, best first) for one posting; [] when nothing points anywhere."""
         evidence: dict[str, Evidence] = defaultdict(Evidence)
         segments, asides = split_title(title)
-        key = self.title_key(title)
+        key = self._key(segments)
         corrected = self.corrected_titles.get(key) if key else None
         if corrected:
             evidence[corrected].add(CORRECTED_TITLE_SCORE, f"工作人员曾将职位“{key}”更正为此职业")
@@ -229,10 +237,12 @@ class OccupationCoder:
     def title_key(self, title: str) -> str:
         """The title as corrections are keyed: segments outside brackets, noise words stripped from their
         ends ("普工（包吃住）急招" → "普工"), unless that would leave only a rank word ("招聘专员" stays)."""
-        segments, _ = split_title(title)
+        return self._key(split_title(title)[0])
+
+    def _key(self, segments: list[str]) -> str:
         kept = []
         for segment in segments:
-            stripped = self._strip_ends(segment, self.noise)
+            stripped = self._noise_at_ends.sub("", segment).strip()
             if stripped and stripped not in self.weak:
                 kept.append(stripped)
             elif segment not in self.noise:
@@ -250,7 +260,7 @@ class OccupationCoder:
             return
         # The head is the last term before the trailing rank words ("大数据开发|工程师" → 开发), or any term
         # that reaches into them ("产品经理").
-        head_end = len(self._strip_ends(segment, (*self.noise, *self.weak), ends=("end",)))
+        head_end = len(self._rank_words_at_end.sub("", segment).rstrip())
         before = [end for _, end, _ in matches if end <= head_end]
         last_end = max(before) if before else head_end
         heads = [term for _, end, term in matches if end >= last_end]
@@ -325,7 +335,9 @@ class OccupationCoder:
 
     def _score_fuzzy(self, text: str, evidence: dict[str, Evidence], title_strength: float) -> None:
         """Cosine similarity of rarity-weighted character bigrams to each occupation's names and aliases; a
-        fallback, so it weighs less the more the title's terms already said."""
+        fallback for titles whose terms said little, weighing less the more they said."""
+        if title_strength >= FUZZY_ONLY_BELOW:
+            return
         grams = {g for g in _bigrams(text) if g in self.bigram_index}
         if not grams:
             return
@@ -336,11 +348,10 @@ class OccupationCoder:
             for code in codes:
                 sums[code] += weight * weight
         scale = FUZZY_WEIGHT if title_strength == 0 else FUZZY_WEIGHT / (2.0 + title_strength)
-        similarities = sorted(
-            ((total / (self.bigram_norms[code] * query_norm), code) for code, total in sums.items()),
-            reverse=True,
+        best = heapq.nlargest(
+            TOP, ((total / (self.bigram_norms[code] * query_norm), code) for code, total in sums.items())
         )
-        for similarity, code in similarities[:TOP]:
+        for similarity, code in best:
             if similarity >= 0.2:
                 evidence[code].add(scale * min(similarity, 1.0), "与职业名称或常用称谓字面相近")
 
@@ -409,23 +420,6 @@ class OccupationCoder:
         ]
 
     @staticmethod
-    def _strip_ends(text: str, words: Iterable[str], ends: tuple[str, ...] = ("start", "end")) -> str:
-        ordered = sorted(set(words), key=len, reverse=True)
-        changed = True
-        while changed and text:
-            changed = False
-            for word in ordered:
-                if "end" in ends and text.endswith(word):
-                    text = text[: -len(word)].rstrip()
-                    changed = True
-                    break
-                if "start" in ends and text.startswith(word):
-                    text = text[len(word) :].lstrip()
-                    changed = True
-                    break
-        return text
-
-    @staticmethod
     def _source_label(term: Term) -> str:
         return {
             "name": "大典职业名称",
@@ -435,6 +429,13 @@ class OccupationCoder:
             "curated": "常用称谓",
             "correction": "工作人员更正",
         }[term.source]
+
+
+def _words_at_ends(words: Iterable[str], *, at_start: bool) -> re.Pattern[str]:
+    """A pattern for a run of the given words at the end of a text (and at its start, with `at_start`)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    run = rf"(?:\s*(?:{alternatives}))+\s*"
+    return re.compile(rf"^{run}|{run}$" if at_start else rf"{run}$")
 
 
 def shown(term: str) -> str:
