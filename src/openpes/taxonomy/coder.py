@@ -42,6 +42,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import rjieba
 
@@ -78,8 +79,18 @@ BRACKETS = re.compile(r"[(\[【{<《]([^)\]】}>》]*)[)\]】}>》]?")
 CODE_LIKE = re.compile(r"[a-z]{0,4}\d{3,}[a-z]*|\d+(?:\.\d+)?[kw千万]\+?|20\d\d届?|\d{2}届|\d+人")
 
 
+class Match(NamedTuple):
+    """A term found in a segment of a title, at text[start:end]."""
+
+    start: int
+    end: int
+    term: str
+
+
 @dataclass(frozen=True)
 class Candidate:
+    """One proposed occupation: its 大典 code and name, a confidence in [0, 1], the reasons in Chinese."""
+
     code: str
     name: str
     confidence: float
@@ -205,12 +216,12 @@ class OccupationCoder:
             self._score_segment(aside, ASIDE_FACTOR, evidence, where="职位名称括号内")
         title_strength = max((e.score for e in evidence.values()), default=0.0)
         self._score_fuzzy(key or "", evidence, title_strength)
-        context = " ".join(t for t in (normalise_text(description), normalise_text(industry)) if t)
+        description, industry = normalise_text(description), normalise_text(industry)
         if description:
-            self._score_context(normalise_text(description), DESCRIPTION_FACTOR, "职位描述", evidence)
+            self._score_context(description, DESCRIPTION_FACTOR, "职位描述", evidence)
         if industry:
-            self._score_context(normalise_text(industry), INDUSTRY_FACTOR, "行业", evidence)
-        self._apply_context_rules(normalise_text(title) + " " + context, evidence)
+            self._score_context(industry, INDUSTRY_FACTOR, "行业", evidence)
+        self._apply_context_rules(" ".join((normalise_text(title), description, industry)), evidence)
         self._apply_title_form(segments, evidence)
         return self._rank(evidence)
 
@@ -253,58 +264,62 @@ class OccupationCoder:
 
     def _score_segment(self, segment: str, factor: float, evidence: dict[str, Evidence], where: str) -> None:
         matches, silenced = self._term_matches(segment)
-        for _, _, term in silenced:
-            for hit in self.terms[term]:
-                evidence[hit.code].add(hit.weight * SILENCED_FACTOR * factor, f"{where}含“{shown(term)}”")
+        for match in silenced:
+            for hit in self.terms[match.term]:
+                evidence[hit.code].add(
+                    hit.weight * SILENCED_FACTOR * factor, f"{where}含“{shown(match.term)}”"
+                )
         if not matches:
             return
         # The head is the last term before the trailing rank words ("大数据开发|工程师" → 开发), or any term
         # that reaches into them ("产品经理").
         head_end = len(self._rank_words_at_end.sub("", segment).rstrip())
-        before = [end for _, end, _ in matches if end <= head_end]
+        before = [m.end for m in matches if m.end <= head_end]
         last_end = max(before) if before else head_end
-        heads = [term for _, end, term in matches if end >= last_end]
+        heads = [m.term for m in matches if m.end >= last_end]
         # A generic head (司机, 医生, 开发) leaves the decision to the word before it (叉车司机, 口腔医生,
         # 大数据开发): that word counts fully and the head less.
         generic = bool(heads) and all(term in self.generic_heads for term in heads)
-        for _, end, term in matches:
-            if end >= last_end:
+        for match in matches:
+            if match.end >= last_end:
                 position = GENERIC_HEAD_FACTOR if generic else 1.0
             else:
                 position = 1.0 if generic else MODIFIER_FACTOR
-            for hit in self.terms[term]:
+            for hit in self.terms[match.term]:
                 evidence[hit.code].add(
-                    hit.weight * position * factor, f"{where}含“{shown(term)}”（{self._source_label(hit)}）"
+                    hit.weight * position * factor,
+                    f"{where}含“{shown(match.term)}”（{self._source_label(hit)}）",
                 )
 
-    def _term_matches(self, text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-        """Terms found in `text` as (start, end, term), and those silenced by a longer term around them. A Chinese term must start or end where a word does
-        (so 护工 is not found in 维护|工程师 but 产品经理 is in 软件产品|经理); a Latin term must stand alone.
+    def _term_matches(self, text: str) -> tuple[list[Match], list[Match]]:
+        """The terms found in `text`, and those silenced by a longer term around them. A Chinese term must
+        start or end where a word does (so 护工 is not found in 维护|工程师 but 产品经理 is in 软件产品|经理); a
+        Latin term must stand alone.
         A term inside a longer curated or official one is dropped (硬件测试 speaks, not 测试), and so is one
         inside a longer term that points to the same occupation; otherwise a job-board alias does not silence
         the curated terms inside it. A silenced term that points elsewhere still offers its occupation as an
         alternative, at a low weight (数据采集 inside the alias 数据采集工程师)."""
         bounds = self._word_bounds(text)
-        found: list[tuple[int, int, str]] = []
+        found: list[Match] = []
         length = len(text)
         for i in range(length):
             for j in range(min(length, i + MAX_TERM_LENGTH), i + 1, -1):
                 piece = text[i:j]
                 if piece in self.terms and (i in bounds or j in bounds) and self._stands_alone(text, i, j):
-                    found.append((i, j, piece))
-        found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first
-        kept: list[tuple[int, int, str]] = []
-        silenced: list[tuple[int, int, str]] = []
-        for start, end, piece in found:
-            inside = [k for k in kept if k[0] <= start and end <= k[1]]
+                    found.append(Match(i, j, piece))
+        found.sort(key=lambda m: (m.start - m.end, m.start))  # longest first
+        kept: list[Match] = []
+        silenced: list[Match] = []
+        for match in found:
+            around = [k.term for k in kept if k.start <= match.start and match.end <= k.end]
             if any(
-                self._is_strong(k[2]) or not self._is_strong(piece) or self._agree(k[2], piece)
-                for k in inside
+                self._is_strong(outer) or not self._is_strong(match.term) or self._agree(outer, match.term)
+                for outer in around
             ):
-                if not any(self._agree(k[2], piece) for k in inside):
-                    silenced.append((start, end, piece))
+                if not any(self._agree(outer, match.term) for outer in around):
+                    silenced.append(match)
                 continue
-            kept.append((start, end, piece))
+            kept.append(match)
         return kept, silenced
 
     def _agree(self, outer: str, inner: str) -> bool:
