@@ -387,7 +387,9 @@ class SurveyImport(models.Model):
     filename = models.CharField("文件名", max_length=200)
     content_encrypted = models.TextField("文件（密文）", blank=True)
     mode = models.CharField("导入方式", max_length=8, choices=ImportMode.choices, default=ImportMode.VALID)
-    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
     total_rows = models.PositiveIntegerField("总行数", default=0)
     problem_rows = models.PositiveIntegerField("有问题的行", default=0)
     progress = models.PositiveIntegerField("已处理行数", default=0)
@@ -400,7 +402,11 @@ class SurveyImport(models.Model):
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()

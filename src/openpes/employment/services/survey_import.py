@@ -106,22 +106,34 @@ def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) ->
     indexes = list(index_of.values())
     for start in range(0, len(indexes), 2000):
         for person in Person.objects.filter(id_number_index__in=indexes[start : start + 2000]).only(
-            "pk", "name", "region_code", "id_number_index", "household_id", "education", "ethnicity", "address",
-            "phone_index", "birth_month", "sex",
+            "pk",
+            "name",
+            "region_code",
+            "id_number_index",
+            "household_id",
+            "education",
+            "ethnicity",
+            "address",
+            "phone_index",
+            "birth_month",
+            "sex",
         ):
             registered[person.id_number_index] = person
     outside = 0
     for row in candidates:
-        person = registered.get(index_of[row.line])
-        if person is None:
+        found = registered.get(index_of[row.line])
+        if found is None:
             plan.new_rows.append(row)
-        elif not person.region_code.startswith(actor.jurisdiction_prefix):
+        elif not found.region_code.startswith(actor.jurisdiction_prefix):
             outside += 1
             plan.add(row.line, "该身份证号码已在其他辖区登记，不能在本村导入；如已迁入请联系县级经办机构")
-        elif person.region_code != region_code:
-            plan.add(row.line, f"此人登记在本辖区的其他村（社区）（{person.name}），请先在劳动者页面修改所在村后再导入")
+        elif found.region_code != region_code:
+            plan.add(
+                row.line,
+                f"此人登记在本辖区的其他村（社区）（{found.name}），请先在劳动者页面修改所在村后再导入",
+            )
         else:
-            plan.existing[row.line] = person
+            plan.existing[row.line] = found
     if registered:  # as in the registry's duplicate check: whether a number is registered is logged
         audit.record_lookup(
             actor=actor,
@@ -131,9 +143,9 @@ def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) ->
         )
     for row in plan.new_rows:
         birth = _birth_of(row.id_number)
-        problem = registrable_age_problem(birth, today) if birth else None
-        if problem:
-            plan.add(row.line, problem)
+        too_young = registrable_age_problem(birth, today) if birth else None
+        if too_young:
+            plan.add(row.line, too_young)
     plan.new_rows = [row for row in plan.new_rows if row.line not in plan.problems]
     return plan
 
@@ -152,7 +164,10 @@ def _check_upload(actor: Staff, region_code: str, filename: str, content: bytes)
     if not content:
         raise DomainError("file", "上传的文件是空的")
     if len(content) > MAX_FILE_BYTES:
-        raise DomainError("file", f"文件太大（{len(content) // 1024 // 1024} MB），一次最多 {MAX_FILE_BYTES // 1024 // 1024} MB；请按村拆分后上传")
+        raise DomainError(
+            "file",
+            f"文件太大（{len(content) // 1024 // 1024} MB），一次最多 {MAX_FILE_BYTES // 1024 // 1024} MB；请按村拆分后上传",
+        )
     if len(filename) > 200:
         raise DomainError("file", "文件名太长（最多200个字）")
 
@@ -233,7 +248,12 @@ def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | No
     plan = _plan(actor, record.region_code, survey, today)
     record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
     if plan.problems and record.mode == ImportMode.ALL:
-        return _finish(record, ImportStatus.REFUSED, ImportCounts(refused=len(survey.rows)), "有问题行，按“全部无误才导入”未导入任何一行")
+        return _finish(
+            record,
+            ImportStatus.REFUSED,
+            ImportCounts(refused=len(survey.rows)),
+            "有问题行，按“全部无误才导入”未导入任何一行",
+        )
     counts = ImportCounts(refused=len(plan.problems))
     report = progress or (lambda done: _set(record, progress=done))
     prepared = _prepare_new(actor, record.region_code, plan, today, report)
@@ -242,7 +262,12 @@ def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | No
             plan.add(line, message)
         record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
         if record.mode == ImportMode.ALL:
-            return _finish(record, ImportStatus.REFUSED, ImportCounts(refused=len(survey.rows)), "有问题行，按“全部无误才导入”未导入任何一行")
+            return _finish(
+                record,
+                ImportStatus.REFUSED,
+                ImportCounts(refused=len(survey.rows)),
+                "有问题行，按“全部无误才导入”未导入任何一行",
+            )
         counts.refused = len(plan.problems)
     with transaction.atomic():
         touched = _write(actor, record, plan, prepared, today, counts)
@@ -252,7 +277,12 @@ def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | No
             action="update",
             target=record,
             region_code=record.region_code,
-            changes={"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged, "refused": counts.refused},
+            changes={
+                "created": counts.created,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "refused": counts.refused,
+            },
             summary=f"导入采集表 {record.filename}",
         )
         _finish(record, ImportStatus.DONE, counts, "")
@@ -268,7 +298,10 @@ def _set(record: SurveyImport, **values: Any) -> None:
 def _finish(record: SurveyImport, status: str, counts: ImportCounts, message: str) -> SurveyImport:
     record.status, record.message = status, message
     record.created, record.updated, record.unchanged, record.refused = (
-        counts.created, counts.updated, counts.unchanged, counts.refused,
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.refused,
     )
     record.progress = record.total_rows
     record.finished_at = timezone.now()
@@ -284,7 +317,9 @@ class _Prepared:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _prepare_new(actor: Staff, region_code: str, plan: _Plan, today: dt.date, progress: Progress) -> _Prepared:
+def _prepare_new(
+    actor: Staff, region_code: str, plan: _Plan, today: dt.date, progress: Progress
+) -> _Prepared:
     """Validate and encrypt the new persons before the transaction (the slow part), reporting progress."""
     prepared = _Prepared()
     rows = plan.new_rows
@@ -404,7 +439,7 @@ def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[in
         if person is None:
             continue
         values = {"education": row.education, "ethnicity": row.ethnicity, "address": row.address}
-        differs = {k: v for k, v in values.items() if v and getattr(person, k) != v}
+        differs: dict[str, object] = {k: v for k, v in values.items() if v and getattr(person, k) != v}
         if row.phone and people.phone_index(row.phone) != person.phone_index:
             clean = people.CleanPerson()
             clean.phone = parse_phone(row.phone)
@@ -442,8 +477,9 @@ def _write_statuses(
     ids = [person_of[row.line] for row in good]
     profiles: dict[int, EmploymentProfile] = {}
     for start in range(0, len(ids), 2000):
-        for profile in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000]):
-            profiles[profile.person_id] = profile
+        profiles.update(
+            (p.person_id, p) for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
+        )
     now = timezone.now()
     create: list[EmploymentProfile] = []
     update: list[EmploymentProfile] = []
@@ -454,8 +490,7 @@ def _write_statuses(
         values = _status_values(row)
         profile = profiles.get(pk)
         if profile is None:
-            profile = EmploymentProfile(person_id=pk, surveyed_on=today, **values)
-            create.append(profile)
+            create.append(EmploymentProfile(person_id=pk, surveyed_on=today, **values))
         elif any(getattr(profile, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(profile, key, value)
@@ -466,10 +501,18 @@ def _write_statuses(
         changed.add(row.line)
         status = LabourStatus(row.labour_status).label if row.labour_status else "未填"
         events.append(
-            StatusEvent(person_id=pk, kind=EventKind.SURVEYED, on=today, note=f"采集：{status}（{record.filename}）"[:200], recorded_by=actor)
+            StatusEvent(
+                person_id=pk,
+                kind=EventKind.SURVEYED,
+                on=today,
+                note=f"采集：{status}（{record.filename}）"[:200],
+                recorded_by=actor,
+            )
         )
     EmploymentProfile.objects.bulk_create(create, batch_size=1000)
-    EmploymentProfile.objects.bulk_update(update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000)
+    EmploymentProfile.objects.bulk_update(
+        update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
+    )
     StatusEvent.objects.bulk_create(events, batch_size=1000)
     written = [p.person_id for p in [*create, *update]]
     for start in range(0, len(written), 2000):
@@ -484,4 +527,3 @@ def _write_statuses(
             summary=f"采集表更新就业状态 {len(batch)} 人",
         )
     return changed
-

@@ -77,8 +77,8 @@ __all__ = [
     "person_update",
     "persons_bulk_create",
     "persons_bulk_update",
+    "persons_export",
     "persons_insert",
     "persons_prepare",
-    "persons_export",
     "phone_index",
 ]

@@ -118,7 +118,10 @@ def households_insert(*, actor: Staff, households: list[tuple[str, str]]) -> lis
     template = bulk.new_row(Household)
     bulk.insert_rows(
         Household,
-        [{**template, "id": key, "region_code": code, "address": address} for key, (code, address) in zip(keys, households, strict=True)],
+        [
+            {**template, "id": key, "region_code": code, "address": address}
+            for key, (code, address) in zip(keys, households, strict=True)
+        ],
     )
     if keys:
         audit.record_bulk_change(
