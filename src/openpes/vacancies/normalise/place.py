@@ -1,0 +1,616 @@
+"""Work place of a job posting → the 12-digit statistical region code, as deep as the text names.
+
+`resolve_place("湖北省武汉洪山区")` gives 420111000000 湖北省武汉市洪山区 with the reasons in Chinese. Postings
+write places in many ways, all handled here from the national division table (2023, the gzip CSVs of
+`openpes/regions/data/2023/`, read without Django):
+
+* separators or none: "深圳-宝安区", "上海·浦东新区", "湖北省武汉洪山区", full addresses;
+* names without their suffix ("武汉", "宝安", "陵水", "黔东南"), crawler repetitions ("北京北京",
+  "陕西省陕西省"), a leading one-letter province abbreviation ("粤深圳");
+* development zones by their short names ("合肥高新区", "郑州-经开区", "苏州-工业园区");
+* business areas that are the name of a township (街道/镇/乡) inside the city or county already named
+  ("北京海淀区中关村", "上海浦东新区张江"), only when that name is unique there;
+* villages and communities, looked up (lazily, one county at a time) inside the county or township named;
+* renamed or merged districts and functional areas, from `data/place_aliases.csv` (each with its source);
+* places with no code: "全国", "异地招聘", places abroad (`data/place_abroad.csv`), Hong Kong, Macao and
+  Taiwan, which the statistical table does not cover.
+
+How a text is read: names are found left to right, each one inside the place found before it (so a county
+name that exists in many provinces is taken in the city or province named first). Where the text stays
+ambiguous, the result is the deepest place common to every reading, and a reason says why. A suffix-less
+township name must end the text or be followed by a separator or a word such as 地区, so that "福田区"
+or "福田保税区" are not read as 福田街道.
+
+`within` (a jurisdiction prefix such as "430527") resolves names inside that jurisdiction first, as a
+county office does for "长铺镇" or "六王村", unless the text names a place elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["province", "city", "county", "township", "village"]
+LEVELS: tuple[Level, ...] = ("province", "city", "county", "township", "village")
+LEVEL_LABELS = {
+    "province": "省级",
+    "city": "地市级",
+    "county": "区县级",
+    "township": "乡镇街道级",
+    "village": "村社区级",
+}
+CODE_LENGTH = 12
+SEGMENT_ENDS = (2, 4, 6, 9, 12)  # where each level's segment of the code ends
+MUNICIPALITIES = ("11", "12", "31", "50")  # a province-level city: its districts sit right under it
+
+NATIONAL_DIR = "data/2023"  # inside the openpes.regions package
+DATA_DIR = Path(__file__).with_name("data")
+
+# Rows of the table that stand for no place of their own; they never appear in a name or as a match.
+PLACEHOLDER_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+
+# Words that say the job has no single place (the code stays empty).
+NO_PLACE_WORDS = ("全国", "异地", "不限", "多地", "各地", "远程", "居家", "在家办公", "待定")
+ABROAD_WORDS = ("海外", "境外", "国外", "出国", "外派")
+OUTSIDE_TABLE = ("香港", "澳门", "台湾", "台北", "高雄")  # in GB/T 2260 but not in the statistical table
+
+SEPARATOR = "|"
+SEPARATORS = re.compile(r"[\s\-–—_·•・/\\|,，、;；:：()（）\[\]【】<>《》\"'“”‘’.。+＋~～]+")
+
+# Endings that a name may drop in a posting, longest first, by level (1 province … 5 village).
+SUFFIXES: dict[int, tuple[str, ...]] = {
+    1: ("特别行政区", "省", "市"),
+    2: ("地区", "市", "盟"),
+    3: ("新区", "林区", "特区", "管理区", "区", "县", "市", "旗"),
+    4: ("街道办事处", "地区办事处", "办事处", "街道", "苏木", "镇", "乡"),
+    5: ("村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "村"),
+}
+# After a suffix-less township or village name, what may follow it ("张江地区", "龙岗 一带").
+FOLLOWERS = ("街道", "地区", "片区", "一带", "附近", "周边", "商圈", "区域", "镇", "乡", "村", "社区")
+# Common short names of development zones ("合肥高新区" for 合肥高新技术产业开发区).
+ZONE_SHORT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("高新技术产业开发区", ("高新区", "高新技术开发区", "高新开发区")),
+    ("高新技术产业园区", ("高新区", "高新园区")),
+    ("高新技术开发区", ("高新区",)),
+    ("经济技术开发区", ("经开区", "经济开发区", "开发区")),
+    ("经济开发区", ("开发区",)),
+)
+
+# How a key was derived from a name; lower is surer. A tie between readings prefers the surer key.
+FULL, SHORT, GUESSED, ABBREVIATION = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str  # 12 digits, or "" when the text names no place in the table
+    name: str  # full name from the province down, e.g. 广东省深圳市宝安区
+    level: Level | None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    level: int  # 1 province … 5 village
+    parent: str
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    code: str
+    rank: int
+    note: str = ""  # the alias table's explanation, shown as a reason
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    region: Region
+    key: Key
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way of reading the text: the chain of names matched, from the general to the particular."""
+
+    matches: tuple[Match, ...]
+    final: Region | None
+
+    @property
+    def depth(self) -> int:
+        return self.final.level if self.final else 0
+
+    @property
+    def score(self) -> tuple[int, int, int]:
+        covered = sum(m.end - m.start for m in self.matches)
+        return (self.depth, covered, -sum(m.key.rank for m in self.matches))
+
+
+def significant(code: str) -> str:
+    """The prefix that identifies a code at its own level: 440306000000 → 440306."""
+    digits = code.rstrip("0")
+    for end in SEGMENT_ENDS:
+        if len(digits) <= end:
+            return code[:end]
+    return code
+
+
+def is_inside(code: str, ancestor: str) -> bool:
+    return code != ancestor and code.startswith(significant(ancestor))
+
+
+def common_ancestor(codes: list[str], regions: dict[str, Region]) -> str:
+    """The deepest region whose subtree holds every one of `codes` ("" when they lie in different provinces)."""
+    best = ""
+    for end in SEGMENT_ENDS:
+        prefixes = {c[:end] for c in codes}
+        if len(prefixes) != 1:
+            break
+        code = prefixes.pop().ljust(CODE_LENGTH, "0")
+        region = regions.get(code)
+        if region is not None and region.name not in PLACEHOLDER_NAMES:
+            best = code
+    return best
+
+
+# ---------------------------------------------------------------------------------------------- the table
+
+
+def ethnic_stems(name: str, before: int) -> list[str]:
+    """Guesses of the place name in front of the ethnic names of an autonomous unit or ethnic township.
+
+    "黔东南苗族侗族自治州" → 黔东, 黔东南; "巴音郭楞蒙古自治州" → 巴音, 巴音郭, 巴音郭楞. An ethnic name has
+    one to four characters before 族 (or is written without 族: 蒙古, 哈萨克, 柯尔克孜), so the stem ends one
+    to five characters before the first 族. The wrong guesses are prefixes of the right one and rank below
+    every real name, so they only decide when nothing else matches.
+    """
+    head = name[:before]
+    first_zu = head.find("族")
+    if first_zu > 0:
+        low, high = first_zu - 4, first_zu - 1
+    else:
+        low, high = len(head) - 4, len(head) - 2
+    return [head[:k] for k in range(max(2, low), high + 1) if k >= 2]
+
+
+def strip_suffix(name: str, level: int) -> list[str]:
+    """Names without their ending: 洪山区 → 洪山, 石湾镇街道 → 石湾镇, 石湾."""
+    stems: list[str] = []
+    current = name
+    for _ in range(2):  # 石湾镇街道: 街道, then 镇
+        for suffix in SUFFIXES.get(level, ()):
+            if current.endswith(suffix) and len(current) - len(suffix) >= 2:
+                current = current[: -len(suffix)]
+                stems.append(current)
+                break
+        else:
+            break
+    return stems
+
+
+def name_keys(region: Region, parents: list[Region]) -> Iterator[tuple[str, int]]:
+    """Every way a posting may write this region's name, with how sure the key is."""
+    name = region.name
+    yield name, FULL
+    autonomous = name.find("自治")
+    if autonomous > 0:
+        ending = name[autonomous + 2 :]  # 州, 县, 旗, 区
+        for stem in ethnic_stems(name, autonomous):
+            yield stem, GUESSED
+            if ending in ("州", "县", "旗"):
+                yield stem + ending, GUESSED  # 黔东南州, 城步县
+        yield name[:autonomous], GUESSED
+    elif region.level == 4 and re.search(r"族(乡|镇|苏木)$", name):
+        ending = name[-1] if not name.endswith("苏木") else "苏木"
+        for stem in ethnic_stems(name, len(name) - len(ending)):
+            yield stem, GUESSED
+            yield stem + ending, GUESSED  # 东山侗族乡 → 东山乡
+    for stem in strip_suffix(name, region.level):
+        if not stem.startswith("市"):  # 市中区 → 市中 would read "济南市中心" as a district
+            yield stem, SHORT
+    if region.level == 4 and name.endswith("街道") and len(region.parent.rstrip("0")) <= 4:
+        # Cities without counties (东莞, 中山) are written "东莞-南城区" for 南城街道.
+        yield name[: -len("街道")] + "区", SHORT
+    if region.level == 3:
+        yield from zone_keys(name, parents)
+
+
+def zone_keys(name: str, parents: list[Region]) -> Iterator[tuple[str, int]]:
+    """Development zones are named after their city: 合肥高新技术产业开发区 → 高新区, 合肥高新区, 高新技术产业开发区."""
+    prefixes = {p.name for p in parents} | {s for p in parents for s in strip_suffix(p.name, p.level)}
+    bare = name
+    for _ in range(2):  # 河北唐山芦台经济开发区: the province, then the city
+        for prefix in sorted(prefixes, key=len, reverse=True):
+            if bare.startswith(prefix) and len(bare) - len(prefix) >= 3:
+                bare = bare[len(prefix) :]
+                break
+    forms = {bare, name} if bare != name else {name}
+    if bare != name:
+        yield bare, SHORT
+    for long, shorts in ZONE_SHORT_FORMS:
+        for form in forms:
+            if form.endswith(long):
+                head = form[: -len(long)]
+                for short in shorts:
+                    yield head + short, SHORT
+        if bare.endswith(long) or name.endswith(long):
+            break
+
+
+@dataclass
+class Table:
+    regions: dict[str, Region]
+    keys: dict[str, list[Key]]
+    longest_key: int
+    aliases: dict[str, Key]
+    abroad: tuple[str, ...]
+    villages: dict[str, tuple[dict[str, Region], dict[str, list[Key]]]] = field(default_factory=dict)
+
+    def ancestors(self, code: str) -> list[Region]:
+        """The region and those above it, from the province down, without the placeholder rows."""
+        chain: list[Region] = []
+        region = self.regions.get(code) or self.village(code)
+        while region is not None:
+            if region.name not in PLACEHOLDER_NAMES:
+                chain.append(region)
+            region = self.regions.get(region.parent) if region.parent else None
+        return chain[::-1]
+
+    def full_name(self, code: str) -> str:
+        return "".join(r.name for r in self.ancestors(code))
+
+    def village(self, code: str) -> Region | None:
+        if len(code) != CODE_LENGTH or code.endswith("000"):
+            return None
+        return self.village_index(code[:6])[0].get(code)
+
+    def village_index(self, county: str) -> tuple[dict[str, Region], dict[str, list[Key]]]:
+        """The villages and communities of one county, read on first use."""
+        with _LOCK:
+            if county not in self.villages:
+                self.villages[county] = read_villages(county)
+            return self.villages[county]
+
+
+_LOCK = threading.Lock()
+
+
+def national_files() -> list[Path]:
+    directory = resources.files("openpes.regions").joinpath(NATIONAL_DIR)
+    return sorted(Path(str(directory)).glob("*.csv.gz"))
+
+
+def read_regions() -> dict[str, Region]:
+    """Provinces down to townships. Each province file lists its levels in order, so reading stops at the
+    first village: the 620,000 villages are read only for the county that needs them."""
+    regions: dict[str, Region] = {}
+    for path in national_files():
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            next(rows, None)
+            for code, name, level, parent in rows:
+                if level == "5":
+                    break
+                # 东莞, 中山, 儋州 and 金门 are listed twice (as city and as county): keep the first.
+                regions.setdefault(code, Region(code, name, int(level), parent))
+    return regions
+
+
+def read_villages(county: str) -> tuple[dict[str, Region], dict[str, list[Key]]]:
+    villages: dict[str, Region] = {}
+    keys: dict[str, list[Key]] = {}
+    path = next((p for p in national_files() if p.name == f"{county[:2]}.csv.gz"), None)
+    if path is None:
+        return villages, keys
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        for code, name, level, parent in rows:
+            if level == "5" and code.startswith(county):
+                region = Region(code, name, 5, parent)
+                villages[code] = region
+                for key, rank in name_keys(region, []):
+                    keys.setdefault(key, []).append(Key(code, rank))
+    return villages, keys
+
+
+def read_aliases() -> dict[str, Key]:
+    with (DATA_DIR / "place_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            row["alias"]: Key(row["code"], ABBREVIATION if len(row["alias"]) == 1 else SHORT, row["note"])
+            for row in csv.DictReader(handle)
+        }
+
+
+def read_abroad() -> tuple[str, ...]:
+    with (DATA_DIR / "place_abroad.csv").open(encoding="utf-8", newline="") as handle:
+        names = [row["name"] for row in csv.DictReader(handle)]
+    return tuple(sorted({*names, *ABROAD_WORDS}, key=len, reverse=True))
+
+
+@cache
+def table() -> Table:
+    """The index, built once per process (about 0.3 s) on first use."""
+    regions = read_regions()
+    keys: dict[str, list[Key]] = {}
+    for region in regions.values():
+        if region.name in PLACEHOLDER_NAMES:
+            continue
+        parents = [regions[p] for p in ancestor_codes(region.code) if p in regions]
+        seen: set[str] = set()
+        for key, rank in name_keys(region, parents):
+            if len(key) >= 2 and key not in seen:
+                seen.add(key)
+                keys.setdefault(key, []).append(Key(region.code, rank))
+    aliases = read_aliases()
+    for alias, key in aliases.items():
+        if key.code in regions:
+            keys.setdefault(alias, []).append(key)
+    return Table(
+        regions=regions,
+        keys=keys,
+        longest_key=max(len(k) for k in keys),
+        aliases=aliases,
+        abroad=read_abroad(),
+    )
+
+
+def ancestor_codes(code: str) -> list[str]:
+    digits = significant(code)
+    return [code[:end].ljust(CODE_LENGTH, "0") for end in SEGMENT_ENDS if end < len(digits)]
+
+
+# ------------------------------------------------------------------------------------------- the reading
+
+
+def clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = SEPARATORS.sub(SEPARATOR, text).strip(SEPARATOR)
+    for country in ("中华人民共和国", "中国"):
+        if text.startswith(country) and len(text) > len(country):
+            text = text[len(country) :].lstrip(SEPARATOR)
+    return text
+
+
+def followed_well(text: str, end: int) -> bool:
+    return end == len(text) or text[end] == SEPARATOR or text.startswith(FOLLOWERS, end)
+
+
+def find_matches(text: str, tab: Table) -> list[Match]:
+    """Every name of the table found in the text (villages excepted)."""
+    matches: list[Match] = []
+    for start in range(len(text)):
+        for end in range(min(len(text), start + tab.longest_key), start, -1):
+            found = tab.keys.get(text[start:end])
+            if not found:
+                continue
+            for key in found:
+                region = tab.regions[key.code]
+                if key.rank == ABBREVIATION and start != 0:
+                    continue
+                if key.rank != FULL and region.level >= 4 and not followed_well(text, end):
+                    continue
+                matches.append(Match(start, end, text[start:end], region, key))
+    if any(m.key.rank == ABBREVIATION for m in matches):
+        # "黑龙江", "湘潭": a longer name at the start wins over a one-letter abbreviation.
+        if any(m.start == 0 and m.end > 1 for m in matches):
+            matches = [m for m in matches if m.key.rank != ABBREVIATION]
+    return matches
+
+
+def may_follow(match: Match, context: Region | None) -> bool:
+    """May this name come next, inside `context`?"""
+    region = match.region
+    if context is None:
+        # A township by its short name alone could be anywhere: it needs a city or county named first.
+        return not (region.level >= 4 and match.key.rank != FULL)
+    if not is_inside(region.code, context.code):
+        return False
+    if region.level >= 4 and match.key.rank != FULL:
+        return context.level >= 2 or context.code[:2] in MUNICIPALITIES
+    return True
+
+
+def readings(text: str, matches: list[Match], root: Region | None) -> list[Reading]:
+    """The best readings of the text (more than one when it is ambiguous)."""
+    memo: dict[tuple[int, str, str], list[Reading]] = {}
+
+    def best_from(position: int, context: Region | None, last_text: str) -> list[Reading]:
+        state = (position, context.code if context else "", last_text)
+        if state in memo:
+            return memo[state]
+        options: list[tuple[Match, bool]] = []  # (match, is a repetition of the context or above it)
+        for match in matches:
+            if match.start < position:
+                continue
+            repeats = context is not None and (
+                match.region.code == context.code or is_inside(context.code, match.region.code)
+            )
+            if repeats:
+                options.append((match, True))
+            elif match.text != last_text and may_follow(match, context):
+                options.append((match, False))
+        if not options:
+            memo[state] = [Reading((), context)]
+            return memo[state]
+        first = min(m.start for m, _ in options)
+        options = [(m, r) for m, r in options if m.start == first]
+        options = shallowest_per_span(options)
+        results: list[Reading] = []
+        for match, repeats in options:
+            if repeats:
+                tail = best_from(match.end, context, match.text)
+                results.extend(Reading((match, *t.matches), t.final) for t in tail)
+            else:
+                tail = best_from(match.end, match.region, match.text)
+                for t in tail:
+                    if match.key.rank == ABBREVIATION and t.final is match.region:
+                        continue  # "粤" alone is not a place; only "粤深圳" is
+                    results.append(Reading((match, *t.matches), t.final))
+        if not results:
+            results = [Reading((), context)]
+        top = max(r.score for r in results)
+        memo[state] = unique_finals([r for r in results if r.score == top])
+        return memo[state]
+
+    return best_from(0, root, "")
+
+
+def shallowest_per_span(options: list[tuple[Match, bool]]) -> list[tuple[Match, bool]]:
+    """Where one stretch of text names places at different levels ("长沙": the city and 长沙县), the
+    higher level is meant; a repetition of what is already known is always kept as a reading."""
+    by_span: dict[tuple[int, int], int] = {}
+    for match, repeats in options:
+        if not repeats:
+            span = (match.start, match.end)
+            by_span[span] = min(by_span.get(span, 9), match.region.level)
+    return [
+        (m, r) for m, r in options if r or m.region.level == by_span[(m.start, m.end)]
+    ]
+
+
+def unique_finals(results: list[Reading]) -> list[Reading]:
+    seen: dict[str, Reading] = {}
+    for reading in results:
+        seen.setdefault(reading.final.code if reading.final else "", reading)
+    return list(seen.values())
+
+
+def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Region | None, list[str]]:
+    """A village or community named after the county or township already found."""
+    _, keys = tab.village_index(place.code[:6])
+    found: dict[str, tuple[Region, str]] = {}
+    for begin in range(start, len(text)):
+        for end in range(len(text), begin + 1, -1):
+            for key in keys.get(text[begin:end], ()):
+                village = tab.village(key.code)
+                if village is None or not is_inside(village.code, place.code):
+                    continue
+                if key.rank != FULL and not followed_well(text, end):
+                    continue
+                found.setdefault(village.code, (village, text[begin:end]))
+        if found:
+            break
+    if len(found) == 1:
+        village, written = next(iter(found.values()))
+        return village, [f"“{written}”是{tab.full_name(village.code)}"]
+    if len(found) > 1:
+        names = "、".join(tab.full_name(c) for c in sorted(found)[:5])
+        written = next(iter(found.values()))[1]
+        return None, [f"“{written}”在{tab.full_name(place.code)}有{len(found)}处同名村（社区）：{names}，未再细分"]
+    return None, []
+
+
+def outcome(text: str, tab: Table, root: Region | None) -> tuple[Region | None, list[str], int]:
+    """The place a cleaned text names (inside `root` when given), the reasons, and where the names ended."""
+    matches = find_matches(text, tab)
+    found = readings(text, matches, root)
+    reasons: list[str] = []
+    if len(found) > 1:
+        codes = [r.final.code for r in found if r.final]
+        code = common_ancestor(codes, tab.regions)
+        place = tab.regions.get(code) if code else None
+        if place is not None and root is not None and not (place is root or is_inside(place.code, root.code)):
+            place = root
+        written = found[0].matches[-1].text if found[0].matches else text
+        candidates = "、".join(tab.full_name(c) for c in sorted(codes)[:5])
+        more = "等" if len(codes) > 5 else ""
+        where = tab.full_name(place.code) if place else "省级以上"
+        reasons.append(f"“{written}”有{len(codes)}处同名：{candidates}{more}；文字不足以区分，只确定到{where}")
+        end = max((m.end for r in found for m in r.matches), default=0)
+        return place, reasons, end
+    reading = found[0]
+    for match in reading.matches:
+        if match.key.note:
+            reasons.append(f"“{match.text}”：{match.key.note}")
+        elif match.key.rank == GUESSED:
+            reasons.append(f"“{match.text}”按{match.region.name}的简称识别")
+    end = reading.matches[-1].end if reading.matches else 0
+    place = reading.final
+    if place is not None and place.level in (3, 4) and end < len(text):
+        village, village_reasons = match_village(text, end, place, tab)
+        reasons.extend(village_reasons)
+        if village is not None:
+            place = village
+            end = len(text)
+    if reading.matches:
+        names = "".join(f"“{m.text}”" for m in reading.matches)
+        reasons.insert(0, f"识别出{names}")
+    return place, reasons, end
+
+
+def resolve_place(text: str, *, within: str = "") -> Place:
+    """The region a work-place text names, as deep as it names it; see the module's docstring."""
+    tab = table()
+    cleaned = clean(text)
+    root = jurisdiction(within, tab)
+    if not cleaned.strip(SEPARATOR):
+        return Place("", "", None, ["没有填写工作地点"])
+    place, reasons, end = outcome(cleaned, tab, None)
+    if root is not None and (place is None or related(place.code, root.code)):
+        local, local_reasons, local_end = outcome(cleaned, tab, root)
+        if local is not None and local is not root and (place is None or local.level > place.level):
+            place, end = local, local_end
+            reasons = [f"先在{tab.full_name(root.code)}范围内查找", *local_reasons]
+    no_place = no_place_reason(cleaned, place, reasons, tab)
+    if no_place:
+        return Place("", "", None, no_place)
+    if place is None:
+        if reasons:
+            return Place("", "", None, [*reasons, "区划代码留空"])
+        return Place("", "", None, [f"没有在“{text.strip()}”中识别出区划名称，区划代码留空"])
+    rest = cleaned[end:].strip(SEPARATOR)
+    level = LEVELS[place.level - 1]
+    name = tab.full_name(place.code)
+    if rest and re.search(r"[\u4e00-\u9fff]", rest) and place.level < 5:
+        reasons.append(f"“{rest}”不是{name}下属的区划名称，只确定到{LEVEL_LABELS[level]}")
+    reasons.append(f"定位到{name}（{LEVEL_LABELS[level]}）")
+    return Place(place.code, name, level, reasons)
+
+
+def related(code: str, other: str) -> bool:
+    return code == other or is_inside(code, other) or is_inside(other, code)
+
+
+def jurisdiction(within: str, tab: Table) -> Region | None:
+    if not within:
+        return None
+    if not within.isdigit() or len(within) not in SEGMENT_ENDS:
+        raise ValueError(f"within 应为2、4、6、9或12位区划代码，收到 {within!r}")
+    code = within.ljust(CODE_LENGTH, "0")
+    region = tab.regions.get(code)
+    if region is None:
+        raise ValueError(f"区划表中没有代码 {code}")
+    return region
+
+
+def no_place_reason(cleaned: str, place: Region | None, reasons: list[str], tab: Table) -> list[str]:
+    """Nationwide, abroad or outside the table: only when no place of the table is named before it."""
+    first_place = len(cleaned)
+    if place is not None:
+        first_place = min((m.start for m in find_matches(cleaned, tab)), default=len(cleaned))
+    for word in OUTSIDE_TABLE:
+        at = cleaned.find(word)
+        if at >= 0 and (place is None or at < first_place):
+            return [f"“{word}”不在国家统计用区划代码表内（表中只有内地的区划），区划代码留空"]
+    for word in tab.abroad:
+        at = cleaned.find(word)
+        if at >= 0 and (place is None or at < first_place):
+            return [f"“{word}”在境外，区划代码留空（区划代码只有境内的区划）"]
+    if place is None:
+        for word in NO_PLACE_WORDS:
+            if word in cleaned:
+                return [f"“{word}”不是一个具体的工作地点，区划代码留空"]
+    return []
