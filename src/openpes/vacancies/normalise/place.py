@@ -134,8 +134,10 @@ class Reading:
 
     @property
     def score(self) -> tuple[int, int, int]:
+        # More of the text explained first ("三门峡" is the city, not 三门县 and a stray 峡; "青岛市北区" is
+        # 青岛 + 市北区, not 青岛市 + 北区), then the deeper place, then the surer keys.
         covered = sum(m.end - m.start for m in self.matches)
-        return (self.depth, covered, -sum(m.key.rank for m in self.matches))
+        return (covered, self.depth, -sum(m.key.rank for m in self.matches))
 
 
 def significant(code: str) -> str:
@@ -218,8 +220,9 @@ def name_keys(region: Region, parents: list[Region]) -> Iterator[tuple[str, int]
             yield stem, GUESSED
             yield stem + ending, GUESSED  # 东山侗族乡 → 东山乡
     for stem in strip_suffix(name, region.level):
-        if not stem.startswith("市"):  # 市中区 → 市中 would read "济南市中心" as a district
-            yield stem, SHORT
+        if region.level == 3 and stem.startswith("市"):
+            continue  # 市中区 → 市中 would read "济南市中心" as a district
+        yield stem, SHORT
     if region.level == 4 and name.endswith("街道") and len(region.parent.rstrip("0")) <= 4:
         # Cities without counties (东莞, 中山) are written "东莞-南城区" for 南城街道.
         yield name[: -len("街道")] + "区", SHORT
@@ -388,6 +391,12 @@ def followed_well(text: str, end: int) -> bool:
     return end == len(text) or text[end] == SEPARATOR or text.startswith(FOLLOWERS, end)
 
 
+def needs_ending(key: Key, written: str, level: int) -> bool:
+    """A township or village written without its suffix must end where a name may end ("张江", "张江地区"),
+    not run on into other words ("福田保税区" is not 福田街道). "南城区" for 东莞's 南城街道 has its own."""
+    return key.rank != FULL and level >= 4 and not written.endswith("区")
+
+
 def find_matches(text: str, tab: Table) -> list[Match]:
     """Every name of the table found in the text (villages excepted)."""
     matches: list[Match] = []
@@ -400,7 +409,7 @@ def find_matches(text: str, tab: Table) -> list[Match]:
                 region = tab.regions[key.code]
                 if key.rank == ABBREVIATION and start != 0:
                     continue
-                if key.rank != FULL and region.level >= 4 and not followed_well(text, end):
+                if needs_ending(key, text[start:end], region.level) and not followed_well(text, end):
                     continue
                 matches.append(Match(start, end, text[start:end], region, key))
     if any(m.key.rank == ABBREVIATION for m in matches):
@@ -423,8 +432,12 @@ def may_follow(match: Match, context: Region | None) -> bool:
     return True
 
 
-def readings(text: str, matches: list[Match], root: Region | None) -> list[Reading]:
-    """The best readings of the text (more than one when it is ambiguous)."""
+def readings(text: str, matches: list[Match], root: Region | None, tab: Table) -> list[Reading]:
+    """The best readings of the text (more than one when it is ambiguous).
+
+    A name that skips a level ("北京" → 中关村, "湖北省" → a county) must come right after the name before
+    it or after a separator: inside other words ("东湖新技术产业开发区", "雄安新区") such names are chance
+    look-alikes of a township called 开发区 or of 安新县."""
     memo: dict[tuple[int, str, str], list[Reading]] = {}
 
     def best_from(position: int, context: Region | None, last_text: str) -> list[Reading]:
@@ -441,7 +454,9 @@ def readings(text: str, matches: list[Match], root: Region | None) -> list[Readi
             if repeats:
                 options.append((match, True))
             elif match.text != last_text and may_follow(match, context):
-                options.append((match, False))
+                at_boundary = match.start == position or text[match.start - 1] == SEPARATOR
+                if at_boundary or context is None or parent_of(match.region, tab) is context:
+                    options.append((match, False))
         if not options:
             memo[state] = [Reading((), context)]
             return memo[state]
@@ -466,6 +481,14 @@ def readings(text: str, matches: list[Match], root: Region | None) -> list[Readi
         return memo[state]
 
     return best_from(0, root, "")
+
+
+def parent_of(region: Region, tab: Table) -> Region | None:
+    """The region right above, skipping the placeholder rows (北京市 for 海淀区, not 市辖区)."""
+    parent = tab.regions.get(region.parent)
+    while parent is not None and parent.name in PLACEHOLDER_NAMES:
+        parent = tab.regions.get(parent.parent)
+    return parent
 
 
 def shallowest_per_span(options: list[tuple[Match, bool]]) -> list[tuple[Match, bool]]:
@@ -493,12 +516,16 @@ def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Reg
     _, keys = tab.village_index(place.code[:6])
     found: dict[str, tuple[Region, str]] = {}
     for begin in range(start, len(text)):
+        if begin != start and text[begin - 1] != SEPARATOR:
+            continue  # a village name inside other words ("石碑岭街道口") is a chance look-alike
         for end in range(len(text), begin + 1, -1):
             for key in keys.get(text[begin:end], ()):
                 village = tab.village(key.code)
                 if village is None or not is_inside(village.code, place.code):
                     continue
-                if key.rank != FULL and not followed_well(text, end):
+                if key.rank != FULL and place.level < 4:
+                    continue  # by its short name, a village is looked for only inside the township named
+                if needs_ending(key, text[begin:end], 5) and not followed_well(text, end):
                     continue
                 found.setdefault(village.code, (village, text[begin:end]))
         if found:
@@ -516,7 +543,7 @@ def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Reg
 def outcome(text: str, tab: Table, root: Region | None) -> tuple[Region | None, list[str], int]:
     """The place a cleaned text names (inside `root` when given), the reasons, and where the names ended."""
     matches = find_matches(text, tab)
-    found = readings(text, matches, root)
+    found = readings(text, matches, root, tab)
     reasons: list[str] = []
     if len(found) > 1:
         codes = [r.final.code for r in found if r.final]
