@@ -75,7 +75,7 @@ SUFFIXES: dict[int, tuple[str, ...]] = {
     5: ("村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "村"),
 }
 # After a suffix-less township or village name, what may follow it ("张江地区", "龙岗 一带").
-FOLLOWERS = ("街道", "地区", "片区", "一带", "附近", "周边", "商圈", "区域", "镇", "乡", "村", "社区")
+FOLLOWERS = ("街道", "地区", "片区", "一带", "附近", "周边", "商圈", "区域", "镇", "乡")  # not 村, 社区: "长铺社区"
 # Common short names of development zones ("合肥高新区" for 合肥高新技术产业开发区).
 ZONE_SHORT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("高新技术产业开发区", ("高新区", "高新技术开发区", "高新开发区")),
@@ -511,8 +511,9 @@ def unique_finals(results: list[Reading]) -> list[Reading]:
     return list(seen.values())
 
 
-def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Region | None, list[str]]:
-    """A village or community named after the county or township already found."""
+def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Region | None, list[str], int]:
+    """A village or community named after the county or township already found, with the reasons and how
+    many characters its name took."""
     _, keys = tab.village_index(place.code[:6])
     found: dict[str, tuple[Region, str]] = {}
     for begin in range(start, len(text)):
@@ -532,50 +533,66 @@ def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Reg
             break
     if len(found) == 1:
         village, written = next(iter(found.values()))
-        return village, [f"“{written}”是{tab.full_name(village.code)}"]
+        return village, [f"“{written}”是{tab.full_name(village.code)}"], len(written)
     if len(found) > 1:
         names = "、".join(tab.full_name(c) for c in sorted(found)[:5])
         written = next(iter(found.values()))[1]
-        return None, [f"“{written}”在{tab.full_name(place.code)}有{len(found)}处同名村（社区）：{names}，未再细分"]
-    return None, []
+        where = tab.full_name(place.code)
+        return None, [f"“{written}”在{where}有{len(found)}处同名村（社区）：{names}，只确定到{where}"], 0
+    return None, [], 0
 
 
-def outcome(text: str, tab: Table, root: Region | None) -> tuple[Region | None, list[str], int]:
-    """The place a cleaned text names (inside `root` when given), the reasons, and where the names ended."""
+@dataclass(frozen=True)
+class Outcome:
+    place: Region | None
+    reasons: list[str]
+    end: int  # where the last name used ends in the cleaned text
+    covered: int  # how many characters of the text the names used explain
+
+
+def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
+    """The place a cleaned text names (inside `root` when given) and why."""
     matches = find_matches(text, tab)
     found = readings(text, matches, root, tab)
-    reasons: list[str] = []
     if len(found) > 1:
-        codes = [r.final.code for r in found if r.final]
-        code = common_ancestor(codes, tab.regions)
-        place = tab.regions.get(code) if code else None
-        if place is not None and root is not None and not (place is root or is_inside(place.code, root.code)):
-            place = root
-        written = found[0].matches[-1].text if found[0].matches else text
-        candidates = "、".join(tab.full_name(c) for c in sorted(codes)[:5])
-        more = "等" if len(codes) > 5 else ""
-        where = tab.full_name(place.code) if place else "省级以上"
-        reasons.append(f"“{written}”有{len(codes)}处同名：{candidates}{more}；文字不足以区分，只确定到{where}")
-        end = max((m.end for r in found for m in r.matches), default=0)
-        return place, reasons, end
+        return ambiguous(text, found, root, tab)
     reading = found[0]
+    reasons: list[str] = []
     for match in reading.matches:
         if match.key.note:
             reasons.append(f"“{match.text}”：{match.key.note}")
         elif match.key.rank == GUESSED:
             reasons.append(f"“{match.text}”按{match.region.name}的简称识别")
     end = reading.matches[-1].end if reading.matches else 0
+    covered = reading.score[0]
     place = reading.final
     if place is not None and place.level in (3, 4) and end < len(text):
-        village, village_reasons = match_village(text, end, place, tab)
+        # From where the place was first named: "长铺镇长铺社区" repeats 长铺 inside the village's name.
+        named_at = next((m.end for m in reading.matches if m.region is place), end)
+        village, village_reasons, village_length = match_village(text, named_at, place, tab)
         reasons.extend(village_reasons)
         if village is not None:
-            place = village
-            end = len(text)
+            place, end, covered = village, len(text), covered + village_length
     if reading.matches:
         names = "".join(f"“{m.text}”" for m in reading.matches)
         reasons.insert(0, f"识别出{names}")
-    return place, reasons, end
+    return Outcome(place, reasons, end, covered)
+
+
+def ambiguous(text: str, found: list[Reading], root: Region | None, tab: Table) -> Outcome:
+    """Several places fit the text equally well: keep what they have in common."""
+    codes = [r.final.code for r in found if r.final]
+    code = common_ancestor(codes, tab.regions)
+    place = tab.regions.get(code) if code else None
+    if place is not None and root is not None and not (place is root or is_inside(place.code, root.code)):
+        place = root
+    written = found[0].matches[-1].text if found[0].matches else text
+    candidates = "、".join(tab.full_name(c) for c in sorted(codes)[:5])
+    more = "等" if len(codes) > 5 else ""
+    where = tab.full_name(place.code) if place else "省级以上，区划代码留空"
+    reason = f"“{written}”有{len(codes)}处同名：{candidates}{more}；文字不足以区分，只确定到{where}"
+    end = max((m.end for r in found for m in r.matches), default=0)
+    return Outcome(place, [reason], end, found[0].score[0])
 
 
 def resolve_place(text: str, *, within: str = "") -> Place:
@@ -585,18 +602,21 @@ def resolve_place(text: str, *, within: str = "") -> Place:
     root = jurisdiction(within, tab)
     if not cleaned.strip(SEPARATOR):
         return Place("", "", None, ["没有填写工作地点"])
-    place, reasons, end = outcome(cleaned, tab, None)
-    if root is not None and (place is None or related(place.code, root.code)):
-        local, local_reasons, local_end = outcome(cleaned, tab, root)
-        if local is not None and local is not root and (place is None or local.level > place.level):
-            place, end = local, local_end
-            reasons = [f"先在{tab.full_name(root.code)}范围内查找", *local_reasons]
-    no_place = no_place_reason(cleaned, place, reasons, tab)
+    chosen = outcome(cleaned, tab, None)
+    if root is not None:
+        local = outcome(cleaned, tab, root)
+        # Inside the jurisdiction first, unless the text says more about a place elsewhere
+        # ("北京朝阳区红岩" is in Beijing although 绥宁 has a 红岩镇).
+        names_something = local.place is not root or (chosen.place is None and bool(local.reasons))
+        if local.place is not None and names_something and local.covered >= chosen.covered:
+            chosen = Outcome(local.place, [f"先在{tab.full_name(root.code)}范围内查找", *local.reasons], local.end, local.covered)
+    place, reasons, end = chosen.place, chosen.reasons, chosen.end
+    no_place = no_place_reason(cleaned, place, tab)
     if no_place:
         return Place("", "", None, no_place)
     if place is None:
         if reasons:
-            return Place("", "", None, [*reasons, "区划代码留空"])
+            return Place("", "", None, reasons)
         return Place("", "", None, [f"没有在“{text.strip()}”中识别出区划名称，区划代码留空"])
     rest = cleaned[end:].strip(SEPARATOR)
     level = LEVELS[place.level - 1]
@@ -623,7 +643,7 @@ def jurisdiction(within: str, tab: Table) -> Region | None:
     return region
 
 
-def no_place_reason(cleaned: str, place: Region | None, reasons: list[str], tab: Table) -> list[str]:
+def no_place_reason(cleaned: str, place: Region | None, tab: Table) -> list[str]:
     """Nationwide, abroad or outside the table: only when no place of the table is named before it."""
     first_place = len(cleaned)
     if place is not None:
