@@ -98,7 +98,9 @@ def test_nearly_every_posting_resolves_to_a_city_or_deeper() -> None:
     places = [resolve_place(row["place_text"]) for row in postings]
     municipality = ("11", "12", "31", "50")  # 北京, 天津, 上海, 重庆 are cities at the province level
     deep = [
-        p for p in places if p.level in ("city", "county", "township", "village") or p.code[:2] in municipality
+        p
+        for p in places
+        if p.level in ("city", "county", "township", "village") or p.code[:2] in municipality
     ]
     share = len(deep) / len(places)
     print(f"resolved to city level or deeper: {share:.2%} of {len(places)} postings")
@@ -287,7 +289,20 @@ def test_within_must_be_a_code_of_the_table() -> None:
 
 # --------------------------------------------------------------------------------------- random
 
-NAMES = ["湖南省", "邵阳", "绥宁县", "长铺镇", "北京", "海淀区", "鼓楼区", "深圳", "宝安", "张江", "全国", "日本"]
+NAMES = [
+    "湖南省",
+    "邵阳",
+    "绥宁县",
+    "长铺镇",
+    "北京",
+    "海淀区",
+    "鼓楼区",
+    "深圳",
+    "宝安",
+    "张江",
+    "全国",
+    "日本",
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -295,7 +310,9 @@ NAMES = ["湖南省", "邵阳", "绥宁县", "长铺镇", "北京", "海淀区",
     text=st.one_of(
         st.text(max_size=40),
         st.lists(
-            st.one_of(st.sampled_from(NAMES), st.sampled_from(["-", "·", " ", "(", "号", "路"]), st.text(max_size=3)),
+            st.one_of(
+                st.sampled_from(NAMES), st.sampled_from(["-", "·", " ", "(", "号", "路"]), st.text(max_size=3)
+            ),
             max_size=8,
         ).map("".join),
     ),

@@ -74,8 +74,9 @@ SUFFIXES: dict[int, tuple[str, ...]] = {
     4: ("街道办事处", "地区办事处", "办事处", "街道", "苏木", "镇", "乡"),
     5: ("村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "村"),
 }
-# After a suffix-less township or village name, what may follow it ("张江地区", "龙岗 一带").
-FOLLOWERS = ("街道", "地区", "片区", "一带", "附近", "周边", "商圈", "区域", "镇", "乡")  # not 村, 社区: "长铺社区"
+# After a suffix-less township or village name, what may follow it ("张江地区", "龙岗 一带"); not 村 or
+# 社区, which make a village's name ("长铺社区" is not 长铺镇).
+FOLLOWERS = ("街道", "地区", "片区", "一带", "附近", "周边", "商圈", "区域", "镇", "乡")
 # Common short names of development zones ("合肥高新区" for 合肥高新技术产业开发区).
 ZONE_SHORT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("高新技术产业开发区", ("高新区", "高新技术开发区", "高新开发区")),
@@ -191,8 +192,11 @@ def strip_suffix(name: str, level: int) -> list[str]:
     """Names without their ending: 洪山区 → 洪山, 石湾镇街道 → 石湾镇, 石湾."""
     stems: list[str] = []
     current = name
+    suffixes = SUFFIXES.get(level, ())
     for _ in range(2):  # 石湾镇街道: 街道, then 镇
-        for suffix in SUFFIXES.get(level, ()):
+        if not current.endswith(suffixes):
+            break
+        for suffix in suffixes:
             if current.endswith(suffix) and len(current) - len(suffix) >= 2:
                 current = current[: -len(suffix)]
                 stems.append(current)
@@ -214,7 +218,7 @@ def name_keys(region: Region, parents: list[Region]) -> Iterator[tuple[str, int]
             if ending in ("州", "县", "旗"):
                 yield stem + ending, GUESSED  # 黔东南州, 城步县
         yield name[:autonomous], GUESSED
-    elif region.level == 4 and re.search(r"族(乡|镇|苏木)$", name):
+    elif region.level == 4 and "族" in name and re.search(r"族(乡|镇|苏木)$", name):
         ending = name[-1] if not name.endswith("苏木") else "苏木"
         for stem in ethnic_stems(name, len(name) - len(ending)):
             yield stem, GUESSED
@@ -351,16 +355,19 @@ def table() -> Table:
     for region in regions.values():
         if region.name in PLACEHOLDER_NAMES:
             continue
-        parents = [regions[p] for p in ancestor_codes(region.code) if p in regions]
+        # Only a development zone (a county-level row) is named after the places above it.
+        parents = (
+            [regions[p] for p in ancestor_codes(region.code) if p in regions] if region.level == 3 else []
+        )
         seen: set[str] = set()
-        for key, rank in name_keys(region, parents):
-            if len(key) >= 2 and key not in seen:
-                seen.add(key)
-                keys.setdefault(key, []).append(Key(region.code, rank))
+        for written, rank in name_keys(region, parents):
+            if len(written) >= 2 and written not in seen:
+                seen.add(written)
+                keys.setdefault(written, []).append(Key(region.code, rank))
     aliases = read_aliases()
-    for alias, key in aliases.items():
-        if key.code in regions:
-            keys.setdefault(alias, []).append(key)
+    for alias, alias_key in aliases.items():
+        if alias_key.code in regions:
+            keys.setdefault(alias, []).append(alias_key)
     return Table(
         regions=regions,
         keys=keys,
@@ -412,10 +419,9 @@ def find_matches(text: str, tab: Table) -> list[Match]:
                 if needs_ending(key, text[start:end], region.level) and not followed_well(text, end):
                     continue
                 matches.append(Match(start, end, text[start:end], region, key))
-    if any(m.key.rank == ABBREVIATION for m in matches):
-        # "黑龙江", "湘潭": a longer name at the start wins over a one-letter abbreviation.
-        if any(m.start == 0 and m.end > 1 for m in matches):
-            matches = [m for m in matches if m.key.rank != ABBREVIATION]
+    # "黑龙江", "湘潭": a longer name at the start wins over a one-letter abbreviation.
+    if any(m.key.rank == ABBREVIATION for m in matches) and any(m.start == 0 and m.end > 1 for m in matches):
+        matches = [m for m in matches if m.key.rank != ABBREVIATION]
     return matches
 
 
@@ -499,9 +505,7 @@ def shallowest_per_span(options: list[tuple[Match, bool]]) -> list[tuple[Match, 
         if not repeats:
             span = (match.start, match.end)
             by_span[span] = min(by_span.get(span, 9), match.region.level)
-    return [
-        (m, r) for m, r in options if r or m.region.level == by_span[(m.start, m.end)]
-    ]
+    return [(m, r) for m, r in options if r or m.region.level == by_span[(m.start, m.end)]]
 
 
 def unique_finals(results: list[Reading]) -> list[Reading]:
@@ -546,7 +550,8 @@ def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Reg
 class Outcome:
     place: Region | None
     reasons: list[str]
-    end: int  # where the last name used ends in the cleaned text
+    start: int  # where the first name used begins in the cleaned text
+    end: int  # where the last name used ends
     covered: int  # how many characters of the text the names used explain
 
 
@@ -563,6 +568,7 @@ def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
             reasons.append(f"“{match.text}”：{match.key.note}")
         elif match.key.rank == GUESSED:
             reasons.append(f"“{match.text}”按{match.region.name}的简称识别")
+    start = reading.matches[0].start if reading.matches else len(text)
     end = reading.matches[-1].end if reading.matches else 0
     covered = reading.score[0]
     place = reading.final
@@ -573,10 +579,11 @@ def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
         reasons.extend(village_reasons)
         if village is not None:
             place, end, covered = village, len(text), covered + village_length
+            start = min(start, named_at)
     if reading.matches:
         names = "".join(f"“{m.text}”" for m in reading.matches)
         reasons.insert(0, f"识别出{names}")
-    return Outcome(place, reasons, end, covered)
+    return Outcome(place, reasons, start, end, covered)
 
 
 def ambiguous(text: str, found: list[Reading], root: Region | None, tab: Table) -> Outcome:
@@ -591,8 +598,9 @@ def ambiguous(text: str, found: list[Reading], root: Region | None, tab: Table) 
     more = "等" if len(codes) > 5 else ""
     where = tab.full_name(place.code) if place else "省级以上，区划代码留空"
     reason = f"“{written}”有{len(codes)}处同名：{candidates}{more}；文字不足以区分，只确定到{where}"
+    start = min((m.start for r in found for m in r.matches), default=len(text))
     end = max((m.end for r in found for m in r.matches), default=0)
-    return Outcome(place, [reason], end, found[0].score[0])
+    return Outcome(place, [reason], start, end, found[0].score[0])
 
 
 def resolve_place(text: str, *, within: str = "") -> Place:
@@ -609,9 +617,15 @@ def resolve_place(text: str, *, within: str = "") -> Place:
         # ("北京朝阳区红岩" is in Beijing although 绥宁 has a 红岩镇).
         names_something = local.place is not root or (chosen.place is None and bool(local.reasons))
         if local.place is not None and names_something and local.covered >= chosen.covered:
-            chosen = Outcome(local.place, [f"先在{tab.full_name(root.code)}范围内查找", *local.reasons], local.end, local.covered)
+            chosen = Outcome(
+                local.place,
+                [f"先在{tab.full_name(root.code)}范围内查找", *local.reasons],
+                local.start,
+                local.end,
+                local.covered,
+            )
     place, reasons, end = chosen.place, chosen.reasons, chosen.end
-    no_place = no_place_reason(cleaned, place, tab)
+    no_place = no_place_reason(cleaned, place, chosen.start, tab)
     if no_place:
         return Place("", "", None, no_place)
     if place is None:
@@ -643,11 +657,8 @@ def jurisdiction(within: str, tab: Table) -> Region | None:
     return region
 
 
-def no_place_reason(cleaned: str, place: Region | None, tab: Table) -> list[str]:
+def no_place_reason(cleaned: str, place: Region | None, first_place: int, tab: Table) -> list[str]:
     """Nationwide, abroad or outside the table: only when no place of the table is named before it."""
-    first_place = len(cleaned)
-    if place is not None:
-        first_place = min((m.start for m in find_matches(cleaned, tab)), default=len(cleaned))
     for word in OUTSIDE_TABLE:
         at = cleaned.find(word)
         if at >= 0 and (place is None or at < first_place):
