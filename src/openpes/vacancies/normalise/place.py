@@ -141,6 +141,7 @@ class Reading:
         return (covered, self.depth, -sum(m.key.rank for m in self.matches))
 
 
+@cache
 def significant(code: str) -> str:
     """The prefix that identifies a code at its own level: 440306000000 → 440306."""
     digits = code.rstrip("0")
@@ -262,8 +263,9 @@ class Table:
     keys: dict[str, list[Key]]
     longest_key: int
     aliases: dict[str, Key]
-    abroad: tuple[str, ...]
+    abroad: frozenset[str]
     villages: dict[str, tuple[dict[str, Region], dict[str, list[Key]]]] = field(default_factory=dict)
+    village_rows: dict[str, dict[str, list[Region]]] = field(default_factory=dict)
 
     def ancestors(self, code: str) -> list[Region]:
         """The region and those above it, from the province down, without the placeholder rows."""
@@ -284,10 +286,14 @@ class Table:
         return self.village_index(code[:6])[0].get(code)
 
     def village_index(self, county: str) -> tuple[dict[str, Region], dict[str, list[Key]]]:
-        """The villages and communities of one county, read on first use."""
+        """The villages and communities of one county, indexed on first use (their province's file is read
+        once, on the first use of any of its counties)."""
         with _LOCK:
             if county not in self.villages:
-                self.villages[county] = read_villages(county)
+                province = county[:2]
+                if province not in self.village_rows:
+                    self.village_rows[province] = read_villages(province)
+                self.villages[county] = index_villages(self.village_rows[province].get(county, []))
             return self.villages[county]
 
 
@@ -315,22 +321,27 @@ def read_regions() -> dict[str, Region]:
     return regions
 
 
-def read_villages(county: str) -> tuple[dict[str, Region], dict[str, list[Key]]]:
-    villages: dict[str, Region] = {}
-    keys: dict[str, list[Key]] = {}
-    path = next((p for p in national_files() if p.name == f"{county[:2]}.csv.gz"), None)
+def read_villages(province: str) -> dict[str, list[Region]]:
+    """The villages and communities of one province, by county."""
+    by_county: dict[str, list[Region]] = {}
+    path = next((p for p in national_files() if p.name == f"{province}.csv.gz"), None)
     if path is None:
-        return villages, keys
+        return by_county
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle)
         next(rows, None)
         for code, name, level, parent in rows:
-            if level == "5" and code.startswith(county):
-                region = Region(code, name, 5, parent)
-                villages[code] = region
-                for key, rank in name_keys(region, []):
-                    keys.setdefault(key, []).append(Key(code, rank))
-    return villages, keys
+            if level == "5":
+                by_county.setdefault(code[:6], []).append(Region(code, name, 5, parent))
+    return by_county
+
+
+def index_villages(villages: list[Region]) -> tuple[dict[str, Region], dict[str, list[Key]]]:
+    keys: dict[str, list[Key]] = {}
+    for village in villages:
+        for written, rank in name_keys(village, []):
+            keys.setdefault(written, []).append(Key(village.code, rank))
+    return {v.code: v for v in villages}, keys
 
 
 def read_aliases() -> dict[str, Key]:
@@ -341,10 +352,19 @@ def read_aliases() -> dict[str, Key]:
         }
 
 
-def read_abroad() -> tuple[str, ...]:
+def read_abroad() -> frozenset[str]:
     with (DATA_DIR / "place_abroad.csv").open(encoding="utf-8", newline="") as handle:
-        names = [row["name"] for row in csv.DictReader(handle)]
-    return tuple(sorted({*names, *ABROAD_WORDS}, key=len, reverse=True))
+        return frozenset({*(row["name"] for row in csv.DictReader(handle)), *ABROAD_WORDS})
+
+
+def first_of(words: frozenset[str], text: str) -> tuple[int, str]:
+    """Where the first of `words` occurs in `text` (the longest one there), or (len(text), "")."""
+    longest = max(map(len, words))
+    for start in range(len(text)):
+        for end in range(min(len(text), start + longest), start, -1):
+            if text[start:end] in words:
+                return start, text[start:end]
+    return len(text), ""
 
 
 @cache
@@ -546,6 +566,18 @@ def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Reg
     return None, [], 0
 
 
+VILLAGE_WORDS = ("村", "社区", "居委", "委员会", "生活区")
+
+
+def may_name_village(rest: str, place: Region, root: Region | None) -> bool:
+    """Whether the rest of the text may name a village, so that its county's villages are worth reading:
+    inside a township a village may go by its short name, inside a county only by its full name, which
+    outside the county's own office ends in one of the usual words."""
+    if not rest.strip(SEPARATOR) or place.level not in (3, 4):
+        return False
+    return place.level == 4 or root is not None or any(word in rest for word in VILLAGE_WORDS)
+
+
 @dataclass(frozen=True)
 class Outcome:
     place: Region | None
@@ -572,7 +604,7 @@ def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
     end = reading.matches[-1].end if reading.matches else 0
     covered = reading.score[0]
     place = reading.final
-    if place is not None and place.level in (3, 4) and end < len(text):
+    if place is not None and may_name_village(text[end:], place, root):
         # From where the place was first named: "长铺镇长铺社区" repeats 长铺 inside the village's name.
         named_at = next((m.end for m in reading.matches if m.region is place), end)
         village, village_reasons, village_length = match_village(text, named_at, place, tab)
@@ -663,10 +695,9 @@ def no_place_reason(cleaned: str, place: Region | None, first_place: int, tab: T
         at = cleaned.find(word)
         if at >= 0 and (place is None or at < first_place):
             return [f"“{word}”不在国家统计用区划代码表内（表中只有内地的区划），区划代码留空"]
-    for word in tab.abroad:
-        at = cleaned.find(word)
-        if at >= 0 and (place is None or at < first_place):
-            return [f"“{word}”在境外，区划代码留空（区划代码只有境内的区划）"]
+    at, word = first_of(tab.abroad, cleaned)
+    if word and (place is None or at < first_place):
+        return [f"“{word}”在境外，区划代码留空（区划代码只有境内的区划）"]
     if place is None:
         for word in NO_PLACE_WORDS:
             if word in cleaned:
