@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -285,6 +287,15 @@ def test_within_must_be_a_code_of_the_table() -> None:
         resolve_place("长铺镇", within="43052")
     with pytest.raises(ValueError):
         resolve_place("长铺镇", within="999999")
+
+
+def test_the_resolver_runs_without_django() -> None:
+    code = (
+        "import sys; from openpes.vacancies.normalise.place import resolve_place; "
+        "assert resolve_place('深圳-宝安区').code == '440306000000'; "
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 (our own interpreter and code)
 
 
 # --------------------------------------------------------------------------------------- random

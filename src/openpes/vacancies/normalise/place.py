@@ -63,6 +63,9 @@ NO_PLACE_WORDS = ("全国", "异地", "不限", "多地", "各地", "远程", "�
 ABROAD_WORDS = ("海外", "境外", "国外", "出国", "外派")
 OUTSIDE_TABLE = ("香港", "澳门", "台湾", "台北", "高雄")  # in GB/T 2260 but not in the statistical table
 
+# A work place is a name or an address; past this length a text is a description, whose stray names would
+# only cost time (the reading grows with the square of the length).
+MAX_LENGTH = 200
 SEPARATOR = "|"
 SEPARATORS = re.compile(r"[\s\-–—_·•・/\\|,，、;；:：()（）\[\]【】<>《》\"'“”‘’.。+＋~～]+")
 
@@ -186,7 +189,7 @@ def ethnic_stems(name: str, before: int) -> list[str]:
         low, high = first_zu - 4, first_zu - 1
     else:
         low, high = len(head) - 4, len(head) - 2
-    return [head[:k] for k in range(max(2, low), high + 1) if k >= 2]
+    return [head[:k] for k in range(max(2, low), high + 1)]
 
 
 def strip_suffix(name: str, level: int) -> list[str]:
@@ -262,7 +265,6 @@ class Table:
     regions: dict[str, Region]
     keys: dict[str, list[Key]]
     longest_key: int
-    aliases: dict[str, Key]
     abroad: frozenset[str]
     villages: dict[str, tuple[dict[str, Region], dict[str, list[Key]]]] = field(default_factory=dict)
     village_rows: dict[str, dict[str, list[Region]]] = field(default_factory=dict)
@@ -274,7 +276,7 @@ class Table:
         while region is not None:
             if region.name not in PLACEHOLDER_NAMES:
                 chain.append(region)
-            region = self.regions.get(region.parent) if region.parent else None
+            region = self.regions.get(region.parent) if region.parent != region.code else None
         return chain[::-1]
 
     def full_name(self, code: str) -> str:
@@ -384,15 +386,13 @@ def table() -> Table:
             if len(written) >= 2 and written not in seen:
                 seen.add(written)
                 keys.setdefault(written, []).append(Key(region.code, rank))
-    aliases = read_aliases()
-    for alias, alias_key in aliases.items():
+    for alias, alias_key in read_aliases().items():
         if alias_key.code in regions:
             keys.setdefault(alias, []).append(alias_key)
     return Table(
         regions=regions,
         keys=keys,
         longest_key=max(len(k) for k in keys),
-        aliases=aliases,
         abroad=read_abroad(),
     )
 
@@ -538,15 +538,15 @@ def unique_finals(results: list[Reading]) -> list[Reading]:
 def match_village(text: str, start: int, place: Region, tab: Table) -> tuple[Region | None, list[str], int]:
     """A village or community named after the county or township already found, with the reasons and how
     many characters its name took."""
-    _, keys = tab.village_index(place.code[:6])
+    villages, keys = tab.village_index(place.code[:6])
     found: dict[str, tuple[Region, str]] = {}
     for begin in range(start, len(text)):
         if begin != start and text[begin - 1] != SEPARATOR:
             continue  # a village name inside other words ("石碑岭街道口") is a chance look-alike
         for end in range(len(text), begin + 1, -1):
             for key in keys.get(text[begin:end], ()):
-                village = tab.village(key.code)
-                if village is None or not is_inside(village.code, place.code):
+                village = villages[key.code]
+                if not is_inside(village.code, place.code):
                     continue
                 if key.rank != FULL and place.level < 4:
                     continue  # by its short name, a village is looked for only inside the township named
@@ -638,7 +638,7 @@ def ambiguous(text: str, found: list[Reading], root: Region | None, tab: Table) 
 def resolve_place(text: str, *, within: str = "") -> Place:
     """The region a work-place text names, as deep as it names it; see the module's docstring."""
     tab = table()
-    cleaned = clean(text)
+    cleaned = clean(text[:MAX_LENGTH])
     root = jurisdiction(within, tab)
     if not cleaned.strip(SEPARATOR):
         return Place("", "", None, ["没有填写工作地点"])
