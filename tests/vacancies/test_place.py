@@ -227,6 +227,26 @@ def test_a_township_name_is_not_read_inside_other_words() -> None:
     assert resolve_place("河北省雄安新区").code == "130000000000"
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("北京/上海", ""),
+        ("上海、杭州、南京", ""),
+        ("深圳南山区、深圳福田区", "440300000000"),
+        ("深圳南山区，广州天河区", "440000000000"),
+    ],
+)
+def test_several_places_keep_only_the_region_holding_them_all(text: str, code: str) -> None:
+    place = resolve_place(text)
+    assert place.code == code, place.reasons
+    assert any("不止一个工作地点" in r for r in place.reasons)
+
+
+def test_one_place_written_in_pieces_is_not_several() -> None:
+    assert resolve_place("广东省-深圳-宝安区").code == "440306000000"
+    assert resolve_place("合肥-滨湖新区").code == "340100000000"  # 合肥's functional area, not 衡水滨湖新区
+
+
 def test_an_alias_says_where_the_old_name_went() -> None:
     place = resolve_place("北京-崇文区")
     assert any("崇文区" in r and "东城区" in r for r in place.reasons)

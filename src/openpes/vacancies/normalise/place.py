@@ -585,11 +585,17 @@ class Outcome:
     start: int  # where the first name used begins in the cleaned text
     end: int  # where the last name used ends
     covered: int  # how many characters of the text the names used explain
+    several: bool = False  # the text lists several work places
 
 
-def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
-    """The place a cleaned text names (inside `root` when given) and why."""
+def outcome(text: str, tab: Table, root: Region | None, *, listing: bool = True) -> Outcome:
+    """The place a cleaned text names (inside `root` when given) and why; `listing`: look for several
+    places listed one after the other."""
     matches = find_matches(text, tab)
+    if listing and root is None and SEPARATOR in text:
+        several = listed_places(text, matches, tab)
+        if several is not None:
+            return several
     found = readings(text, matches, root, tab)
     if len(found) > 1:
         return ambiguous(text, found, root, tab)
@@ -616,6 +622,46 @@ def outcome(text: str, tab: Table, root: Region | None) -> Outcome:
         names = "".join(f"“{m.text}”" for m in reading.matches)
         reasons.insert(0, f"识别出{names}")
     return Outcome(place, reasons, start, end, covered)
+
+
+def listed_places(text: str, matches: list[Match], tab: Table) -> Outcome | None:
+    """Several work places listed one after the other: "北京/上海", "深圳南山区、深圳福田区". A new place
+    opens behind a separator with a province or city that is not inside the place read so far ("广东省-深圳"
+    is one place; a district or zone does not open one, so "合肥-滨湖新区" is not read as 衡水滨湖新区).
+    Only the region holding all of them is certain."""
+    openings = sorted(
+        {
+            m.start
+            for m in matches
+            if m.start > 0 and text[m.start - 1] == SEPARATOR and m.region.level <= 2 and m.key.rank <= SHORT
+        }
+    )
+    if not openings:
+        return None
+    groups: list[Outcome] = []
+    begin = 0
+    for end in [*openings, len(text)]:
+        piece = outcome(text[begin:end].strip(SEPARATOR), tab, None, listing=False)
+        if piece.place is None:
+            continue  # nothing here: read it with what comes next
+        if groups and groups[-1].place is not None and related(groups[-1].place.code, piece.place.code):
+            # The same place said more precisely: read the two pieces together.
+            group_begin = groups.pop().start
+            piece = outcome(text[group_begin:end].strip(SEPARATOR), tab, None, listing=False)
+            piece = Outcome(piece.place, piece.reasons, group_begin, end, piece.covered)
+        else:
+            piece = Outcome(piece.place, piece.reasons, begin, end, piece.covered)
+        groups.append(piece)
+        begin = end
+    places = [g.place for g in groups if g.place is not None]
+    if len(places) < 2:
+        return None
+    code = common_ancestor([p.code for p in places], tab.regions)
+    listed = "、".join(tab.full_name(p.code) for p in places)
+    shared = f"只确定到它们共同所在的{tab.full_name(code)}" if code else "不在同一省份，区划代码留空"
+    reasons = [*(r for g in groups for r in g.reasons), f"列出了不止一个工作地点：{listed}，{shared}"]
+    place = tab.regions.get(code) if code else None
+    return Outcome(place, reasons, groups[0].start, len(text), sum(g.covered for g in groups), several=True)
 
 
 def ambiguous(text: str, found: list[Reading], root: Region | None, tab: Table) -> Outcome:
