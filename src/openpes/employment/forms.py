@@ -13,13 +13,14 @@ from openpes.employment.models import (
     ContactChannel,
     EmploymentProfile,
     EventKind,
+    ImportMode,
     KeyGroup,
     RegistrationKind,
     RetirementCategory,
     Tier,
 )
 from openpes.employment.services import FACT_FIELDS, STATUS_CHANGES
-from openpes.regions.forms import region_choices
+from openpes.regions.forms import region_choices, set_village_field
 
 
 class DateInput(forms.DateInput):
@@ -149,3 +150,19 @@ class ZeroFilterForm(StaffForm):
 
     def values(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+class SurveyUploadForm(StaffForm):
+    region_code = forms.ChoiceField(label="村（社区）")
+    file = forms.FileField(
+        label="采集表",
+        help_text="Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码）；请用下载的模板，或表头含姓名、公民身份号码、就业状态的本地表格。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+    mode = forms.ChoiceField(
+        label="导入方式", choices=ImportMode.choices, initial=ImportMode.VALID, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_village_field(self, "region_code", actor)

@@ -289,6 +289,26 @@ def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | No
     return record
 
 
+BACKGROUND_ROWS = 3000  # bigger files are imported by the worker, with progress on the page
+
+
+def survey_queue(*, actor: Staff, record: SurveyImport) -> bool:
+    """Mark a checked upload for the worker; False when it is small enough to import at once."""
+    if record.finished or record.status != ImportStatus.CHECKED:
+        raise DomainError("import", "该文件已提交导入或已处理完毕")
+    if not record.region_code.startswith(actor.jurisdiction_prefix):
+        raise DomainError("import", "该村（社区）不在您的辖区内")
+    if record.total_rows <= BACKGROUND_ROWS:
+        return False
+    _set(record, status=ImportStatus.QUEUED)
+    return True
+
+
+def survey_failed(*, record: SurveyImport, message: str) -> None:
+    """A background import that stopped: nothing of it was written (one transaction); the file is kept."""
+    _set(record, status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now())
+
+
 def _set(record: SurveyImport, **values: Any) -> None:
     for key, value in values.items():
         setattr(record, key, value)
@@ -478,7 +498,8 @@ def _write_statuses(
     profiles: dict[int, EmploymentProfile] = {}
     for start in range(0, len(ids), 2000):
         profiles.update(
-            (p.person_id, p) for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
+            (p.person_id, p)
+            for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
         )
     now = timezone.now()
     create: list[EmploymentProfile] = []
