@@ -88,9 +88,10 @@ def _rule_flags(
         if start == end:
             continue
         if rule.age_between is not None:
-            age_text = next((match.group(name) for name in rule.age_groups if match.group(name)), "")
-            age = chinese_or_arabic_number(age_text)
-            if age is None or not rule.age_between[0] <= age <= rule.age_between[1]:
+            age_text = next((match.group(name) for name in rule.age_groups if match.group(name)), None)
+            age = chinese_or_arabic_number(age_text) if age_text else None
+            # An alternative without an age (超龄勿扰) counts as it is; one with an age only in the range.
+            if age_text and (age is None or not rule.age_between[0] <= age <= rule.age_between[1]):
                 continue
         if rule.lawful is not None and _is_lawful(rule.lawful, text.text, start, end):
             continue
