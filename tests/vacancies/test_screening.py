@@ -299,7 +299,12 @@ def test_flags_of_title_and_description_keep_their_own_positions() -> None:
 
 def test_pay_far_above_going_rate_is_flagged_with_the_figures() -> None:
     (flag,) = screen("客服", "", pay_min=30000, pay_max=50000, going_rate=(4000, 6000))
-    assert (flag.code, flag.severity, flag.field, flag.start) == ("fraud.pay_far_above_rate", "review", "pay", None)
+    assert (flag.code, flag.severity, flag.field, flag.start) == (
+        "fraud.pay_far_above_rate",
+        "review",
+        "pay",
+        None,
+    )
     assert "30000" in flag.explanation and "6000" in flag.explanation and "5.0" in flag.explanation
 
 
@@ -358,15 +363,28 @@ terms = ["僅招 男丁"]
 """
     )
     (flag,) = screen("普工", "僅招男丁，包住", rules=rules)
-    assert (flag.code, flag.text, flag.law) == ("gender.test", "僅招男丁", "《中华人民共和国就业促进法（2015年修正）》第二十七条")
+    assert (flag.code, flag.text, flag.law) == (
+        "gender.test",
+        "僅招男丁",
+        "《中华人民共和国就业促进法（2015年修正）》第二十七条",
+    )
 
 
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ('code = "x.a"\nkind = "discrimination"\nseverity = "block"\nexplanation = "说明"\nterms = ["限男"]', "laws"),
-        ('code = "x.a"\nkind = "fraud"\nseverity = "block"\nlaws = ["nope"]\nexplanation = "说明"\nterms = ["a"]', "nope"),
-        ('code = "x.a"\nkind = "fraud"\nseverity = "block"\nexplanation = "说明"\npatterns = ["(限"]', "正则"),
+        (
+            'code = "x.a"\nkind = "discrimination"\nseverity = "block"\nexplanation = "说明"\nterms = ["限男"]',
+            "laws",
+        ),
+        (
+            'code = "x.a"\nkind = "fraud"\nseverity = "block"\nlaws = ["nope"]\nexplanation = "说明"\nterms = ["a"]',
+            "nope",
+        ),
+        (
+            'code = "x.a"\nkind = "fraud"\nseverity = "block"\nexplanation = "说明"\npatterns = ["(限"]',
+            "正则",
+        ),
         ('code = "x.a"\nkind = "fraud"\nseverity = "stop"\nexplanation = "说明"\nterms = ["a"]', "severity"),
         ('code = "x.a"\nkind = "fraud"\nseverity = "block"\nterms = ["a"]', "explanation"),
     ],
@@ -381,7 +399,8 @@ def test_screening_imports_no_django() -> None:
         "import sys, openpes.vacancies.screening as s; s.screen('保安', '限男性');"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # a fresh interpreter: this one has Django loaded by pytest-django
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
     assert result.stdout.strip() == "[]"
 
 
@@ -389,7 +408,9 @@ def test_screening_imports_no_django() -> None:
 
 _TEXT = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("限男女性优先已婚育乙肝携带者勿扰押金加微信vxVX岁以下18-35 ，。：（）·*\u200b優")),
+        st.sampled_from(
+            list("限男女性优先已婚育乙肝携带者勿扰押金加微信vxVX岁以下18-35 ，。：（）·*\u200b優")
+        ),
         st.characters(),
     ),
     max_size=80,
@@ -398,7 +419,9 @@ _TEXT = st.text(
 
 @settings(max_examples=300, deadline=None)
 @given(title=_TEXT, description=_TEXT, contact=_TEXT)
-def test_screen_never_crashes_and_every_position_points_at_its_text(title: str, description: str, contact: str) -> None:
+def test_screen_never_crashes_and_every_position_points_at_its_text(
+    title: str, description: str, contact: str
+) -> None:
     written = {"title": title, "description": description, "contact": contact}
     for flag in screen(title, description, contact_text=contact):
         assert flag.start is not None and flag.end is not None
@@ -411,7 +434,9 @@ _FILLERS = st.lists(st.sampled_from([" ", "-", "*", "·", "\u200b", "\u3000", "/
 
 @settings(max_examples=200, deadline=None)
 @given(
-    term=st.sampled_from(["限男性", "女士优先", "已婚已育优先", "乙肝携带者勿扰", "押金", "刷单", "发展下线"]),
+    term=st.sampled_from(
+        ["限男性", "女士优先", "已婚已育优先", "乙肝携带者勿扰", "押金", "刷单", "发展下线"]
+    ),
     fillers=st.lists(_FILLERS, min_size=7, max_size=7),
 )
 def test_fillers_inside_a_term_do_not_hide_it(term: str, fillers: list[list[str]]) -> None:

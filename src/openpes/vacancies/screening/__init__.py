@@ -8,6 +8,6 @@ docs/screening.md explains each flag to clerks and how to add a term or an excep
 """
 
 from openpes.vacancies.screening.engine import Flag, screen
-from openpes.vacancies.screening.ruleset import LawArticle, RuleSet, RulesError, default_rules, parse_rules
+from openpes.vacancies.screening.ruleset import LawArticle, RulesError, RuleSet, default_rules, parse_rules
 
 __all__ = ["Flag", "LawArticle", "RuleSet", "RulesError", "default_rules", "parse_rules", "screen"]

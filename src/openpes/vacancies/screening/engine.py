@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 from openpes.vacancies.screening.normalise import CLAUSE_BREAKS, FoldedText, fold
-from openpes.vacancies.screening.ruleset import Field, Kind, LawArticle, Rule, RuleSet, Severity, default_rules
+from openpes.vacancies.screening.ruleset import (
+    Field,
+    Kind,
+    LawArticle,
+    Rule,
+    RuleSet,
+    Severity,
+    default_rules,
+)
 
 FlagField = Literal["title", "description", "contact", "pay"]
 
@@ -61,7 +69,11 @@ def screen(
     occupation in the region, when known; `contact_text` is the contact the employer gave. Pure: reads
     nothing but its arguments and the rules."""
     ruleset = rules or default_rules()
-    written: dict[Field, str] = {"title": title or "", "description": description or "", "contact": contact_text or ""}
+    written: dict[Field, str] = {
+        "title": title or "",
+        "description": description or "",
+        "contact": contact_text or "",
+    }
     folded: dict[Field, FoldedText] = {field: fold(text) for field, text in written.items()}
     posting = folded["title"].text + "\n" + folded["description"].text
     contact_plain = unicodedata.normalize("NFKC", written["contact"]).lower()
@@ -109,6 +121,7 @@ def _rule_flags(
             None,
         )
         written_start, written_end = text.written_span(start, end)
+        note = f"{exception.name}：{exception.explanation}依据：{exception.basis}" if exception else None
         flags.append(
             Flag(
                 kind=rule.kind,
@@ -120,7 +133,7 @@ def _rule_flags(
                 text=written[written_start:written_end],
                 explanation=rule.explanation,
                 laws=rule.laws,
-                exception=f"{exception.name}：{exception.explanation}依据：{exception.basis}" if exception else None,
+                exception=note,
             )
         )
     return flags

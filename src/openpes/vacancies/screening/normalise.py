@@ -97,4 +97,3 @@ def fold(written: str) -> FoldedText:
         if not filler:
             previous_kept = folded
     return FoldedText("".join(characters), tuple(origin), len(written))
-

@@ -159,10 +159,14 @@ def _rule(data: dict[str, Any], laws: dict[str, LawArticle]) -> Rule:
         explanation=_required_text(data, "explanation", where),
         fields=cast(tuple[Field, ...], fields),
         matcher=matcher,
-        lawful=_compile("|".join(f"(?:{pattern})" for pattern in lawful), f"{where} lawful") if lawful else None,
+        lawful=_compile("|".join(f"(?:{pattern})" for pattern in lawful), f"{where} lawful")
+        if lawful
+        else None,
         requires=_compile(data["requires"], f"{where} requires") if data.get("requires") else None,
         unless_contact=(
-            _compile(data["unless_contact"], f"{where} unless_contact") if data.get("unless_contact") else None
+            _compile(data["unless_contact"], f"{where} unless_contact")
+            if data.get("unless_contact")
+            else None
         ),
         age_between=age_between,
         age_groups=age_groups,
@@ -205,7 +209,9 @@ def parse_rules(source: str) -> RuleSet:
         explanation=_required_text(pay, "explanation", "pay_check"),
     )
     any_hit = {
-        field: re.compile("|".join(f"(?:{rule.alternation})" for rule in rules if field in rule.fields) or "(?!)")
+        field: re.compile(
+            "|".join(f"(?:{rule.alternation})" for rule in rules if field in rule.fields) or "(?!)"
+        )
         for field in FIELDS
     }
     return RuleSet(rules=rules, pay_check=pay_check, laws=laws, any_hit=any_hit)
