@@ -80,7 +80,7 @@ def screen(
 
     flags: list[Flag] = []
     for field, text in folded.items():
-        if not text.text or not ruleset.any_hit[field].search(text.text):
+        if not text.text:
             continue
         for rule in ruleset.rules:
             if field in rule.fields:
@@ -95,12 +95,17 @@ def _rule_flags(
     rule: Rule, field: Field, text: FoldedText, written: str, posting: str, contact_plain: str
 ) -> list[Flag]:
     flags: list[Flag] = []
-    for match in rule.matcher.finditer(text.text):
+    matches = sorted(
+        (match for matcher in rule.matchers for match in matcher.finditer(text.text)),
+        key=lambda match: (match.start(), -match.end()),
+    )
+    taken_until = 0  # two patterns of one rule matching the same words make one flag
+    for match in matches:
         start, end = match.span()
-        if start == end:
+        if start == end or start < taken_until:
             continue
         if rule.age_between is not None:
-            age_text = next((match.group(name) for name in rule.age_groups if match.group(name)), None)
+            age_text = match.groupdict().get("n")
             age = chinese_or_arabic_number(age_text) if age_text else None
             # An alternative without an age (超龄勿扰) counts as it is; one with an age only in the range.
             if age_text and (age is None or not rule.age_between[0] <= age <= rule.age_between[1]):
@@ -120,6 +125,7 @@ def _rule_flags(
             ),
             None,
         )
+        taken_until = end
         written_start, written_end = text.written_span(start, end)
         note = f"{exception.name}：{exception.explanation}依据：{exception.basis}" if exception else None
         flags.append(

@@ -66,34 +66,47 @@ def _is_filler(folded: str) -> bool:
     return folded != "+" and category[0] in "PSC"
 
 
-def fold(written: str) -> FoldedText:
+# What each written character folds to, remembered: NFKC and the category look-ups are the slow part of
+# folding, and postings use a few thousand distinct characters. Bounded, as text from outside is unbounded.
+_FOLDED: dict[str, tuple[tuple[str, bool], ...]] = {}
+_FOLDED_LIMIT = 100_000
+
+
+def _fold_character(character: str) -> tuple[tuple[str, bool], ...]:
+    """(folded character, is a filler) for each character `character` folds to (NFKC may give several)."""
+    known = _FOLDED.get(character)
+    if known is not None:
+        return known
     table = traditional_to_simplified()
-    pieces: list[tuple[str, int, bool]] = []  # (folded character, written index, is a filler)
-    for index, character in enumerate(written):
-        if character.isascii() and character.isalnum():
-            pieces.append((character.lower(), index, False))
-            continue
-        for folded in unicodedata.normalize("NFKC", character).lower():
-            folded = table.get(folded, folded)
-            pieces.append((folded, index, _is_filler(folded)))
+    folded = tuple(
+        (table.get(piece, piece), _is_filler(table.get(piece, piece)))
+        for piece in unicodedata.normalize("NFKC", character).lower()
+    )
+    if len(_FOLDED) < _FOLDED_LIMIT:
+        _FOLDED[character] = folded
+    return folded
 
-    # Whether the next character that is not a filler is a digit, for every position (one pass backwards).
-    digit_follows = [False] * len(pieces)
-    following_is_digit = False
-    for position in range(len(pieces) - 1, -1, -1):
-        digit_follows[position] = following_is_digit
-        folded, _index, filler = pieces[position]
-        if not filler:
-            following_is_digit = folded.isdigit()
 
+def fold(written: str) -> FoldedText:
     characters: list[str] = []
     origin: list[int] = []
-    previous_kept = ""
-    for position, (folded, index, filler) in enumerate(pieces):
-        if filler and not (previous_kept.isdigit() and digit_follows[position]):
-            continue
-        characters.append(folded)
-        origin.append(index)
-        if not filler:
-            previous_kept = folded
+    # Fillers seen since the last kept character: kept only if that character and the next are digits.
+    pending: list[tuple[str, int]] = []
+    previous_is_digit = False
+    for index, character in enumerate(written):
+        for folded, filler in _fold_character(character):
+            if filler:
+                if previous_is_digit:
+                    pending.append((folded, index))
+                continue
+            is_digit = folded.isdigit()
+            if pending:
+                if is_digit:
+                    for pending_folded, pending_index in pending:
+                        characters.append(pending_folded)
+                        origin.append(pending_index)
+                pending.clear()
+            characters.append(folded)
+            origin.append(index)
+            previous_is_digit = is_digit
     return FoldedText("".join(characters), tuple(origin), len(written))
