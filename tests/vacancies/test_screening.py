@@ -4,6 +4,8 @@ disguises employers use, the pay check, the rules file itself, and the 5,000 rea
 from __future__ import annotations
 
 import csv
+import json
+import re
 import subprocess
 import sys
 import time
@@ -289,6 +291,8 @@ def test_carrier_exception_says_hepatitis_b_is_not_a_food_handling_disease() -> 
         ("限\u200b男性", "gender.restricted"),
         ("男性優先", "gender.restricted"),
         ("限ｎａｎ性", "gender.restricted"),
+        ("限♂", "gender.restricted"),
+        ("㊛士优先", "gender.restricted"),
         ("nan生优先", "gender.restricted"),
         ("已婚已育優先", "marriage.childbearing"),
         ("乙 肝 携 带 者 勿 扰", "health.carrier"),
@@ -325,6 +329,21 @@ def test_discrimination_flag_names_the_law_and_article() -> None:
     assert flag.kind == "discrimination"
     assert "妇女权益保障法" in flag.law and "第四十三条" in flag.law
     assert flag.explanation
+
+
+def test_message_quotes_the_words_and_cites_the_law_and_the_exception() -> None:
+    (flag,) = screen("月嫂", "仅限女性")
+    assert flag.message.startswith("“仅限女性”：")
+    assert "依据：《中华人民共和国就业促进法（2015年修正）》第二十七条" in flag.message
+    assert "可能的例外——为女性提供贴身服务的岗位" in flag.message
+
+
+def test_flag_as_dict_is_json_ready() -> None:
+    (flag,) = screen("文员", "已婚已育优先")
+    data = json.loads(json.dumps(flag.as_dict(), ensure_ascii=False))
+    assert data["code"] == "marriage.childbearing"
+    assert data["laws"][0]["article"] == "第四十三条"
+    assert (data["start"], data["end"], data["text"]) == (0, 6, "已婚已育优先")
 
 
 def test_flags_of_title_and_description_keep_their_own_positions() -> None:
@@ -366,7 +385,7 @@ def test_every_rule_explains_itself_and_every_discrimination_rule_cites_law_and_
             assert rule.laws, rule.code
         for article in rule.laws:
             assert article.law and article.gist, rule.code
-            assert article.article.startswith("第") and article.article.endswith("条"), rule.code
+            assert re.fullmatch("第[一二三四五六七八九十百]+(?:条|部分)", article.article), rule.code
         for exception in rule.exceptions:
             assert exception.basis and exception.explanation, rule.code
     assert "{pay_min}" in rules.pay_check.explanation and "{rate_max}" in rules.pay_check.explanation

@@ -52,6 +52,33 @@ class Flag:
         """The articles in one line, as a clerk cites them: 《…就业促进法（2015年修正）》第二十七条；…"""
         return "；".join(str(article) for article in self.laws)
 
+    @property
+    def message(self) -> str:
+        """The whole reason in one paragraph, for the review queue and for the employer's form."""
+        parts = [f"“{self.text}”：{self.explanation}" if self.field != "pay" else self.explanation]
+        if self.laws:
+            parts.append(f"依据：{self.law}。")
+        if self.exception:
+            parts.append(f"可能的例外——{self.exception}")
+        return "".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready, for storing the flags of a vacancy and for the API."""
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "explanation": self.explanation,
+            "laws": [
+                {"law": article.law, "article": article.article, "gist": article.gist} for article in self.laws
+            ],
+            "exception": self.exception,
+        }
+
 
 def screen(
     title: str,

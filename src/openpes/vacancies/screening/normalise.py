@@ -7,6 +7,7 @@ Folding, one written character at a time:
 - lower case, so that `QQ`, `Vx` and `HIV` match one spelling;
 - traditional characters become simplified (`男性優先` → `男性优先`), by OpenCC's character table
   (TSCharacters.txt beside this file, Apache-2.0): the first simplified candidate of each character;
+- ♂ and ♀ become 男 and 女;
 - spaces, dashes, dots, stars and other fillers are dropped when they stand between letters or characters
   (`限 男 性`, `男-性优先`, `加 V`), but kept between two digits, where they carry meaning (`18-35岁`);
 - sentence punctuation (，。；：！？、 and brackets) is kept: it ends a clause, and a term split by it
@@ -23,6 +24,8 @@ from importlib.resources import files
 # Punctuation that ends a clause; never dropped, so a pattern cannot reach across it.
 CLAUSE_BREAKS = frozenset(",;!?:、。()[]【】《》「」『』\n")
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad")
+# Symbols written for the sexes (限♂, ♀优先); NFKC already turns the circled ideographs ㊚ ㊛ into 男 女.
+_SYMBOL_WORDS = {"♂": "男", "♀": "女"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,8 @@ def _fold_character(character: str) -> tuple[tuple[str, bool], ...]:
     if known is not None:
         return known
     table = traditional_to_simplified()
+    if character in _SYMBOL_WORDS:
+        return ((_SYMBOL_WORDS[character], False),)
     folded = tuple(
         (table.get(piece, piece), _is_filler(table.get(piece, piece)))
         for piece in unicodedata.normalize("NFKC", character).lower()
