@@ -59,7 +59,7 @@ class Rule:
     fields: tuple[Field, ...]
     # One compiled pattern per alternative, not one alternation: Python's `re` skips ahead to the possible
     # first characters of a pattern that starts with a literal, and an alternation of many such patterns
-    # loses that (measured: 5–10× slower on long descriptions).
+    # loses that (measured: about twice as slow on long descriptions, docs/screening.md).
     matchers: tuple[re.Pattern[str], ...]
     lawful: re.Pattern[str] | None
     requires: re.Pattern[str] | None
