@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openpes.vacancies.screening import Flag, RulesError, default_rules, parse_rules, screen
+from openpes.vacancies.screening.engine import chinese_or_arabic_number
 from openpes.vacancies.screening.normalise import fold
 
 
@@ -152,6 +153,7 @@ LOOKALIKES = [
     Case("婚纱顾问", "", "marriage.childbearing"),
     Case("出纳", "婚姻状况不限", "marriage.childbearing"),
     Case("文员", "不问婚育情况", "marriage.childbearing"),
+    Case("文员", "面试中不得询问婚育情况", "marriage.childbearing"),
     Case("文员", "女职工享有孕检假", "marriage.pregnancy_test"),
     Case("产科护士", "负责孕检咨询与产检预约", "marriage.pregnancy_test"),
     Case("销售", "汉族地区", "ethnicity.restricted"),
@@ -166,6 +168,9 @@ LOOKALIKES = [
     Case("会计", "身体健康", "health.carrier"),
     Case("接种员", "乙肝疫苗接种", "health.carrier"),
     Case("护士", "肝炎科护士", "health.carrier"),
+    Case("普工", "欢迎乙肝携带者，平等录用", "health.carrier"),
+    Case("普工", "乙肝携带者可投递", "health.carrier"),
+    Case("普工", "入职体检不查乙肝两对半", "health.carrier"),
     Case("疾控专员", "负责传染病防控", "health.no_infectious_disease"),
     Case("销售", "户籍不限，性别不限", "household.registration"),
     Case("开发", "19年应届生可解决北京户口", "household.registration"),
@@ -184,6 +189,8 @@ LOOKALIKES = [
     Case("销售", "团队以90后为主", "age.limit"),
     Case("前台", "形象气质佳", "appearance.irrelevant"),
     Case("保安", "退役军人优先", "appearance.irrelevant"),
+    Case("大数据开发", "中共党员优先", "gender.restricted"),
+    Case("客服", "适合宝妈，时间灵活", "gender.suggested"),
     Case("普工", "免押金", "fraud.deposit"),
     Case("普工", "不收取任何押金", "fraud.deposit"),
     Case("普工", "谨防以押金为名的诈骗", "fraud.deposit"),
@@ -503,6 +510,22 @@ def test_fillers_inside_a_term_do_not_hide_it(term: str, fillers: list[list[str]
     assert flags
     assert all(description[flag.start : flag.end] == flag.text for flag in flags if flag.start is not None)
     assert any(fold(flag.text).text == term for flag in flags)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+@given(st.integers(min_value=10, max_value=99))
+def test_ages_are_read_in_arabic_and_chinese_numerals(age: int) -> None:
+    tens, units = divmod(age, 10)
+    chinese = ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[units] if units else "")
+    assert chinese_or_arabic_number(str(age)) == age
+    assert chinese_or_arabic_number(chinese) == age
+
+
+@pytest.mark.parametrize("text", ["3十", "十x", "三五", "", "三十零"])
+def test_what_is_not_a_numeral_is_no_age(text: str) -> None:
+    assert chinese_or_arabic_number(text) is None
 
 
 # --- the real postings -----------------------------------------------------------------------------------

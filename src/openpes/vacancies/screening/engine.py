@@ -74,7 +74,8 @@ class Flag:
             "text": self.text,
             "explanation": self.explanation,
             "laws": [
-                {"law": article.law, "article": article.article, "gist": article.gist} for article in self.laws
+                {"law": article.law, "article": article.article, "gist": article.gist}
+                for article in self.laws
             ],
             "exception": self.exception,
         }
