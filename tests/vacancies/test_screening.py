@@ -338,6 +338,11 @@ def test_discrimination_flag_names_the_law_and_article() -> None:
     assert flag.explanation
 
 
+def test_law_names_each_law_once_with_its_articles() -> None:
+    (flag,) = screen("销售", "35岁以下")
+    assert flag.law == "《中华人民共和国就业促进法（2015年修正）》第三条、第二十六条"
+
+
 def test_message_quotes_the_words_and_cites_the_law_and_the_exception() -> None:
     (flag,) = screen("月嫂", "仅限女性")
     assert flag.message.startswith("“仅限女性”：")

@@ -49,8 +49,12 @@ class Flag:
 
     @property
     def law(self) -> str:
-        """The articles in one line, as a clerk cites them: 《…就业促进法（2015年修正）》第二十七条；…"""
-        return "；".join(str(article) for article in self.laws)
+        """The articles in one line, as a clerk cites them, each law once:
+        《中华人民共和国就业促进法（2015年修正）》第三条、第二十六条；《人力资源市场暂行条例（2018年）》第二十四条"""
+        articles_by_law: dict[str, list[str]] = {}
+        for article in self.laws:
+            articles_by_law.setdefault(article.law, []).append(article.article)
+        return "；".join(f"《{law}》{'、'.join(articles)}" for law, articles in articles_by_law.items())
 
     @property
     def message(self) -> str:
