@@ -487,12 +487,21 @@ _TEXT = st.text(
 
 
 @settings(max_examples=300, deadline=None)
-@given(title=_TEXT, description=_TEXT, contact=_TEXT)
+@given(
+    title=_TEXT,
+    description=_TEXT,
+    contact=_TEXT,
+    pay_min=st.one_of(st.none(), st.integers(-(10**9), 10**9)),
+    going_rate=st.one_of(st.none(), st.tuples(st.integers(-(10**6), 10**6), st.integers(-(10**6), 10**6))),
+)
 def test_screen_never_crashes_and_every_position_points_at_its_text(
-    title: str, description: str, contact: str
+    title: str, description: str, contact: str, pay_min: int | None, going_rate: tuple[int, int] | None
 ) -> None:
     written = {"title": title, "description": description, "contact": contact}
-    for flag in screen(title, description, contact_text=contact):
+    for flag in screen(title, description, pay_min=pay_min, going_rate=going_rate, contact_text=contact):
+        if flag.field == "pay":
+            assert pay_min is not None and going_rate is not None and pay_min > 3 * max(going_rate) > 0
+            continue
         assert flag.start is not None and flag.end is not None
         assert 0 <= flag.start < flag.end <= len(written[flag.field])
         assert written[flag.field][flag.start : flag.end] == flag.text
