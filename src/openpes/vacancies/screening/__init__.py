@@ -8,6 +8,16 @@ docs/screening.md explains each flag to clerks and how to add a term or an excep
 """
 
 from openpes.vacancies.screening.engine import Flag, screen
+from openpes.vacancies.screening.going_rate import going_rate
 from openpes.vacancies.screening.ruleset import LawArticle, RulesError, RuleSet, default_rules, parse_rules
 
-__all__ = ["Flag", "LawArticle", "RuleSet", "RulesError", "default_rules", "parse_rules", "screen"]
+__all__ = [
+    "Flag",
+    "LawArticle",
+    "RuleSet",
+    "RulesError",
+    "default_rules",
+    "going_rate",
+    "parse_rules",
+    "screen",
+]
