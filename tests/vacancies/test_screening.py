@@ -49,6 +49,7 @@ HITS = [
     Case("前台", "1、女；2、大专以上", "gender.restricted"),
     Case("普工", "招男生", "gender.restricted"),
     Case("保安", "此岗位适合男性", "gender.suggested", "review"),
+    Case("保姆", "照顾老人，阿姨优先", "gender.suggested", "review"),
     # marriage and childbearing: 妇女权益保障法 43
     Case("文员", "已婚已育优先", "marriage.childbearing"),
     Case("会计", "限未婚", "marriage.childbearing"),
