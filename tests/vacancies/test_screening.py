@@ -37,6 +37,7 @@ def flags_of(case: Case) -> list[Flag]:
 HITS = [
     # gender: 就业促进法 27, 妇女权益保障法 43
     Case("保安", "限男性，身体健康", "gender.restricted"),
+    Case("男装导购", "限男性", "gender.restricted"),
     Case("前台接待", "女士优先，形象好", "gender.restricted"),
     Case("行政助理", "性别：女，大专以上", "gender.restricted"),
     Case("仓管员", "不招女性", "gender.restricted"),
@@ -135,6 +136,7 @@ HITS = [
 
 LOOKALIKES = [
     Case("男性服装导购", "", "gender.restricted"),
+    Case("男装导购", "", "gender.restricted"),
     Case("服务员", "男女不限", "gender.restricted"),
     Case("店员", "性别不限，男女均可", "gender.restricted"),
     Case("客服", "不限男女", "gender.restricted"),
@@ -158,6 +160,7 @@ LOOKALIKES = [
     Case("文员", "女职工享有孕检假", "marriage.pregnancy_test"),
     Case("产科护士", "负责孕检咨询与产检预约", "marriage.pregnancy_test"),
     Case("销售", "汉族地区", "ethnicity.restricted"),
+    Case("销售", "需经常去新疆出差", "ethnicity.restricted"),
     Case("销售", "少数民族优先", "ethnicity.restricted"),
     Case("分析", "维护祖国统一，民族团结", "ethnicity.restricted"),
     Case("讲解员", "负责宗教文化讲解", "religion.restricted"),
