@@ -177,13 +177,22 @@ def _problem_list(plan: _Plan) -> list[list[Any]]:
     return [[line, message] for line in sorted(plan.problems) for message in plan.problems[line]]
 
 
-def survey_check(
-    *, actor: Staff, region_code: str, filename: str, content: bytes, mode: str = ImportMode.VALID
-) -> SurveyImport:
-    """Read and check an upload; the record keeps the file (encrypted) and its problems for the clerk to
-    see before anything is imported."""
-    if mode not in ImportMode.values:
-        raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
+@dataclass(frozen=True)
+class Preview:
+    """What a file would do, before anything is written."""
+
+    survey: SurveyFile
+    problems: list[list[Any]]  # [line, message]
+    new: int
+    existing: int
+
+    @property
+    def problem_rows(self) -> int:
+        return len({line for line, _ in self.problems})
+
+
+def survey_preview(*, actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
+    """Read and check an upload without keeping it (the CLI's --dry-run)."""
     _check_upload(actor, region_code, filename, content)
     today = timezone.localdate()
     survey = read_survey(content, filename, today=today)
@@ -194,15 +203,27 @@ def survey_check(
     if len(survey.rows) > MAX_ROWS:
         raise DomainError("file", f"一次最多导入 {MAX_ROWS} 行（本文件 {len(survey.rows)} 行），请拆分后上传")
     plan = _plan(actor, region_code, survey, today)
+    return Preview(survey, _problem_list(plan), len(plan.new_rows), len(plan.existing))
+
+
+def survey_check(
+    *, actor: Staff, region_code: str, filename: str, content: bytes, mode: str = ImportMode.VALID
+) -> SurveyImport:
+    """Read and check an upload; the record keeps the file (encrypted) and its problems for the clerk to
+    see before anything is imported."""
+    if mode not in ImportMode.values:
+        raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
+    preview = survey_preview(actor=actor, region_code=region_code, filename=filename, content=content)
+    rows = len(preview.survey.rows)
     with transaction.atomic():
         record = SurveyImport.objects.create(
             region_code=region_code,
             filename=filename,
             content_encrypted=_encrypt_file(content),
             mode=mode,
-            total_rows=len(survey.rows),
-            problem_rows=len(plan.problems),
-            problems=_problem_list(plan),
+            total_rows=rows,
+            problem_rows=preview.problem_rows,
+            problems=preview.problems,
             created_by=actor,
         )
         audit.record_change(
@@ -210,8 +231,8 @@ def survey_check(
             action="create",
             target=record,
             region_code=region_code,
-            changes={"filename": filename, "rows": len(survey.rows), "problem_rows": len(plan.problems)},
-            summary=f"上传采集表 {filename}（{len(survey.rows)} 行）",
+            changes={"filename": filename, "rows": rows, "problem_rows": preview.problem_rows},
+            summary=f"上传采集表 {filename}（{rows} 行）",
         )
     return record
 
