@@ -365,8 +365,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 0
     print()
-    serve(server, args.host, args.port)
+    worker = start_worker()
+    try:
+        serve(server, args.host, args.port)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
     return 0
+
+
+def start_worker() -> Any:
+    """The background worker beside the demo's server: a process of its own (`openpes worker`), so that
+    one command gives a county everything, big imports included. Production runs it as its own service."""
+    import subprocess
+
+    return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
+        [sys.executable, "-m", "openpes.cli", "worker"], stdout=subprocess.DEVNULL, env=os.environ.copy()
+    )
 
 
 @command("worker")

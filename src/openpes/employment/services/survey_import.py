@@ -514,8 +514,20 @@ def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[in
 def _write_statuses(
     actor: Staff, record: SurveyImport, good: list[SurveyRow], person_of: dict[int, int], today: dt.date
 ) -> set[int]:
-    """Set each person's status from the row; a timeline entry where it changed. Returns changed lines."""
-    ids = [person_of[row.line] for row in good]
+    """Set each person's status from the row; returns the lines whose status changed."""
+    statuses = {person_of[row.line]: _status_values(row) for row in good}
+    changed = statuses_set(
+        actor=actor, statuses=statuses, source=record.filename, region_code=record.region_code, on=today
+    )
+    return {row.line for row in good if person_of[row.line] in changed}
+
+
+def statuses_set(
+    *, actor: Staff, statuses: dict[int, dict[str, Any]], source: str, region_code: str, on: dt.date
+) -> set[int]:
+    """Set persons' employment status as collected (就失业信息采集), in bulk, with a timeline entry where it
+    changed; returns the persons whose status changed. The caller refreshes what follows (`refresh`)."""
+    ids = list(statuses)
     profiles: dict[int, EmploymentProfile] = {}
     for start in range(0, len(ids), 2000):
         profiles.update(
@@ -526,28 +538,25 @@ def _write_statuses(
     create: list[EmploymentProfile] = []
     update: list[EmploymentProfile] = []
     events: list[StatusEvent] = []
-    changed: set[int] = set()
-    for row in good:
-        pk = person_of[row.line]
-        values = _status_values(row)
+    for pk, values in statuses.items():
         profile = profiles.get(pk)
         if profile is None:
-            create.append(EmploymentProfile(person_id=pk, surveyed_on=today, **values))
+            create.append(EmploymentProfile(person_id=pk, surveyed_on=on, **values))
         elif any(getattr(profile, k) != v for k, v in values.items()):
             for key, value in values.items():
                 setattr(profile, key, value)
-            profile.surveyed_on, profile.updated_at = today, now
+            profile.surveyed_on, profile.updated_at = on, now
             update.append(profile)
         else:
             continue
-        changed.add(row.line)
-        status = LabourStatus(row.labour_status).label if row.labour_status else "未填"
+        status = values.get("labour_status")
+        label = LabourStatus(status).label if status else "未填"
         events.append(
             StatusEvent(
                 person_id=pk,
                 kind=EventKind.SURVEYED,
-                on=today,
-                note=f"采集：{status}（{record.filename}）"[:200],
+                on=on,
+                note=f"采集：{label}（{source}）"[:200],
                 recorded_by=actor,
             )
         )
@@ -564,8 +573,8 @@ def _write_statuses(
             action="bulk_update",
             model=EmploymentProfile,
             ids=batch,
-            changes={"source": record.filename},
-            region_code=record.region_code,
-            summary=f"采集表更新就业状态 {len(batch)} 人",
+            changes={"source": source},
+            region_code=region_code,
+            summary=f"采集就业状态 {len(batch)} 人",
         )
-    return changed
+    return set(written)
