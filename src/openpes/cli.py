@@ -379,7 +379,7 @@ def start_worker() -> Any:
     one command gives a county everything, big imports included. Production runs it as its own service."""
     import subprocess
 
-    return subprocess.Popen(  # noqa: S603 - our own module, with this interpreter
+    return subprocess.Popen(
         [sys.executable, "-m", "openpes.cli", "worker"], stdout=subprocess.DEVNULL, env=os.environ.copy()
     )
 
