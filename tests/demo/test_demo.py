@@ -99,7 +99,12 @@ def test_generated_ages_are_exact_whatever_the_day():
 
 def test_the_demo_gives_every_employment_page_something_to_show(db):
     from openpes.employment import selectors
-    from openpes.employment.models import EmploymentProfile, KeyGroupMembership, Registration, ZeroEmploymentHousehold
+    from openpes.employment.models import (
+        EmploymentProfile,
+        KeyGroupMembership,
+        Registration,
+        ZeroEmploymentHousehold,
+    )
 
     build_demo(persons=600)
     county = Staff.objects.get(username="county")

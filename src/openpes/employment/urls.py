@@ -6,6 +6,7 @@ app_name = "employment"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("panel/", views.dashboard_panel, name="dashboard_panel"),
+    path("parameters/", views.parameters_edit, name="parameters"),
     path("registrations/", views.registration_list, name="registration_list"),
     path("registrations/<int:pk>/cancel/", views.registration_cancel, name="registration_cancel"),
     path("registrations/<int:pk>/overturn/", views.registration_overturn, name="registration_overturn"),

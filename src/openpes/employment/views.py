@@ -25,6 +25,7 @@ from openpes.employment.forms import (
     FactsForm,
     KeyGroupFilterForm,
     OverturnForm,
+    ParametersForm,
     RegistrationFilterForm,
     StatusChangeForm,
     SurveyUploadForm,
@@ -460,3 +461,20 @@ def survey_errors(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_page(VIEW, "employment.change_ruleparameters")
+def parameters_edit(request: HttpRequest) -> HttpResponse:
+    """The county's rule parameters: key-group definitions, contact intervals, the certificate format."""
+    actor = _actor(request)
+    form = ParametersForm.for_parameters(posted(request), selectors.parameters_for(actor.jurisdiction_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parameters_set(actor=actor, data=form.to_data())
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, "已保存规则参数，辖区内人员的重点群体和服务分级已按新参数重新认定。")
+            return redirect("employment:parameters")
+    stored = selectors.parameters_own(actor=actor)
+    return render(request, "employment/parameters.html", {"form": form, "stored": stored})
