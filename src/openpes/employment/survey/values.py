@@ -62,12 +62,14 @@ def clean_text(value: object, *, blank_markers: bool = True) -> str:
     text = cell_text(value)
     if not text:
         return ""
+    if text.isascii() and text.isalnum():
+        return text  # the usual digits of a phone or an ID number: nothing to clean
     if not text.isascii():
         text = text.translate(_FULL_WIDTH_ALNUM)
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]  # what spreadsheet_text added to a cell of our own workbooks
     text = _SPACES.sub(" ", text).strip()
-    if blank_markers and len(text) <= 4 and vocabulary_key(text) in BLANK_MARKERS:
+    if blank_markers and len(text) <= 4 and text.lower() in BLANK_MARKERS:
         return ""
     return text
 
@@ -92,6 +94,8 @@ _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 
 def id_number_text(value: object) -> str:
     """The ID number's text, refusing a number cell that cannot hold all of its digits."""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value  # the usual cell: nothing to clean
     if isinstance(value, bool):
         raise CellProblem("公民身份号码应为18位号码")
     if isinstance(value, int | float):

@@ -31,6 +31,7 @@ class Vocabulary(Generic[T]):
     shown: tuple[str, ...]
     # Endings that add nothing to the value (初中毕业, 初中文化): tried off when the whole word is unknown.
     ignorable_endings: tuple[str, ...] = ()
+    accepted: str = ""  # what an error message says is accepted, when `shown` is too long to list
     index: dict[str, T] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -50,7 +51,7 @@ class Vocabulary(Generic[T]):
         return None
 
     def unknown_message(self, text: str) -> str:
-        return f"{self.column}“{text}”无法识别，可填写：{'、'.join(self.shown)}"
+        return f"“{text}”无法识别，可填写：{self.accepted or '、'.join(self.shown)}"
 
 
 # 就业状态: some words also say the form of employment (灵活就业 is employed, flexibly).
@@ -276,7 +277,7 @@ def _ethnicity_words() -> dict[str, Ethnicity]:
         words[name] = member
         words[member.value] = member
         words[member.value.lstrip("0")] = member
-        if name.endswith("族") and len(name) > 2:
+        if name.endswith("族") and len(name) > 1:
             words[name[:-1]] = member
     words["其它"] = Ethnicity.OTHER
     words["穿青人"] = Ethnicity.OTHER  # a recognised population still without a group of its own
@@ -287,6 +288,7 @@ ETHNICITY: Vocabulary[Ethnicity] = Vocabulary(
     column="民族",
     words=_ethnicity_words(),
     shown=tuple(str(label) for label in Ethnicity.labels),
+    accepted="56个民族之一的名称（如汉族、苗族、侗族，可不写“族”）、其他、外国血统中国籍人士",
 )
 
 SEX: Vocabulary[Sex] = Vocabulary(
