@@ -400,6 +400,7 @@ def _clean_table(table: Table, *, today: dt.date) -> SurveyFile:
             if first is not row:
                 rules.problem(row, "id_number", _duplicate(first, row), prefix=False)
         out.append(row)
+    _refuse_truncated_lookalikes(out, rules)
     return SurveyFile(
         rows=out,
         file_problems=[],
@@ -409,6 +410,28 @@ def _clean_table(table: Table, *, today: dt.date) -> SurveyFile:
         columns={key: table.header_of(key) for key in table.columns},
         skipped=table.skipped,
     )
+
+
+TRUNCATED_LOOKALIKE = (
+    "号码末尾是000：本文件中有多个号码因被表格存成数字而丢失了末尾几位（末尾变成000），"
+    "这个号码校验虽然通过，也可能同样不完整；请核对原始证件后重新填写"
+)
+
+
+def _refuse_truncated_lookalikes(rows: list[SurveyRow], rules: _Rules) -> None:
+    """A column once stored as numbers and saved as text ends every number in 000; one in eleven of those
+    still passes the check digit. When the file shows the pattern, those are refused too."""
+    truncated = sum(
+        1
+        for row in rows
+        if row.problems and any(ID_ZEROS_HINT in problem.message for problem in row.problems)
+    )
+    if truncated < 2:
+        return
+    for row in rows:
+        if row.id_number.endswith("000"):
+            row.id_number = ""
+            rules.problem(row, "id_number", TRUNCATED_LOOKALIKE)
 
 
 class _Rules:

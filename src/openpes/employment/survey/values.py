@@ -5,6 +5,7 @@ with a message for the clerk; none raises anything else, whatever the cell holds
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import re
 import unicodedata
@@ -45,7 +46,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         if abs(value) >= 1e15 and math.isfinite(value):
             # As Excel shows it: 15 significant digits, then zeros (what is left of an ID number typed in).
-            return str(int(float(f"{value:.15g}")))
+            return str(int(decimal.Decimal(f"{value:.15g}")))
         if value.is_integer():
             return str(int(value))
         return repr(value)
@@ -177,6 +178,8 @@ def _from_number(number: float) -> dt.date:
 
 def parse_month(value: object) -> dt.date | None:
     """The date a cell gives; the first of the month when it gives only a month. None for an empty cell."""
+    if value is None:
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
