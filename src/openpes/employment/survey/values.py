@@ -5,7 +5,6 @@ with a message for the clerk; none raises anything else, whatever the cell holds
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import math
 import re
 import unicodedata
@@ -45,8 +44,9 @@ def cell_text(value: object) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         if abs(value) >= 1e15 and math.isfinite(value):
-            # As Excel shows it: 15 significant digits, then zeros (what is left of an ID number typed in).
-            return str(int(decimal.Decimal(f"{value:.15g}")))
+            # As Excel's General format shows it (4.30527E+17): never as digits that could pass for the ID
+            # number the spreadsheet lost, in an error workbook that comes back for import.
+            return f"{value:.6G}"
         if value.is_integer():
             return str(int(value))
         return repr(value)
@@ -105,7 +105,7 @@ def id_number_text(value: object) -> str:
             raise CellProblem("公民身份号码应为18位号码")
         if number.is_integer() and number < 1e15:
             return str(int(number))  # an old 15-digit number is exact in a number cell
-        raise CellProblem(ID_AS_NUMBER.format(shown=f"{number:.6G}"))
+        raise CellProblem(ID_AS_NUMBER.format(shown=cell_text(number)))
     # A leading apostrophe is how people force a cell to text; some programs keep it in what they save.
     text = "".join(clean_text(value).split()).lstrip("'‘’`")
     if _SCIENTIFIC.match(unicodedata.normalize("NFKC", text)):
