@@ -44,7 +44,9 @@ HEADER = (
     "就业意愿",
     "培训意愿",
 )
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+)
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红"
 STATUSES = ("已就业", "灵活就业", "务农", "失业", "未就业", "在校学生", "退休", "无就业意愿", "自主创业")
 EDUCATION = ("小学", "初中", "高中", "中专", "大专", "本科", "初中毕业")
@@ -118,7 +120,9 @@ def _raw_read(content: bytes) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is shown")
     args = parser.parse_args()
@@ -128,7 +132,9 @@ def main() -> None:
 
     started = time.process_time()
     content = survey_workbook(args.rows)
-    print(f"workbook: {args.rows} rows, {len(content) / 1e6:.1f} MB, written in {time.process_time() - started:.1f} s")
+    print(
+        f"workbook: {args.rows} rows, {len(content) / 1e6:.1f} MB, written in {time.process_time() - started:.1f} s"
+    )
     today = dt.date(2026, 11, 29)
     raw, reading, cleaning = [], [], []
     for _ in range(args.repeat):
