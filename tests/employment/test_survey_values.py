@@ -189,6 +189,7 @@ def test_id_number_text_keeps_what_can_be_trusted() -> None:
     assert id_number_text(" 430527 19900517 0024 ") == "430527199005170024"
     assert id_number_text("'430527199005170024") == "430527199005170024"
     assert id_number_text("４３０５２７１９９００５１７００２ｘ") == "43052719900517002x"
+    assert id_number_text("\u202d430527199005170024\u202c") == "430527199005170024"  # pasted from Windows
 
 
 @given(CELLS)
@@ -224,6 +225,8 @@ def test_cell_text_shows_numbers_as_a_spreadsheet_does() -> None:
         (LABOUR_STATUS, "参军", ("enlisted", None)),
         (LABOUR_STATUS, "料理家务", ("not_seeking", None)),
         (LABOUR_STATUS, "失业人员", ("unemployed", None)),
+        (LABOUR_STATUS, "已就业（灵活就业）", ("employed", "flexible")),
+        (LABOUR_STATUS, "县外务工", ("employed", None)),
         (EDUCATION, "初中毕业", "20"),
         (EDUCATION, "职高", "40"),
         (EDUCATION, "专科", "50"),

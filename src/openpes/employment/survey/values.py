@@ -30,7 +30,10 @@ class CellProblem(ValueError):
 _FULL_WIDTH_ALNUM = {
     code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 }
-_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# Marks with no width that text copied from Windows programs brings along (an ID number pasted from some
+# systems arrives wrapped in U+202D ... U+202C).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -66,7 +69,7 @@ def clean_text(value: object, *, blank_markers: bool = True) -> str:
     if text.isascii() and text.isalnum():
         return text  # the usual digits of a phone or an ID number: nothing to clean
     if not text.isascii():
-        text = text.translate(_FULL_WIDTH_ALNUM)
+        text = _INVISIBLE.sub("", text.translate(_FULL_WIDTH_ALNUM))
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]  # what spreadsheet_text added to a cell of our own workbooks
     text = _SPACES.sub(" ", text).strip()
