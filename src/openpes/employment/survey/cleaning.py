@@ -461,21 +461,20 @@ class _Rules:
             return
         labour_status, implied_form = status
         if labour_status != LabourStatus.EMPLOYED:
-            self.leave_out(
-                row, EMPLOYMENT_FIELDS, form, f"就业状态为“{labour_status.label}”，{{columns}}未导入"
-            )
+            if form is not None or row.employer_name or row.work_place or row.problems:
+                note = f"就业状态为“{labour_status.label}”，{{columns}}未导入"
+                self.leave_out(row, EMPLOYMENT_FIELDS, form, note)
             return
         if implied_form and form and form != implied_form:
             self.problem(row, "employment_form", f"“{form.label}”与就业状态“{implied_form.label}”不一致")
         row.employment_form = implied_form or form or ""
-        self.leave_out(row, UNEMPLOYMENT_FIELDS, None, "已就业人员不填{columns}，未导入")
+        if row.unemployment_reason or row.unemployed_since is not None or row.problems:
+            self.leave_out(row, UNEMPLOYMENT_FIELDS, None, "已就业人员不填{columns}，未导入")
 
     def leave_out(
         self, row: SurveyRow, keys: tuple[str, ...], form: EmploymentForm | None, note: str
     ) -> None:
         """Empty the fields that do not apply to the row's status, with a note; their problems go too."""
-        if form is None and not row.problems and not any(getattr(row, key) for key in keys):
-            return
         filled = [
             key
             for key in keys
