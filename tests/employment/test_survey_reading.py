@@ -179,6 +179,29 @@ def test_rows_that_are_not_people_are_skipped_and_listed() -> None:
     assert survey.skipped == [(2, "列序号行"), (3, "示例行"), (7, "表尾说明")]
 
 
+def test_a_household_address_merged_down_over_its_members_belongs_to_each() -> None:
+    def household(book: xlsxwriter.Workbook, sheet: Worksheet) -> int:
+        sheet.write_row(0, 0, ["姓名", "公民身份号码", "就业状态", "户籍地址", "与户主关系"])
+        sheet.merge_range(1, 3, 3, 3, "某某村3组12号")
+        sheet.merge_range(4, 3, 5, 3, "某某村4组1号")
+        return 1
+
+    members = [
+        ["李强", person_id(1), "已就业", None, "户主"],
+        ["王芳", person_id(2, sex="F"), "务农", None, "妻"],
+        ["李明", person_id(3), "在校学生", None, "子"],
+        ["张伟", person_id(4), "失业", None, "户主"],
+        ["", "", "", None, ""],  # the second household's merge covers an empty row: still empty
+    ]
+    survey = read(workbook(members, decorate=household))
+    assert [(row.line, row.hukou_address) for row in survey.rows] == [
+        (2, "某某村3组12号"),
+        (3, "某某村3组12号"),
+        (4, "某某村3组12号"),
+        (5, "某某村4组1号"),
+    ]
+
+
 def test_formulas_are_read_as_the_values_excel_saved() -> None:
     row = [
         1,
