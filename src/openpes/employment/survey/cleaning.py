@@ -57,6 +57,8 @@ WORK_TEXT_LENGTH = 100
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """Something wrong with a row (or a note on it) for the clerk, with the column it is about."""
+
     field: str  # the SurveyRow field, "" for the row as a whole
     column: str  # the column's header as the file writes it, "" for the row as a whole
     message: str  # complete, naming the column: shown as it is
@@ -67,6 +69,8 @@ class Problem:
 
 @dataclass(slots=True)
 class SurveyRow:
+    """One person's row: the cells as uploaded, the typed values, what stops it and what was left out."""
+
     line: int  # the row's line in the sheet or file, as the clerk sees it
     cells: list[Any]  # the row as uploaded, every column, for the error workbook
     name: str = ""
@@ -108,13 +112,14 @@ TYPED_FIELDS = tuple(
 
 @dataclass
 class SurveyFile:
+    """What an uploaded file gave: its rows, or why it gave none."""
+
     rows: list[SurveyRow]  # every data row, in file order
     file_problems: list[str]  # non-empty: nothing could be read (no rows then)
     header_line: int = 0
     sheet: str = ""
-    headers: list[str] = field(
-        default_factory=list
-    )  # each column's header as written, for the error workbook
+    # Each column's header as written (a name merged above filled in), for the error workbook.
+    headers: list[str] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # SurveyRow field -> its header in the file
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, why) of rows that are not people
 

@@ -107,15 +107,16 @@ def gc_paused() -> Iterator[None]:
 
 
 def read_table(content: bytes, filename: str) -> Table:
-    """Read the survey table of an uploaded file; raise SurveyFileError when there is none."""
+    """Read the survey table of an uploaded file; raise SurveyFileError when there is none. The content
+    decides how the file is read, not `filename` (files are renamed; web systems export text as .xls)."""
     with gc_paused():
-        return _read_table(content, filename)
+        return _read_table(content)
 
 
-def _read_table(content: bytes, filename: str) -> Table:
+def _read_table(content: bytes) -> Table:
     if not content:
         raise SurveyFileError("文件是空的，请重新选择文件")
-    kind = _kind(content, filename)
+    kind = _kind(content)
     if kind == "html":
         raise SurveyFileError(
             "该文件实际是网页（HTML）格式，不是Excel文件：请用Excel或WPS打开后另存为.xlsx再上传"
@@ -125,8 +126,7 @@ def _read_table(content: bytes, filename: str) -> Table:
     return _read_workbook(content)
 
 
-def _kind(content: bytes, filename: str) -> str:
-    # The content decides, not the name: files are renamed, and web systems export text or HTML as ".xls".
+def _kind(content: bytes) -> str:
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return "workbook"
     start = content[:512].lstrip(codecs.BOM_UTF8).lstrip().lower()
