@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlsxwriter.worksheet import Worksheet
 
 from openpes.employment.choices import EmploymentForm, LabourStatus
@@ -279,3 +281,29 @@ def test_xls_of_excel_97_is_read() -> None:
     assert [problem.field for problem in li.problems] == ["id_number"]
     assert "存成了数字" in li.problems[0].message
     assert (zhang.id_number, zhang.unemployed_since.isoformat()) == ("430527198005170011", "2026-06-01")
+
+
+CSV_CELLS = st.one_of(
+    st.sampled_from(
+        [*HEADER, "就业情况", "示例", "填表人", "", " ", "1", "4.30527E+17", "2026.1", "无", "=1+1"]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(CSV_CELLS, max_size=10), max_size=8), st.sampled_from(["utf-8", "gb18030", "utf-16"])
+)
+def test_any_csv_gives_rows_or_a_file_problem_never_an_error(rows: list[list[str]], encoding: str) -> None:
+    survey = read_survey(csv_file(rows, encoding=encoding), "a.csv", today=TODAY)
+    assert bool(survey.file_problems) != bool(survey.header_line)
+    for row in survey.rows:
+        assert all(problem.message for problem in row.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"]))
+def test_any_bytes_give_a_file_problem_or_rows_never_an_error(content: bytes, magic: bytes) -> None:
+    survey = read_survey(magic + content, "a.xlsx", today=TODAY)
+    assert survey.file_problems or survey.header_line
