@@ -30,7 +30,10 @@ class CellProblem(ValueError):
 _FULL_WIDTH_ALNUM = {
     code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 }
-_SPACES = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# Marks with no width that text copied from Windows programs brings along (an ID number pasted from some
+# systems arrives wrapped in U+202D ... U+202C).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
@@ -44,8 +47,9 @@ def cell_text(value: object) -> str:
         return "是" if value else "否"
     if isinstance(value, float):
         if abs(value) >= 1e15 and math.isfinite(value):
-            # As Excel shows it: 15 significant digits, then zeros (what is left of an ID number typed in).
-            return str(int(float(f"{value:.15g}")))
+            # As Excel's General format shows it (4.30527E+17): never as digits that could pass for the ID
+            # number the spreadsheet lost, in an error workbook that comes back for import.
+            return f"{value:.6G}"
         if value.is_integer():
             return str(int(value))
         return repr(value)
@@ -62,12 +66,14 @@ def clean_text(value: object, *, blank_markers: bool = True) -> str:
     text = cell_text(value)
     if not text:
         return ""
+    if text.isascii() and text.isalnum():
+        return text  # the usual digits of a phone or an ID number: nothing to clean
     if not text.isascii():
-        text = text.translate(_FULL_WIDTH_ALNUM)
+        text = _INVISIBLE.sub("", text.translate(_FULL_WIDTH_ALNUM))
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         text = text[1:]  # what spreadsheet_text added to a cell of our own workbooks
     text = _SPACES.sub(" ", text).strip()
-    if blank_markers and len(text) <= 4 and vocabulary_key(text) in BLANK_MARKERS:
+    if blank_markers and len(text) <= 4 and text.lower() in BLANK_MARKERS:
         return ""
     return text
 
@@ -92,6 +98,8 @@ _SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
 
 def id_number_text(value: object) -> str:
     """The ID number's text, refusing a number cell that cannot hold all of its digits."""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value  # the usual cell: nothing to clean
     if isinstance(value, bool):
         raise CellProblem("公民身份号码应为18位号码")
     if isinstance(value, int | float):
@@ -100,7 +108,7 @@ def id_number_text(value: object) -> str:
             raise CellProblem("公民身份号码应为18位号码")
         if number.is_integer() and number < 1e15:
             return str(int(number))  # an old 15-digit number is exact in a number cell
-        raise CellProblem(ID_AS_NUMBER.format(shown=f"{number:.6G}"))
+        raise CellProblem(ID_AS_NUMBER.format(shown=cell_text(number)))
     # A leading apostrophe is how people force a cell to text; some programs keep it in what they save.
     text = "".join(clean_text(value).split()).lstrip("'‘’`")
     if _SCIENTIFIC.match(unicodedata.normalize("NFKC", text)):
@@ -173,6 +181,8 @@ def _from_number(number: float) -> dt.date:
 
 def parse_month(value: object) -> dt.date | None:
     """The date a cell gives; the first of the month when it gives only a month. None for an empty cell."""
+    if value is None:
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -8,6 +8,7 @@ few more where the word also says something the code alone does not, such as 灵
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from openpes.employment.choices import EmploymentForm, LabourStatus, Unemploymen
 from openpes.people.models import Education, Ethnicity, Relation, Sex
 
 T = TypeVar("T")
+_BRACKETED = re.compile(r"(?P<outer>[^()]+)\((?P<inner>[^()]+)\)")
 
 
 def vocabulary_key(text: str) -> str:
@@ -31,6 +33,7 @@ class Vocabulary(Generic[T]):
     shown: tuple[str, ...]
     # Endings that add nothing to the value (初中毕业, 初中文化): tried off when the whole word is unknown.
     ignorable_endings: tuple[str, ...] = ()
+    accepted: str = ""  # what an error message says is accepted, when `shown` is too long to list
     index: dict[str, T] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -42,6 +45,10 @@ class Vocabulary(Generic[T]):
         found = self.index.get(key)
         if found is not None:
             return found
+        bracketed = _BRACKETED.fullmatch(key)
+        if bracketed:
+            # 已就业（灵活就业）: the word in brackets is the more precise one.
+            return self.index.get(bracketed["inner"]) or self.index.get(bracketed["outer"])
         for ending in self.ignorable_endings:
             if key.endswith(ending) and len(key) > len(ending):
                 found = self.index.get(key[: -len(ending)])
@@ -50,7 +57,7 @@ class Vocabulary(Generic[T]):
         return None
 
     def unknown_message(self, text: str) -> str:
-        return f"{self.column}“{text}”无法识别，可填写：{'、'.join(self.shown)}"
+        return f"“{text}”无法识别，可填写：{self.accepted or '、'.join(self.shown)}"
 
 
 # 就业状态: some words also say the form of employment (灵活就业 is employed, flexibly).
@@ -68,7 +75,12 @@ LABOUR_STATUS: Vocabulary[tuple[LabourStatus, EmploymentForm | None]] = Vocabula
                 "务工",
                 "外出务工",
                 "本地务工",
+                "县内务工",
+                "县外务工",
+                "省内务工",
+                "省外务工",
                 "打工",
+                "外出打工",
                 "上班",
                 "有工作",
                 "就业人员",
@@ -77,15 +89,15 @@ LABOUR_STATUS: Vocabulary[tuple[LabourStatus, EmploymentForm | None]] = Vocabula
         ),
         **dict.fromkeys(("单位就业", "企业就业", "受雇"), (LabourStatus.EMPLOYED, EmploymentForm.UNIT)),
         **dict.fromkeys(
-            ("灵活就业", "灵活就业人员", "打零工", "零工", "临时工"),
+            ("灵活就业", "灵活就业人员", "打零工", "零工", "临时工", "自由职业"),
             (LabourStatus.EMPLOYED, EmploymentForm.FLEXIBLE),
         ),
         **dict.fromkeys(
-            ("自主创业", "创业", "个体", "个体经营", "个体工商户", "自营"),
+            ("自主创业", "创业", "个体", "个体户", "个体经营", "个体工商户", "自营", "经商"),
             (LabourStatus.EMPLOYED, EmploymentForm.SELF_EMPLOYED),
         ),
         **dict.fromkeys(
-            ("务农", "在家务农", "农业", "种地", "种养殖", "农业生产"),
+            ("务农", "在家务农", "农业", "种地", "种田", "种养殖", "农业生产"),
             (LabourStatus.EMPLOYED, EmploymentForm.FARMING),
         ),
         **dict.fromkeys(
@@ -151,14 +163,15 @@ EMPLOYMENT_FORM: Vocabulary[EmploymentForm] = Vocabulary(
             EmploymentForm.UNIT,
         ),
         **dict.fromkeys(
-            ("灵活就业", "灵活", "打零工", "零工", "临时工", "灵活用工"), EmploymentForm.FLEXIBLE
+            ("灵活就业", "灵活", "打零工", "零工", "临时工", "灵活用工", "自由职业"), EmploymentForm.FLEXIBLE
         ),
         **dict.fromkeys(
-            ("自主创业", "创业", "个体", "个体经营", "个体工商户", "自营", "自谋职业"),
+            ("自主创业", "创业", "个体", "个体户", "个体经营", "个体工商户", "自营", "自谋职业", "经商"),
             EmploymentForm.SELF_EMPLOYED,
         ),
         **dict.fromkeys(
-            ("务农", "在家务农", "农业", "种地", "种植", "养殖", "种养殖", "农业生产"), EmploymentForm.FARMING
+            ("务农", "在家务农", "农业", "种地", "种田", "种植", "养殖", "种养殖", "农业生产"),
+            EmploymentForm.FARMING,
         ),
         **dict.fromkeys(
             ("公益性岗位", "公益岗", "公益岗位", "公益性岗位安置"), EmploymentForm.PUBLIC_WELFARE
@@ -276,7 +289,7 @@ def _ethnicity_words() -> dict[str, Ethnicity]:
         words[name] = member
         words[member.value] = member
         words[member.value.lstrip("0")] = member
-        if name.endswith("族") and len(name) > 2:
+        if name.endswith("族") and len(name) > 1:
             words[name[:-1]] = member
     words["其它"] = Ethnicity.OTHER
     words["穿青人"] = Ethnicity.OTHER  # a recognised population still without a group of its own
@@ -287,6 +300,7 @@ ETHNICITY: Vocabulary[Ethnicity] = Vocabulary(
     column="民族",
     words=_ethnicity_words(),
     shown=tuple(str(label) for label in Ethnicity.labels),
+    accepted="56个民族之一的名称（如汉族、苗族、侗族，可不写“族”）、其他、外国血统中国籍人士",
 )
 
 SEX: Vocabulary[Sex] = Vocabulary(
@@ -310,7 +324,8 @@ RELATION: Vocabulary[Relation] = Vocabulary(
     words={
         **dict.fromkeys(("户主", "本人", "户主本人", "自己"), Relation.HEAD),
         **dict.fromkeys(
-            ("配偶", "妻", "妻子", "夫", "丈夫", "爱人", "老婆", "老公", "夫妻"), Relation.SPOUSE
+            ("配偶", "妻", "妻子", "夫", "丈夫", "爱人", "老婆", "老公", "夫妻", "之妻", "之夫"),
+            Relation.SPOUSE,
         ),
         **dict.fromkeys(
             (
@@ -349,6 +364,8 @@ RELATION: Vocabulary[Relation] = Vocabulary(
                 "母亲",
                 "父",
                 "母",
+                "之父",
+                "之母",
                 "爸爸",
                 "妈妈",
                 "公公",

@@ -44,6 +44,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "job_wish": vocab.WISH_SHOWN,
     "training_wish": vocab.WISH_SHOWN,
 }
+TEXT_FORMAT = 49  # Excel's built-in "@": what is typed stays text, digits and all
 TEXT_COLUMNS = frozenset(("id_number", "phone"))  # digits Excel must not turn into numbers
 
 
@@ -95,8 +96,8 @@ def survey_template() -> bytes:
             "font_color": "#C00000",
         }
     )
-    example = book.add_format({"italic": True, "font_color": "#808080", "num_format": "@"})
-    as_text = book.add_format({"num_format": "@"})
+    example = book.add_format({"italic": True, "font_color": "#808080", "num_format": TEXT_FORMAT})
+    as_text = book.add_format({"num_format": TEXT_FORMAT})
     month = book.add_format({"num_format": "yyyy-mm"})
 
     sheet.merge_range(0, 0, 0, len(COLUMNS), TEMPLATE_TITLE, title)
@@ -176,7 +177,7 @@ def error_workbook(
     sheet = book.add_worksheet(ERROR_SHEET)
     header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     problem = book.add_format({"font_color": "#C00000", "text_wrap": True})
-    as_text = book.add_format({"num_format": "@"})
+    as_text = book.add_format({"num_format": TEXT_FORMAT})
     width = len(survey.headers)
     widths = {header_key(column.header): column.width for column in COLUMNS}
     sheet.write_string(0, 0, LINE_HEADER, header)
