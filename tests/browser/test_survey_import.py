@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_broker_imports_a_survey_with_two_bad_rows(demo_server: str, page: Any, tmp_path: Path) -> None:
     base = demo_server
-    log_in(page, base, "v430527100201")
+    log_in(page, base, "v430527100001")
     page.goto(f"{base}/employment/survey/")
     assert page.get_by_role("heading", name="导入实名制数据采集表").is_visible()
 
@@ -40,7 +40,7 @@ def test_a_broker_imports_a_survey_with_two_bad_rows(demo_server: str, page: Any
     upload = tmp_path / "长铺村采集表.xlsx"
     upload.write_bytes(workbook(rows))
 
-    page.select_option("#id_region_code", "430527100201")
+    page.select_option("#id_region_code", "430527100001")
     page.set_input_files("#id_file", str(upload))
     page.get_by_role("button", name="上传并检查").click()
     page.wait_for_load_state("networkidle")
