@@ -13,11 +13,14 @@ from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
+WITHOUT_DJANGO: set[str] = set()  # commands that touch no database: they run without setting Django up
 
 
-def command(name: str) -> Callable[[Handler], Handler]:
+def command(name: str, *, django: bool = True) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         COMMANDS[name] = fn
+        if not django:
+            WITHOUT_DJANGO.add(name)
         return fn
 
     return register
@@ -369,6 +372,135 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+PROGRESS_FROM_ROWS = 1000  # smaller files are done before a bar would be worth drawing
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal (stderr), redrawn at most ten times a second; silent when the
+    output goes to a file or a pipe, or when there is little to do."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: Any, *, live: bool | None = None) -> None:
+        self.total, self.stream, self.done = total, stream, 0
+        self.live = total >= PROGRESS_FROM_ROWS and stream.isatty() if live is None else live
+        self.drawn_at = 0.0
+
+    def step(self) -> None:
+        import time
+
+        self.done += 1
+        now = time.monotonic()
+        if self.live and (now - self.drawn_at >= 0.1 or self.done == self.total):
+            self.drawn_at = now
+            filled = self.WIDTH * self.done // max(self.total, 1)
+            share = 100 * self.done // max(self.total, 1)
+            bar = "█" * filled + "░" * (self.WIDTH - filled)
+            self.stream.write(f"\r正在处理 {bar} {self.done:,}/{self.total:,} 行（{share}%）")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns padded to the widest cell, as a terminal shows Chinese (two columns a character)."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
+
+
+@command("normalise", django=False)
+def cmd_normalise(args: argparse.Namespace) -> int:
+    """Normalise a CSV of vacancies (occupation, pay, place, education, experience, work type); no database."""
+    import time
+
+    from openpes.vacancies.normalise.place import resolve_place
+    from openpes.vacancies.normalise.posting import (
+        ACCEPTED_CONFIDENCE,
+        FIELD_LABELS,
+        FLAG_LABELS,
+        OUTPUT_FIELDS,
+        ResolvedShares,
+        normalise_posting,
+    )
+    from openpes.vacancies.normalise.postings_file import (
+        PostingsFileError,
+        check_writable,
+        read_postings,
+        write_postings,
+    )
+
+    source, target = Path(args.input), Path(args.out)
+    started = time.monotonic()
+    try:
+        if target.resolve() == source.resolve():
+            return fail("输出文件不能与输入文件相同，请用 --out 指定另一个文件名")
+        check_writable(target)
+        resolve_place("", within=args.within)  # a --within that is no division code stops here, in Chinese
+        table = read_postings(source)
+    except PostingsFileError as exc:
+        return fail(str(exc))
+    except ValueError as exc:
+        return fail(f"--within：{exc}")
+    # Columns of an earlier run are replaced, not repeated, when a normalised file is normalised again.
+    kept = [i for i, header in enumerate(table.headers) if header not in OUTPUT_FIELDS]
+    shares = ResolvedShares()
+    rows: list[list[str]] = []
+    progress = ProgressBar(len(table.rows), sys.stderr)
+    for row in table.rows:
+        posting = table.posting(row)
+        result = normalise_posting(posting, within=args.within)
+        shares.add(posting, result)
+        cells = result.cells()
+        rows.append([row[i] for i in kept] + [cells[name] for name in OUTPUT_FIELDS])
+        progress.step()
+    progress.close()
+    try:
+        write_postings(target, [table.headers[i] for i in kept] + list(OUTPUT_FIELDS), rows)
+    except PostingsFileError as exc:
+        return fail(str(exc))
+    took = time.monotonic() - started
+    speed = f"，每秒 {len(rows) / took:,.0f} 行" if rows and took > 0 else ""
+    print(f"已写入 {target}：{len(rows):,} 行（输入 {table.source}），用时 {took:.1f} 秒{speed}")
+    if table.widened:
+        print(f"注意：有 {table.widened:,} 行的格数多于列名，多出的格未读取，也未写入结果", file=sys.stderr)
+    lines = [["字段", "有填写", "已识别", "占有填写", "占全部行"]]
+    for name, label in FIELD_LABELS.items():
+        lines.append(
+            [
+                label,
+                f"{shares.filled[name]:,}",
+                f"{shares.resolved[name]:,}",
+                percent(shares.share_of_filled(name)),
+                percent(shares.share_of_rows(name)),
+            ]
+        )
+    print("\n".join(table_lines(lines)))
+    print(
+        f"（职业：首选职业的把握 ≥ {ACCEPTED_CONFIDENCE} 计为已识别；未识别的行在 flags 列标出，原因见 reasons 列）"
+    )
+    for flag, count in shares.flagged.most_common():
+        print(f"  {flag}：{count:,} 行，{FLAG_LABELS[flag]}")
+    return 0
+
+
 def positive(raw: str) -> int:
     try:
         value = int(raw)
@@ -384,8 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=(COMMANDS[name].__doc__ or "").strip())
+    def add(name: str, summary: str = "") -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=summary or (COMMANDS[name].__doc__ or "").strip())
         # Accepted after the command too (`openpes demo --data-dir D`); SUPPRESS keeps a value given before it.
         p.add_argument(
             "--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）"
@@ -454,12 +586,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="即使文件未变也重新生成")
     p = add("otp-code")
     p.add_argument("user")
+    p = add("normalise", "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）")
+    p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
+    p.add_argument(
+        "input",
+        metavar="IN.csv",
+        help="输入文件：CSV（UTF-8 或 GBK，逗号或制表符分隔）或 Excel 工作簿；须有 title（职位名称）列",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="OUT.csv", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）"
+    )
+    p.add_argument(
+        "--within", default="", metavar="CODE", help="辖区区划代码前缀，如 430527：地名先在辖区内查找"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_django(args.data_dir)
+    if args.command not in WITHOUT_DJANGO:
+        setup_django(args.data_dir)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -242,7 +242,7 @@ class ResolvedShares:
     rows: int = 0
     filled: Counter[str] = field(default_factory=Counter)
     resolved: Counter[str] = field(default_factory=Counter)
-    flagged: Counter[str] = field(default_factory=Counter)
+    flagged: Counter[Flag] = field(default_factory=Counter)
 
     def add(self, row: Mapping[str, str | None], result: Normalised) -> None:
         self.rows += 1
