@@ -478,7 +478,8 @@ def _write_statuses(
     profiles: dict[int, EmploymentProfile] = {}
     for start in range(0, len(ids), 2000):
         profiles.update(
-            (p.person_id, p) for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
+            (p.person_id, p)
+            for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
         )
     now = timezone.now()
     create: list[EmploymentProfile] = []

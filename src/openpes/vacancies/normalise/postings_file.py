@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -191,17 +192,25 @@ def _decode(content: bytes, path: Path) -> tuple[str, str]:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    # The separator is the one that splits the header into the most known column names.
-    best: tuple[int, list[list[str]]] | None = None
+    # The separator is the one that splits the first rows into the most known column names.
+    best: tuple[int, str] | None = None
     for delimiter in DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            head = list(itertools.islice(reader, HEADER_SCAN_ROWS))
         except csv.Error:
             continue
-        known = max((len(find_columns(row)) for row in rows[:HEADER_SCAN_ROWS]), default=0)
+        known = max((len(find_columns(row)) for row in head), default=0)
         if best is None or known > best[0]:
-            best = (known, rows)
-    return best[1] if best else []
+            best = (known, delimiter)
+    if best is None:
+        return []
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=best[1]))
+    except csv.Error as exc:
+        raise PostingsFileError(
+            "CSV 格式有误（某一格过长，或引号不成对），无法读取；请用 Excel 或 WPS 打开后另存为 CSV 再试"
+        ) from exc
 
 
 def _workbook_rows(content: bytes, path: Path) -> list[list[str]]:
