@@ -187,7 +187,11 @@ def sample_postings(encoding: str) -> list[dict[str, str]]:
     crafted = [
         {"title": '=HYPERLINK("http://x")', "pay_text": "面议", "place_text": "日本东京"},
         {"title": "普工", "pay_text": "待遇优厚", "place_text": "长铺镇", "education_text": "-"},
-        {"title": "", "pay_text": "3000元", "company": "某某劳务公司"},  # a row with no title is still written
+        {
+            "title": "",
+            "pay_text": "3000元",
+            "company": "某某劳务公司",
+        },  # a row with no title is still written
     ]
     columns = list(real[0])
     return real + [{name: row.get(name, "") for name in columns} for row in crafted]

@@ -155,3 +155,10 @@ def test_an_output_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
         check_writable(tmp_path / "missing" / "out.csv")
     with pytest.raises(PostingsFileError, match="是一个文件夹"):
         check_writable(tmp_path)
+
+
+def test_a_quote_left_open_is_said_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('title,description\n会计,"' + "很长的描述" * 40_000 + "\n", encoding="utf-8")
+    with pytest.raises(PostingsFileError, match="引号不成对"):
+        read_postings(path)

@@ -18,6 +18,7 @@ No Django import: the CLI uses this without a database.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
@@ -196,10 +197,10 @@ def _csv_rows(text: str) -> list[list[str]]:
     best: tuple[int, str] | None = None
     for delimiter in DELIMITERS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        try:
-            head = list(itertools.islice(reader, HEADER_SCAN_ROWS))
-        except csv.Error:
-            continue
+        head: list[list[str]] = []
+        # The rows before a fault still show the separator; the full read below says what is wrong.
+        with contextlib.suppress(csv.Error):
+            head.extend(itertools.islice(reader, HEADER_SCAN_ROWS))
         known = max((len(find_columns(row)) for row in head), default=0)
         if best is None or known > best[0]:
             best = (known, delimiter)
