@@ -252,6 +252,8 @@ def test_normalise_vacancies_writes_the_input_and_the_normalised_columns(tmp_pat
         assert float(printed.group(4)) == pytest.approx(100 * len(resolved) / len(data), abs=0.05)
     assert f"已写入 {target}：{len(data)} 行" in out
     assert "place_abroad：1 行" in out
+    to_review = sum(1 for line in data if line[flags_at])
+    assert f"需人工核对 {to_review} 行（{100 * to_review / len(data):.1f}%）" in out
 
 
 def test_normalise_vacancies_reads_names_inside_the_jurisdiction_first(tmp_path, capsys):

@@ -372,7 +372,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-PROGRESS_FROM_ROWS = 1000  # smaller files are done before a bar would be worth drawing
+BIG_FILE_ROWS = (
+    1000  # from here a file gets a progress bar and its rate printed; smaller ones are done at once
+)
 
 
 class ProgressBar:
@@ -383,7 +385,7 @@ class ProgressBar:
 
     def __init__(self, total: int, stream: Any, *, live: bool | None = None) -> None:
         self.total, self.stream, self.done = total, stream, 0
-        self.live = total >= PROGRESS_FROM_ROWS and stream.isatty() if live is None else live
+        self.live = total >= BIG_FILE_ROWS and stream.isatty() if live is None else live
         self.drawn_at = 0.0
 
     def step(self) -> None:
@@ -477,7 +479,8 @@ def cmd_normalise(args: argparse.Namespace) -> int:
     except PostingsFileError as exc:
         return fail(str(exc))
     took = time.monotonic() - started
-    speed = f"，每秒 {len(rows) / took:,.0f} 行" if rows and took > 0 else ""
+    # On a small file the time is that of loading the tables, and a rate would mislead.
+    speed = f"，每秒 {len(rows) / took:,.0f} 行" if len(rows) >= BIG_FILE_ROWS and took > 0 else ""
     print(f"已写入 {target}：{len(rows):,} 行（输入 {table.source}），用时 {took:.1f} 秒{speed}")
     if table.widened:
         print(f"注意：有 {table.widened:,} 行的格数多于列名，多出的格未读取，也未写入结果", file=sys.stderr)
@@ -496,6 +499,10 @@ def cmd_normalise(args: argparse.Namespace) -> int:
     print(
         f"（职业：首选职业的把握 ≥ {ACCEPTED_CONFIDENCE} 计为已识别；未识别的行在 flags 列标出，原因见 reasons 列）"
     )
+    if shares.to_review:
+        print(
+            f"需人工核对 {shares.to_review:,} 行（{percent(shares.to_review / shares.rows)}），按 flags 列："
+        )
     for flag, count in shares.flagged.most_common():
         print(f"  {flag}：{count:,} 行，{FLAG_LABELS[flag]}")
     return 0

@@ -243,9 +243,11 @@ class ResolvedShares:
     filled: Counter[str] = field(default_factory=Counter)
     resolved: Counter[str] = field(default_factory=Counter)
     flagged: Counter[Flag] = field(default_factory=Counter)
+    to_review: int = 0  # rows with at least one flag
 
     def add(self, row: Mapping[str, str | None], result: Normalised) -> None:
         self.rows += 1
+        self.to_review += bool(result.flags)
         for name, outcome in resolved_fields(row, result).items():
             if outcome is not None:
                 self.filled[name] += 1
