@@ -153,7 +153,8 @@ def normalise_posting(
     flags: list[Flag] = []
     reasons: list[tuple[str, list[str]]] = []
 
-    candidates = (coder or default_coder()).code(title, description, text["industry_text"]) if title else []
+    # A row with a description but no title still gets candidates, with the low confidence they deserve.
+    candidates = (coder or default_coder()).code(title, description, text["industry_text"])
     best = candidates[0] if candidates else None
     if best is None:
         flags.append("occupation_uncoded")
