@@ -7,7 +7,7 @@ import errno
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -464,24 +464,29 @@ def cmd_normalise(args: argparse.Namespace) -> int:
     # Columns of an earlier run are replaced, not repeated, when a normalised file is normalised again.
     kept = [i for i, header in enumerate(table.headers) if header not in OUTPUT_FIELDS]
     shares = ResolvedShares()
-    rows: list[list[str]] = []
     progress = ProgressBar(len(table.rows), sys.stderr)
-    for row in table.rows:
-        posting = table.posting(row)
-        result = normalise_posting(posting, within=args.within)
-        shares.add(posting, result)
-        cells = result.cells()
-        rows.append([row[i] for i in kept] + [cells[name] for name in OUTPUT_FIELDS])
-        progress.step()
-    progress.close()
+
+    def normalised_rows() -> Iterator[list[str]]:
+        # Written as they are made, so that a big file's results are never all in memory at once.
+        for row in table.rows:
+            posting = table.posting(row)
+            result = normalise_posting(posting, within=args.within)
+            shares.add(posting, result)
+            cells = result.cells()
+            yield [row[i] for i in kept] + [cells[name] for name in OUTPUT_FIELDS]
+            progress.step()
+
     try:
-        write_postings(target, [table.headers[i] for i in kept] + list(OUTPUT_FIELDS), rows)
+        write_postings(target, [table.headers[i] for i in kept] + list(OUTPUT_FIELDS), normalised_rows())
     except PostingsFileError as exc:
+        progress.close()
         return fail(str(exc))
+    progress.close()
     took = time.monotonic() - started
+    count = shares.rows
     # On a small file the time is that of loading the tables, and a rate would mislead.
-    speed = f"，每秒 {len(rows) / took:,.0f} 行" if len(rows) >= BIG_FILE_ROWS and took > 0 else ""
-    print(f"已写入 {target}：{len(rows):,} 行（输入 {table.source}），用时 {took:.1f} 秒{speed}")
+    speed = f"，每秒 {count / took:,.0f} 行" if count >= BIG_FILE_ROWS and took > 0 else ""
+    print(f"已写入 {target}：{count:,} 行（输入 {table.source}），用时 {took:.1f} 秒{speed}")
     if table.widened:
         print(f"注意：有 {table.widened:,} 行的格数多于列名，多出的格未读取，也未写入结果", file=sys.stderr)
     lines = [["字段", "有填写", "已识别", "占有填写", "占全部行"]]

@@ -284,7 +284,8 @@ def write_postings(path: Path, headers: Sequence[str], rows: Iterable[Sequence[o
             os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only 0600
             writer = csv.writer(file)
             writer.writerow([spreadsheet_text(cell) for cell in headers])
-            writer.writerows([spreadsheet_text(cell) for cell in row] for row in rows)
+            for row in rows:
+                writer.writerow([spreadsheet_text(cell) for cell in row])
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
