@@ -13,6 +13,7 @@ import xlsxwriter
 from openpes.vacancies.normalise.postings_file import (
     PostingsFileError,
     check_writable,
+    header_field,
     read_postings,
     write_postings,
 )
@@ -162,3 +163,23 @@ def test_a_quote_left_open_is_said_in_chinese(tmp_path: Path) -> None:
     path.write_text('title,description\n会计,"' + "很长的描述" * 40_000 + "\n", encoding="utf-8")
     with pytest.raises(PostingsFileError, match="引号不成对"):
         read_postings(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("职位名称*", "title"),
+        (" Title ", "title"),
+        ("职位\n名称", "title"),
+        ("岗位名称/工种", "title"),
+        ("薪资待遇（元/月）", "pay_text"),
+        ("月薪(元)", "pay_text"),
+        ("工作地点：", "place_text"),
+        ("ＥＸＰＥＲＩＥＮＣＥ_ＴＥＸＴ", "experience_text"),
+        ("学历/经验", None),  # two fields in one column: neither is guessed
+        ("公司地址", None),
+        ("备注", None),
+    ],
+)
+def test_headers_as_offices_write_them(header: str, field: str | None) -> None:
+    assert header_field(header) == field

@@ -128,8 +128,12 @@ class PostingsTable:
         return found
 
 
+UNIT_IN_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")  # "月薪（元）", "学历要求(最低)"
+
+
 def header_key(text: str) -> str:
-    return re.sub(r"[\s_:：*＊]+", "", unicodedata.normalize("NFKC", text)).lower()
+    folded = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s_:*]+", "", UNIT_IN_BRACKETS.sub("", folded)).lower()
 
 
 HEADER_LOOKUP: dict[str, str] = {
@@ -137,10 +141,19 @@ HEADER_LOOKUP: dict[str, str] = {
 }
 
 
+def header_field(text: str) -> str | None:
+    """The input field a header names: "职位名称", "薪资待遇（元/月）", "岗位名称/工种", or None."""
+    key = header_key(text)
+    if key in HEADER_LOOKUP:
+        return HEADER_LOOKUP[key]
+    parts = {HEADER_LOOKUP[part] for part in re.split(r"[/、|]", key) if part in HEADER_LOOKUP}
+    return parts.pop() if len(parts) == 1 else None  # "学历/经验" names two fields: neither is taken
+
+
 def find_columns(headers: Sequence[str]) -> dict[str, list[int]]:
     columns: dict[str, list[int]] = {}
     for position, text in enumerate(headers):
-        field = HEADER_LOOKUP.get(header_key(text))
+        field = header_field(text)
         if field is not None:
             columns.setdefault(field, []).append(position)
     return columns
