@@ -138,6 +138,16 @@ def test_a_host_that_cannot_be_bound_is_said_in_chinese(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_the_help_says_every_command_in_chinese():
+    from openpes.cli import COMMANDS, SUMMARIES, build_parser
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    shown = build_parser().format_help()
+    for name, summary in SUMMARIES.items():
+        assert re.search(r"[\u4e00-\u9fff]", summary), name
+        assert summary[:10] in shown, name
+
+
 def test_the_readme_command_table_lists_every_command():
     from openpes.cli import COMMANDS
 

@@ -523,13 +523,30 @@ def positive(raw: str) -> int:
     return value
 
 
+# What `openpes --help` says of each command: in Chinese, as every message a user sees. The docstrings of the
+# handlers say the same for developers.
+SUMMARIES = {
+    "serve": "启动网页和接口服务（waitress 单进程；加 --workers N 则用 gunicorn 多进程，仅 Linux）",
+    "demo": "首次运行时建成演示县（绥宁县），打印登录账号并启动服务",
+    "migrate": "建立或升级数据库表",
+    "load-reference": "载入随附的参考数据（行政区划、职业分类、行业分类），或导入本地区划更正",
+    "createstaff": "创建工作人员账号（首个管理员或其他人员）",
+    "token": "创建或吊销个人接口令牌",
+    "check": "运行系统检查（--deploy 按生产环境要求检查）",
+    "audit-purge": "删除超过保留期（至少 180 天）的审计记录",
+    "collect-static": "压缩并生成静态文件（serve 和 demo 会自动完成；供其他 WSGI 服务器使用）",
+    "otp-code": "显示演示账号当前的动态验证码（仅演示模式）",
+    "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openpes", description="OpenPES 公共就业服务信息平台")
     parser.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, summary: str = "") -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=summary or (COMMANDS[name].__doc__ or "").strip())
+    def add(name: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=SUMMARIES.get(name) or (COMMANDS[name].__doc__ or "").strip())
         # Accepted after the command too (`openpes demo --data-dir D`); SUPPRESS keeps a value given before it.
         p.add_argument(
             "--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）"
@@ -598,7 +615,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="即使文件未变也重新生成")
     p = add("otp-code")
     p.add_argument("user")
-    p = add("normalise", "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）")
+    p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(
         "input",
