@@ -138,6 +138,16 @@ def test_a_host_that_cannot_be_bound_is_said_in_chinese(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_the_help_says_every_command_in_chinese():
+    from openpes.cli import COMMANDS, SUMMARIES, build_parser
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    shown = build_parser().format_help()
+    for name, summary in SUMMARIES.items():
+        assert re.search(r"[\u4e00-\u9fff]", summary), name
+        assert summary[:10] in shown, name
+
+
 def test_the_readme_command_table_lists_every_command():
     from openpes.cli import COMMANDS
 
@@ -227,3 +237,201 @@ def test_worker_once_and_refresh_run(demo):
     refreshed = openpes(data_dir, "refresh-employment", "--region", "430527")
     assert refreshed.returncode == 0, refreshed.stderr
     assert "已重新认定" in refreshed.stdout
+
+
+# ---------------------------------------------------------------------------------------------------------
+# openpes normalise vacancies: no database, so it runs in-process here (main() leaves Django alone for it).
+
+
+def normalise(*args: str) -> int:
+    from openpes.cli import main
+
+    return main(["normalise", "vacancies", *args])
+
+
+def sample_postings(encoding: str) -> list[dict[str, str]]:
+    """Real postings of shared/data/jobs/ that the encoding can hold, and a few crafted ones."""
+    from tests.vacancies.postings import postings
+
+    def fits(row: dict[str, str]) -> bool:
+        try:
+            "".join(row.values()).encode(encoding)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    real = [row for row in postings()[:200] if fits(row)][:60]
+    crafted = [
+        {"title": '=HYPERLINK("http://x")', "pay_text": "面议", "place_text": "日本东京"},
+        {"title": "普工", "pay_text": "待遇优厚", "place_text": "长铺镇", "education_text": "-"},
+        {
+            "title": "",
+            "pay_text": "3000元",
+            "company": "某某劳务公司",
+        },  # a row with no title is still written
+    ]
+    columns = list(real[0])
+    return real + [{name: row.get(name, "") for name in columns} for row in crafted]
+
+
+def written(rows: list[dict[str, str]], path: Path, encoding: str) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def read_output(path: Path) -> tuple[bytes, list[list[str]]]:
+    import csv
+    import io
+
+    content = path.read_bytes()
+    return content, list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_normalise_vacancies_writes_the_input_and_the_normalised_columns(tmp_path, capsys, encoding):
+    from openpes.core.spreadsheet import spreadsheet_text
+    from openpes.vacancies.normalise import normalise_posting
+    from openpes.vacancies.normalise.posting import FIELD_FLAGS, OUTPUT_FIELDS
+
+    rows = sample_postings(encoding)
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    written(rows, source, encoding)
+    assert normalise(str(source), "--out", str(target)) == 0
+    out = capsys.readouterr().out
+    content, table = read_output(target)
+    assert content.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    header, data = table[0], table[1:]
+    assert header == list(rows[0]) + list(OUTPUT_FIELDS)
+    assert len(data) == len(rows)
+    for row, line in zip(rows, data, strict=True):
+        assert line[: len(row)] == [spreadsheet_text(value) for value in row.values()]
+        expected = normalise_posting(row).cells()
+        assert line[len(row) :] == [spreadsheet_text(expected[name]) for name in OUTPUT_FIELDS]
+    formula = data[-3]
+    assert formula[0].startswith("'=")
+    assert formula[header.index("pay_negotiable")] == "1"
+    assert "place_abroad" in formula[header.index("flags")].split("|")
+    # The printed shares are those of the file written.
+    flags_at = header.index("flags")
+    for label, column, field in (("薪资", "pay_text", "pay"), ("工作地点", "place_text", "place")):
+        filled = [line for line in data if line[header.index(column)].strip()]
+        resolved = [line for line in filled if not set(line[flags_at].split("|")) & set(FIELD_FLAGS[field])]
+        printed = re.search(rf"^{label}\s+(\d+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%$", out, flags=re.MULTILINE)
+        assert printed, out
+        assert (int(printed.group(1)), int(printed.group(2))) == (len(filled), len(resolved))
+        assert float(printed.group(3)) == pytest.approx(100 * len(resolved) / len(filled), abs=0.05)
+        assert float(printed.group(4)) == pytest.approx(100 * len(resolved) / len(data), abs=0.05)
+    assert f"已写入 {target}：{len(data)} 行" in out
+    assert "place_abroad：1 行" in out
+    to_review = sum(1 for line in data if line[flags_at])
+    assert f"需人工核对 {to_review} 行（{100 * to_review / len(data):.1f}%）" in out
+
+
+def test_normalise_vacancies_reads_names_inside_the_jurisdiction_first(tmp_path, capsys):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("职位名称,工作地点\n叉车司机,长铺镇\n", encoding="gbk")
+    assert normalise(str(source), "--out", str(target), "--within", "430527") == 0
+    _, table = read_output(target)
+    assert table[1][table[0].index("region_name")] == "湖南省邵阳市绥宁县长铺镇"
+    assert "GBK" in capsys.readouterr().out
+
+
+def test_normalising_a_normalised_file_again_replaces_its_columns(tmp_path, capsys):
+    from openpes.vacancies.normalise.posting import OUTPUT_FIELDS
+
+    source, first, second = tmp_path / "in.csv", tmp_path / "first.csv", tmp_path / "second.csv"
+    source.write_text("title,pay_text\n会计,5000-6000元\n", encoding="utf-8")
+    assert normalise(str(source), "--out", str(first)) == 0
+    assert normalise(str(first), "--out", str(second)) == 0
+    assert read_output(second)[1] == read_output(first)[1]
+    assert read_output(second)[1][0] == ["title", "pay_text", *OUTPUT_FIELDS]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("missing", "找不到文件"),
+        ("garbage", "字符编码"),
+        ("folder", "是一个文件夹"),
+        ("no-title", "没有职位名称列"),
+        ("no-out-folder", "输出文件夹"),
+        ("same", "输出文件不能与输入文件相同"),
+        ("bad-within", "--within"),
+    ],
+)
+def test_normalise_vacancies_bad_input_is_one_chinese_line_and_exit_2(tmp_path, capsys, setup, message):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("title,pay_text\n会计,5000元\n", encoding="utf-8")
+    extra: list[str] = []
+    if setup == "missing":
+        source = tmp_path / "none.csv"
+    elif setup == "garbage":
+        source.write_bytes(b"title\n\xff\xff\xfe\x80")
+    elif setup == "folder":
+        source = tmp_path
+    elif setup == "no-title":
+        source.write_text("pay_text,place_text\n5000元,长沙\n", encoding="utf-8")
+    elif setup == "no-out-folder":
+        target = tmp_path / "missing" / "out.csv"
+    elif setup == "same":
+        target = source
+    elif setup == "bad-within":
+        extra = ["--within", "43x"]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert normalise(str(source), "--out", str(target), *extra) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), captured.err
+    assert message in lines[0]
+    assert captured.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
+
+
+def test_the_progress_bar_draws_on_a_terminal_only(capsys):
+    import io
+
+    from openpes.cli import ProgressBar
+
+    drawn = io.StringIO()
+    bar = ProgressBar(5, drawn, live=True)
+    for _ in range(5):
+        bar.step()
+    bar.close()
+    assert drawn.getvalue().rstrip("\n").split("\r")[-1].endswith("5/5 行（100%）")
+    quiet = io.StringIO()  # not a terminal: a log file gets no carriage returns
+    bar = ProgressBar(5000, quiet)
+    for _ in range(5000):
+        bar.step()
+    bar.close()
+    assert quiet.getvalue() == ""
+
+
+def test_normalise_runs_without_django_or_a_database(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    source.write_text("title\n会计\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from openpes.cli import main\n"
+        f"assert main(['normalise', 'vacancies', {str(source)!r}, '--out', {str(target)!r}]) == 0\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(  # noqa: S603 - our own fixed code
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no data directory made

@@ -7,17 +7,20 @@ import errno
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, Handler] = {}
+WITHOUT_DJANGO: set[str] = set()  # commands that touch no database: they run without setting Django up
 
 
-def command(name: str) -> Callable[[Handler], Handler]:
+def command(name: str, *, django: bool = True) -> Callable[[Handler], Handler]:
     def register(fn: Handler) -> Handler:
         COMMANDS[name] = fn
+        if not django:
+            WITHOUT_DJANGO.add(name)
         return fn
 
     return register
@@ -395,24 +398,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-class ProgressBar:
-    """A progress bar on stderr, redrawn in place; quiet when stderr is not a terminal but a log."""
-
-    def __init__(self, label: str, total: int) -> None:
-        self.label, self.total = label, max(total, 1)
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, done: int) -> None:
-        if not self.live:
-            return
-        width = 30
-        filled = width * min(done, self.total) // self.total
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-        if done >= self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a labour-force survey workbook (实名制数据采集表) for one village, acting as a staff member."""
@@ -451,7 +436,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             record = importing.survey_check(
                 actor=staff, region_code=region, filename=path.name, content=content, mode=args.mode
             )
-            importing.survey_import(actor=staff, record=record, progress=ProgressBar("导入", preview.new))
+            bar = ProgressBar(preview.new, sys.stderr)
+            try:
+                importing.survey_import(actor=staff, record=record, progress=bar.update)
+            finally:
+                bar.close()
         except DomainError as exc:
             return domain_errors(exc)
     print(
@@ -477,6 +466,152 @@ def cmd_refresh_employment(args: argparse.Namespace) -> int:
     return 0
 
 
+BIG_FILE_ROWS = (
+    1000  # from here a file gets a progress bar and its rate printed; smaller ones are done at once
+)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal (stderr), redrawn at most ten times a second; silent when the
+    output goes to a file or a pipe, or when there is little to do."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, stream: Any, *, live: bool | None = None) -> None:
+        self.total, self.stream, self.done = total, stream, 0
+        self.live = total >= BIG_FILE_ROWS and stream.isatty() if live is None else live
+        self.drawn_at = 0.0
+
+    def step(self) -> None:
+        import time
+
+        self.done += 1
+        now = time.monotonic()
+        if self.live and (now - self.drawn_at >= 0.1 or self.done == self.total):
+            self.drawn_at = now
+            filled = self.WIDTH * self.done // max(self.total, 1)
+            share = 100 * self.done // max(self.total, 1)
+            bar = "█" * filled + "░" * (self.WIDTH - filled)
+            self.stream.write(f"\r正在处理 {bar} {self.done:,}/{self.total:,} 行（{share}%）")
+            self.stream.flush()
+
+    def update(self, done: int) -> None:
+        """Jump to `done` (for work that reports in chunks)."""
+        self.done = done - 1
+        self.step()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def table_lines(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns padded to the widest cell, as a terminal shows Chinese (two columns a character)."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell + " " * (width - display_width(cell)) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
+
+
+@command("normalise", django=False)
+def cmd_normalise(args: argparse.Namespace) -> int:
+    """Normalise a CSV of vacancies (occupation, pay, place, education, experience, work type); no database."""
+    import time
+
+    from openpes.vacancies.normalise.place import resolve_place
+    from openpes.vacancies.normalise.posting import (
+        ACCEPTED_CONFIDENCE,
+        FIELD_LABELS,
+        FLAG_LABELS,
+        OUTPUT_FIELDS,
+        ResolvedShares,
+        normalise_posting,
+    )
+    from openpes.vacancies.normalise.postings_file import (
+        PostingsFileError,
+        check_writable,
+        read_postings,
+        write_postings,
+    )
+
+    source, target = Path(args.input), Path(args.out)
+    started = time.monotonic()
+    try:
+        if target.resolve() == source.resolve():
+            return fail("输出文件不能与输入文件相同，请用 --out 指定另一个文件名")
+        check_writable(target)
+        resolve_place("", within=args.within)  # a --within that is no division code stops here, in Chinese
+        table = read_postings(source)
+    except PostingsFileError as exc:
+        return fail(str(exc))
+    except ValueError as exc:
+        return fail(f"--within：{exc}")
+    # Columns of an earlier run are replaced, not repeated, when a normalised file is normalised again.
+    kept = [i for i, header in enumerate(table.headers) if header not in OUTPUT_FIELDS]
+    shares = ResolvedShares()
+    progress = ProgressBar(len(table.rows), sys.stderr)
+
+    def normalised_rows() -> Iterator[list[str]]:
+        # Written as they are made, so that a big file's results are never all in memory at once.
+        for row in table.rows:
+            posting = table.posting(row)
+            result = normalise_posting(posting, within=args.within)
+            shares.add(posting, result)
+            cells = result.cells()
+            yield [row[i] for i in kept] + [cells[name] for name in OUTPUT_FIELDS]
+            progress.step()
+
+    try:
+        write_postings(target, [table.headers[i] for i in kept] + list(OUTPUT_FIELDS), normalised_rows())
+    except PostingsFileError as exc:
+        progress.close()
+        return fail(str(exc))
+    progress.close()
+    took = time.monotonic() - started
+    count = shares.rows
+    # On a small file the time is that of loading the tables, and a rate would mislead.
+    speed = f"，每秒 {count / took:,.0f} 行" if count >= BIG_FILE_ROWS and took > 0 else ""
+    print(f"已写入 {target}：{count:,} 行（输入 {table.source}），用时 {took:.1f} 秒{speed}")
+    if table.widened:
+        print(f"注意：有 {table.widened:,} 行的格数多于列名，多出的格未读取，也未写入结果", file=sys.stderr)
+    lines = [["字段", "有填写", "已识别", "占有填写", "占全部行"]]
+    for name, label in FIELD_LABELS.items():
+        lines.append(
+            [
+                label,
+                f"{shares.filled[name]:,}",
+                f"{shares.resolved[name]:,}",
+                percent(shares.share_of_filled(name)),
+                percent(shares.share_of_rows(name)),
+            ]
+        )
+    print("\n".join(table_lines(lines)))
+    print(
+        f"（职业：首选职业的把握 ≥ {ACCEPTED_CONFIDENCE} 计为已识别；未识别的行在 flags 列标出，原因见 reasons 列）"
+    )
+    if shares.to_review:
+        print(
+            f"需人工核对 {shares.to_review:,} 行（{percent(shares.to_review / shares.rows)}），按 flags 列："
+        )
+    for flag, count in shares.flagged.most_common():
+        print(f"  {flag}：{count:,} 行，{FLAG_LABELS[flag]}")
+    return 0
+
+
 def positive(raw: str) -> int:
     try:
         value = int(raw)
@@ -487,13 +622,33 @@ def positive(raw: str) -> int:
     return value
 
 
+# What `openpes --help` says of each command: in Chinese, as every message a user sees. The docstrings of the
+# handlers say the same for developers.
+SUMMARIES = {
+    "serve": "启动网页和接口服务（waitress 单进程；加 --workers N 则用 gunicorn 多进程，仅 Linux）",
+    "demo": "首次运行时建成演示县（绥宁县），打印登录账号并启动服务",
+    "migrate": "建立或升级数据库表",
+    "load-reference": "载入随附的参考数据（行政区划、职业分类、行业分类），或导入本地区划更正",
+    "createstaff": "创建工作人员账号（首个管理员或其他人员）",
+    "token": "创建或吊销个人接口令牌",
+    "check": "运行系统检查（--deploy 按生产环境要求检查）",
+    "audit-purge": "删除超过保留期（至少 180 天）的审计记录",
+    "collect-static": "压缩并生成静态文件（serve 和 demo 会自动完成；供其他 WSGI 服务器使用）",
+    "otp-code": "显示演示账号当前的动态验证码（仅演示模式）",
+    "worker": "运行排队的后台任务（大文件的采集表导入等）；--once 处理完即退出",
+    "import": "导入一个村（社区）的实名制数据采集表，按指定工作人员的辖区检查",
+    "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
+    "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="openpes", description="OpenPES 公共就业服务信息平台")
     parser.add_argument("--data-dir", help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=(COMMANDS[name].__doc__ or "").strip())
+        p = sub.add_parser(name, help=SUMMARIES.get(name) or (COMMANDS[name].__doc__ or "").strip())
         # Accepted after the command too (`openpes demo --data-dir D`); SUPPRESS keeps a value given before it.
         p.add_argument(
             "--data-dir", default=argparse.SUPPRESS, help="数据目录（默认 ./var 或 OPENPES_DATA_DIR）"
@@ -580,12 +735,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查，不导入")
     p = add("refresh-employment")
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
+    p = add("normalise")
+    p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
+    p.add_argument(
+        "input",
+        metavar="IN.csv",
+        help="输入文件：CSV（UTF-8 或 GBK，逗号或制表符分隔）或 Excel 工作簿；须有 title（职位名称）列",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="OUT.csv", help="输出 CSV（UTF-8 带 BOM，Excel 可直接打开）"
+    )
+    p.add_argument(
+        "--within", default="", metavar="CODE", help="辖区区划代码前缀，如 430527：地名先在辖区内查找"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup_django(args.data_dir)
+    if args.command not in WITHOUT_DJANGO:
+        setup_django(args.data_dir)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

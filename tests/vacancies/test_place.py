@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openpes.vacancies.normalise.place import Place, resolve_place
+from openpes.vacancies.normalise.place import NoCode, Place, resolve_place
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = Path(__file__).with_name("data") / "labelled_place.csv"
@@ -185,22 +185,24 @@ def test_crafted_places(text: str, code: str, tree: dict[str, tuple[str, int, st
 
 
 @pytest.mark.parametrize(
-    ("text", "reason"),
+    ("text", "reason", "no_code"),
     [
-        ("全国", "不是一个具体的工作地点"),
-        ("异地招聘", "不是一个具体的工作地点"),
-        ("日本东京", "境外"),
-        ("新加坡", "境外"),
-        ("海外", "境外"),
-        ("美国·纽约", "境外"),
-        ("香港", "不在国家统计用区划代码表内"),
-        ("", "没有填写工作地点"),
-        ("面议", "没有在"),
+        ("全国", "不是一个具体的工作地点", "not_specific"),
+        ("异地招聘", "不是一个具体的工作地点", "not_specific"),
+        ("日本东京", "境外", "abroad"),
+        ("新加坡", "境外", "abroad"),
+        ("海外", "境外", "abroad"),
+        ("美国·纽约", "境外", "abroad"),
+        ("香港", "不在国家统计用区划代码表内", "outside_table"),
+        ("", "没有填写工作地点", None),
+        ("面议", "没有在", None),
     ],
 )
-def test_texts_without_a_place_leave_the_code_empty_and_say_why(text: str, reason: str) -> None:
+def test_texts_without_a_place_leave_the_code_empty_and_say_why(
+    text: str, reason: str, no_code: NoCode | None
+) -> None:
     place = resolve_place(text)
-    assert place == Place("", "", None, place.reasons)
+    assert place == Place("", "", None, place.reasons, no_code)
     assert any(reason in r for r in place.reasons), place.reasons
 
 

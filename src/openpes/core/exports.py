@@ -12,15 +12,11 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from openpes.core.spreadsheet import FORMULA_STARTS, spreadsheet_text
+
+__all__ = ["FORMULA_STARTS", "XLSX_TYPE", "Workbook", "build_workbook", "spreadsheet_text", "xlsx_response"]
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value: object) -> str:
-    """Text for a cell that a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

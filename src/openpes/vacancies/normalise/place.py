@@ -93,12 +93,18 @@ ZONE_SHORT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 FULL, SHORT, GUESSED, ABBREVIATION = 0, 1, 2, 3
 
 
+# Why a text that does say where the work is gets no code: a foreign country, 香港/澳门/台湾 (not in the
+# statistical table), or no one place ("全国", "远程").
+NoCode = Literal["abroad", "outside_table", "not_specific"]
+
+
 @dataclass(frozen=True)
 class Place:
     code: str  # 12 digits, or "" when the text names no place in the table
     name: str  # full name from the province down, e.g. 广东省深圳市宝安区
     level: Level | None
     reasons: list[str] = field(default_factory=list)
+    no_code: NoCode | None = None  # set when the code is left empty on purpose, see NoCode
 
 
 @dataclass(frozen=True, slots=True)
@@ -704,8 +710,9 @@ def resolve_place(text: str, *, within: str = "") -> Place:
             )
     place, reasons, end = chosen.place, chosen.reasons, chosen.end
     no_place = no_place_reason(cleaned, place, chosen.start, tab)
-    if no_place:
-        return Place("", "", None, no_place)
+    if no_place is not None:
+        why, reason = no_place
+        return Place("", "", None, [reason], no_code=why)
     if place is None:
         if reasons:
             return Place("", "", None, reasons)
@@ -735,17 +742,19 @@ def jurisdiction(within: str, tab: Table) -> Region | None:
     return region
 
 
-def no_place_reason(cleaned: str, place: Region | None, first_place: int, tab: Table) -> list[str]:
+def no_place_reason(
+    cleaned: str, place: Region | None, first_place: int, tab: Table
+) -> tuple[NoCode, str] | None:
     """Nationwide, abroad or outside the table: only when no place of the table is named before it."""
     for word in OUTSIDE_TABLE:
         at = cleaned.find(word)
         if at >= 0 and (place is None or at < first_place):
-            return [f"“{word}”不在国家统计用区划代码表内（表中只有内地的区划），区划代码留空"]
+            return "outside_table", f"“{word}”不在国家统计用区划代码表内（表中只有内地的区划），区划代码留空"
     at, word = first_of(tab.abroad, cleaned)
     if word and (place is None or at < first_place):
-        return [f"“{word}”在境外，区划代码留空（区划代码只有境内的区划）"]
+        return "abroad", f"“{word}”在境外，区划代码留空（区划代码只有境内的区划）"
     if place is None:
         for word in NO_PLACE_WORDS:
             if word in cleaned:
-                return [f"“{word}”不是一个具体的工作地点，区划代码留空"]
-    return []
+                return "not_specific", f"“{word}”不是一个具体的工作地点，区划代码留空"
+    return None

@@ -37,10 +37,15 @@ WorkType = Literal["full_time", "part_time", "gig", "internship"]
 
 @dataclass(frozen=True, slots=True)
 class Reading(Generic[Value]):
-    """A value read from a posting and the reason, in Chinese, why it was read so."""
+    """A value read from a posting and the reason, in Chinese, why it was read so.
+
+    `understood` is False when the text says something the reader could not make out (a clerk should look);
+    a value of None with `understood` True means the text sets no requirement ("学历不限") or is empty.
+    """
 
     value: Value
     reason: str
+    understood: bool = True
 
 
 # The codes and labels of openpes.people.models.Education, copied because this module may not import Django;
@@ -101,7 +106,7 @@ def read_education(text: str) -> Reading[str | None]:
     if not words:
         if NO_EDUCATION_REQUIREMENT.search(folded):
             return Reading(None, f"“{text.strip()}”：学历不限")
-        return Reading(None, f"未能识别学历要求：{text.strip()}")
+        return Reading(None, f"未能识别学历要求：{text.strip()}", understood=False)
     codes = {EDUCATION_BY_WORD[word] for word in words}
     lowest = min(codes)
     if AT_MOST.search(folded):
@@ -154,7 +159,7 @@ def read_experience(text: str) -> Reading[int | None]:
         return Reading(0, f"“{text.strip()}”：不需要经验，按0年计")
     if EXPERIENCE_PREFERRED.search(folded):
         return Reading(0, f"“{text.strip()}”：有经验优先，并非必需，按0年计")
-    return Reading(None, f"未能识别经验要求：{text.strip()}")
+    return Reading(None, f"未能识别经验要求：{text.strip()}", understood=False)
 
 
 def parse_experience(text: str) -> int | None:
