@@ -4,7 +4,6 @@ naming the column), the rules across columns, duplicates within the file."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -322,11 +321,9 @@ def test_gbk_csv_reads_to_the_same_rows_as_the_workbook() -> None:
     assert all(row.ok for row in from_csv)
 
 
-def test_a_10000_row_workbook_reads_clean_and_quickly() -> None:
+def test_a_10000_row_workbook_reads_clean() -> None:
+    # Its speed is benchmarks/survey_read.py's question (docs/benchmarks.md), not a timed test's.
     content = workbook([HEADER, *survey_rows(10_000)])
-    started = time.perf_counter()
     survey = read_survey(content, "big.xlsx", today=TODAY)
-    elapsed = time.perf_counter() - started
     assert len(survey.rows) == 10_000 and not survey.problem_rows
     assert survey.rows[-1].line == 10_001
-    assert elapsed < 5, f"{elapsed:.2f} s for 10,000 rows"  # about 0.25 s on a quiet machine

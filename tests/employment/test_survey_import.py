@@ -71,7 +71,7 @@ def row(n: int, name: str, id_number: str, relation: str, status: str, **extra: 
         "性别": "",
         "民族": "汉族",
         "文化程度": "初中",
-        "联系电话": f"1390739{n:04d}",
+        "联系电话": f"1390739{n % 10_000:04d}",
         "现居住地址": "一组",
         "与户主关系": relation,
         "就业状态": status,
@@ -271,3 +271,22 @@ def test_progress_is_reported(broker: Staff, places: Places) -> None:
     assert seen and seen[-1] == 4
     record.refresh_from_db()
     assert record.progress == record.total_rows == 4
+
+
+def test_a_10000_row_workbook_imports_whole(broker: Staff, places: Places) -> None:
+    rows = [
+        row(
+            n + 1,
+            "测试",
+            make_id_number(born=dt.date(1978, 6, 1), seq=20_000 + n),
+            "户主" if n % 3 == 0 else "子女",
+            "失业" if n % 5 == 0 else "已就业",
+            就业形式="务农",
+        )
+        for n in range(10_000)
+    ]
+    record = check_and_import(broker, places.village_a1, workbook(rows))
+    assert (record.status, record.created, record.refused) == ("done", 10_000, 0)
+    assert Household.objects.count() == 3334
+    assert EmploymentProfile.objects.filter(labour_status="unemployed").count() == 2000
+    assert not record.problems, record.problems[:3]

@@ -8,7 +8,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -600,14 +599,3 @@ def test_real_postings_give_only_the_hand_checked_flags(real_postings: list[dict
             if flag.code == "age.limit":
                 assert "岁" in flag.text or "龄" in flag.text
     assert dict(counts) == HAND_CHECKED_COUNTS
-
-
-def test_screening_runs_at_thousands_of_postings_per_second(real_postings: list[dict[str, str]]) -> None:
-    screen("预热", "")
-    # CPU time of this process: the other workers sharing the machine do not count against it.
-    started = time.process_time()
-    for row in real_postings:
-        screen(row["title"], row["description"])
-    per_second = len(real_postings) / (time.process_time() - started)
-    # ~7,000–14,000/s measured on a shared 2-core machine; the bound leaves room for a loaded CI.
-    assert per_second >= 1000
