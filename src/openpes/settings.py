@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "openpes.accounts",
     "openpes.audit",
     "openpes.people",
+    "openpes.employers",
     "openpes.employment",
     "openpes.api",
     "openpes.demo",
