@@ -214,3 +214,6 @@ class PortalLoginAttempt(models.Model):
             models.Index(fields=["login_name", "at"], name="portal_attempt_login"),
             models.Index(fields=["ip_address", "at"], name="portal_attempt_address"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.login_name} {'成功' if self.succeeded else '失败'}"
