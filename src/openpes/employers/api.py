@@ -120,7 +120,9 @@ def employer_update(request: HttpRequest, employer_id: Id, payload: EmployerPatc
 )
 def employer_verify(request: HttpRequest, employer_id: Id, payload: VerifyIn) -> Employer:
     actor, employer = _employer(request, employer_id)
-    return services.employer_verify(actor=actor, employer=employer, approve=payload.approve, reason=payload.reason)
+    return services.employer_verify(
+        actor=actor, employer=employer, approve=payload.approve, reason=payload.reason
+    )
 
 
 @router.post(
@@ -161,7 +163,9 @@ def employer_demand_surveys(request: HttpRequest, employer_id: Id) -> Any:
     summary="录入用工需求调查",
     description="每行一个职业（职业分类大典2022代码）、人数和到岗日期。就业服务专员只能为自己服务的单位录入。",
 )
-def demand_survey_create(request: HttpRequest, employer_id: Id, payload: DemandSurveyIn) -> Status[DemandSurvey]:
+def demand_survey_create(
+    request: HttpRequest, employer_id: Id, payload: DemandSurveyIn
+) -> Status[DemandSurvey]:
     actor, employer = _employer(request, employer_id)
     survey = services.demand_survey_create(
         actor=actor,

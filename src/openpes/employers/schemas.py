@@ -8,7 +8,15 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from openpes.core.schemas import MAX_ID, OPTIONAL_REGION_CODE, REGION_CODE, Strict, choices_text, enum_of, one_of
+from openpes.core.schemas import (
+    MAX_ID,
+    OPTIONAL_REGION_CODE,
+    REGION_CODE,
+    Strict,
+    choices_text,
+    enum_of,
+    one_of,
+)
 from openpes.employers.models import DemandSurvey, Employer, EmployerSize, Verification
 from openpes.employers.rules import employer_can_publish
 
@@ -17,11 +25,15 @@ VerificationCode = Annotated[str, one_of(Verification), enum_of(Verification)]
 
 
 class EmployerFiltersIn(Schema):
-    q: str = Field("", max_length=50, description="单位名称（部分）、统一社会信用代码（或其前几位）或完整的联系电话")
+    q: str = Field(
+        "", max_length=50, description="单位名称（部分）、统一社会信用代码（或其前几位）或完整的联系电话"
+    )
     region: str = Field("", pattern=OPTIONAL_REGION_CODE, description="只看该区划内的单位，12位区划代码")
     verification: VerificationCode = Field("", description=f"审核状态：{choices_text(Verification)}")
     key_enterprise: bool | None = Field(None, description="true 只看重点企业，false 只看非重点企业")
-    specialist: int | None = Field(None, ge=1, le=MAX_ID, description="只看该就业服务专员（工作人员编号）服务的单位")
+    specialist: int | None = Field(
+        None, ge=1, le=MAX_ID, description="只看该就业服务专员（工作人员编号）服务的单位"
+    )
 
 
 class EmployerCreateIn(Strict):
@@ -56,7 +68,10 @@ class VerifyIn(Strict):
 class KeyEnterpriseIn(Strict):
     is_key_enterprise: bool = Field(..., description="是否重点企业")
     specialist: int | None = Field(
-        None, ge=1, le=MAX_ID, description="就业服务专员（工作人员编号），辖区须包括单位所在地；null 表示不指派"
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="就业服务专员（工作人员编号），辖区须包括单位所在地；null 表示不指派",
     )
 
 
@@ -98,7 +113,9 @@ class EmployerDetailOut(EmployerOut):
 
 
 class DemandLineIn(Strict):
-    occupation_code: str = Field(..., max_length=10, description="职业代码（职业分类大典2022，如 6-18-01-01）")
+    occupation_code: str = Field(
+        ..., max_length=10, description="职业代码（职业分类大典2022，如 6-18-01-01）"
+    )
     headcount: int = Field(..., ge=1, le=100_000, description="需求人数")
     wanted_by: dt.date | None = Field(None, description="需要到岗日期")
     note: str = Field("", max_length=200, description="要求（学历、技能、待遇等）")

@@ -10,6 +10,7 @@ holds it. A sign-up for a new code makes a pending employer: its vacancies wait 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
@@ -39,13 +40,13 @@ OUTSIDE_SERVICE_AREA = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class PortalActor:
     """Who acts in the change log when an employer acts on the portal: no staff member (actor is empty),
     the account's login name instead."""
 
     login_name: str
-    pk: None = None
+    pk: Any = None
 
     def get_username(self) -> str:
         return f"单位账号 {self.login_name}"
