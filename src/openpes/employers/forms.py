@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django import forms
@@ -20,10 +19,9 @@ from openpes.taxonomy.models import Industry, Occupation
 KEY_CHOICES = [("", "全部"), ("yes", "重点企业"), ("no", "非重点企业")]
 
 
-@functools.cache
 def industry_choices() -> list[tuple[str, Any]]:
     """The divisions (大类) of GB/T 4754-2017, grouped by section (门类): fine enough for a PES, short
-    enough for a phone. Kept for the process: the table changes only with a new edition."""
+    enough for a phone."""
     rows = list(
         Industry.objects.filter(level__in=["section", "division"]).values_list("code", "name", "level")
     )
@@ -180,7 +178,6 @@ class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-@functools.cache
 def occupation_options() -> list[tuple[str, str]]:
     """The unit groups (细类) of 大典 2022 in use, for the demand lines' list of suggestions."""
     return list(

@@ -123,7 +123,7 @@ def employer_verify(*, actor: Staff, employer: Employer, approve: bool, reason: 
     _inside(actor, employer)
     if not actor.has_perm(VERIFY):
         raise PermissionDenied
-    reason = clean_text(reason, field="reason", label="审核意见", max_length=200, required=not approve)
+    reason = clean_text(reason, field="reason", label="审核意见", max_length=200)
     if not approve and len(reason) < 2:
         raise DomainError("reason", "请写明未通过的原因（至少2个字），单位将看到这条意见")
     status = Verification.VERIFIED if approve else Verification.REJECTED
