@@ -22,16 +22,18 @@ KEY_CHOICES = [("", "全部"), ("yes", "重点企业"), ("no", "非重点企业"
 def industry_choices() -> list[tuple[str, Any]]:
     """The divisions (大类) of GB/T 4754-2017, grouped by section (门类): fine enough for a PES, short
     enough for a phone."""
-    rows = list(
-        Industry.objects.filter(level__in=["section", "division"]).values_list("code", "name", "level")
-    )
-    groups: list[tuple[str, Any]] = [("", "（未填写）")]
-    for code, name, level in rows:
-        if level == "section":
-            groups.append((f"{code} {name}", []))
-        elif groups and isinstance(groups[-1][1], list):
-            groups[-1][1].append((code, f"{code} {name}"))
-    return [g for g in groups if not isinstance(g[1], list) or g[1]]
+    rows = Industry.objects.filter(level__in=["section", "division"]).values_list("code", "name", "parent_code")
+    sections: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    divisions: list[tuple[str, str, str]] = []
+    for code, name, parent in rows:
+        if parent:
+            divisions.append((code, name, parent))
+        else:
+            sections[code] = (f"{code} {name}", [])
+    for code, name, parent in sorted(divisions):
+        if parent in sections:
+            sections[parent][1].append((code, f"{code} {name}"))
+    return [("", "（未填写）"), *((label, items) for label, items in sections.values() if items)]
 
 
 class EmployerFilterForm(StaffForm):
