@@ -224,7 +224,9 @@ def test_employers_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
     listing = client.get(reverse("employers:employer_list")).content.decode()
     surveys_page = client.get(reverse("employers:demand_survey_list")).content.decode()
     api_ids = {e["id"] for e in client.get("/api/v1/employers?limit=100", headers=bearer).json()["items"]}
-    api_surveys = {s["employer"] for s in client.get("/api/v1/demand-surveys?limit=100", headers=bearer).json()["items"]}
+    api_surveys = {
+        s["employer"] for s in client.get("/api/v1/demand-surveys?limit=100", headers=bearer).json()["items"]
+    }
     for where, employer in made.items():
         inside = covers(prefix, employer.region_code)
         label = f"{place} {role} looking at {where}"
@@ -247,8 +249,13 @@ def test_employers_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
                 reverse("employers:employer_verify", args=[employer.pk]),
                 reverse("employers:demand_survey_create", args=[employer.pk]),
             ):
-                assert client.post(url, {"decision": "approve"}).status_code in (403, 404), f"{label}: POST {url}"
+                assert client.post(url, {"decision": "approve"}).status_code in (403, 404), (
+                    f"{label}: POST {url}"
+                )
             patch = client.patch(
-                f"/api/v1/employers/{employer.pk}", {"address": "改"}, content_type="application/json", headers=bearer
+                f"/api/v1/employers/{employer.pk}",
+                {"address": "改"},
+                content_type="application/json",
+                headers=bearer,
             )
             assert patch.status_code in (403, 404), label

@@ -28,8 +28,14 @@ def test_create_list_detail_and_patch(api_as, places):
     created = api.call(
         "post",
         "/employers",
-        {"uscc": code.lower(), "name": "绥宁县金屋塘服装厂", "industry_code": "18", "size": "4",
-         "region_code": places.village_a1, "contact_phone": "13807390002"},
+        {
+            "uscc": code.lower(),
+            "name": "绥宁县金屋塘服装厂",
+            "industry_code": "18",
+            "size": "4",
+            "region_code": places.village_a1,
+            "contact_phone": "13807390002",
+        },
     )
     assert created.status_code == 201, created.content
     body = created.json()
@@ -47,13 +53,17 @@ def test_create_list_detail_and_patch(api_as, places):
 def test_bad_input_is_a_422_in_chinese(api_as, places):
     api = api_as(Role.COUNTY_OFFICER, places.county)
     response = api.call(
-        "post", "/employers", {"uscc": "91430527MA4L0000I0", "name": "某公司", "region_code": places.village_a1}
+        "post",
+        "/employers",
+        {"uscc": "91430527MA4L0000I0", "name": "某公司", "region_code": places.village_a1},
     )
     assert response.status_code == 422
     (error,) = response.json()["detail"]
     assert error["field"] == "uscc" and CJK.search(error["message"])
     duplicate = make_employer(api.staff, places.village_a1)
-    again = api.call("post", "/employers", {"uscc": duplicate.uscc, "name": "某公司", "region_code": places.village_a1})
+    again = api.call(
+        "post", "/employers", {"uscc": duplicate.uscc, "name": "某公司", "region_code": places.village_a1}
+    )
     assert again.status_code == 422 and again.json()["detail"][0]["existing_id"] == duplicate.pk
 
 
@@ -66,7 +76,10 @@ def test_another_jurisdiction_gets_404_everywhere(api_as, make_staff, places):
     assert api.call("patch", base, {"address": "x"}).status_code == 404
     assert api.call("post", f"{base}/verify", {"approve": True}).status_code == 404
     assert api.get_json(f"/api/v1{base}/demand-surveys").status_code == 404
-    survey = {"surveyed_on": dt.date.today().isoformat(), "lines": [{"occupation_code": COOK, "headcount": 1}]}
+    survey = {
+        "surveyed_on": dt.date.today().isoformat(),
+        "lines": [{"occupation_code": COOK, "headcount": 1}],
+    }
     assert api.call("post", f"{base}/demand-surveys", survey).status_code == 404
     assert api.get_json("/api/v1/employers").json()["count"] == 0
     county_api = api_as(Role.COUNTY_OFFICER, places.county)
@@ -82,16 +95,22 @@ def test_verify_and_key_enterprise_with_a_specialist(api_as, make_staff, places)
     assert verified.json()["can_publish"] is True
     specialist = make_staff(Role.SPECIALIST, places.township_a)
     key = api.call(
-        "post", f"/employers/{employer.pk}/key-enterprise", {"is_key_enterprise": True, "specialist": specialist.pk}
+        "post",
+        f"/employers/{employer.pk}/key-enterprise",
+        {"is_key_enterprise": True, "specialist": specialist.pk},
     )
     assert key.status_code == 200
     assert (key.json()["specialist"], key.json()["specialist_name"]) == (specialist.pk, specialist.full_name)
     elsewhere = make_staff(Role.SPECIALIST, places.township_b)
     wrong = api.call(
-        "post", f"/employers/{employer.pk}/key-enterprise", {"is_key_enterprise": True, "specialist": elsewhere.pk}
+        "post",
+        f"/employers/{employer.pk}/key-enterprise",
+        {"is_key_enterprise": True, "specialist": elsewhere.pk},
     )
     assert wrong.status_code == 422
-    key_only = api.get_json("/api/v1/employers", {"key_enterprise": "true", "specialist": specialist.pk}).json()
+    key_only = api.get_json(
+        "/api/v1/employers", {"key_enterprise": "true", "specialist": specialist.pk}
+    ).json()
     assert [row["id"] for row in key_only["items"]] == [employer.pk]
 
 
@@ -103,12 +122,19 @@ def test_roles(api_as, make_staff, places):
     assert manager.call("post", f"/employers/{employer.pk}/verify", {"approve": True}).status_code == 403
     assert manager.call("patch", f"/employers/{employer.pk}", {"address": "x"}).status_code == 403
     township = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    assert township.call("post", f"/employers/{employer.pk}/key-enterprise", {"is_key_enterprise": True}).status_code == 403
+    assert (
+        township.call(
+            "post", f"/employers/{employer.pk}/key-enterprise", {"is_key_enterprise": True}
+        ).status_code
+        == 403
+    )
     broker = api_as(Role.VILLAGE_BROKER, places.village_a1)
     assert broker.get_json("/api/v1/employers").status_code == 403
     specialist = api_as(Role.SPECIALIST, places.county)
     assert specialist.call("patch", f"/employers/{employer.pk}", {"address": "x"}).status_code == 403
-    services.employer_key_enterprise_set(actor=county, employer=employer, is_key_enterprise=True, specialist=specialist.staff)
+    services.employer_key_enterprise_set(
+        actor=county, employer=employer, is_key_enterprise=True, specialist=specialist.staff
+    )
     assert specialist.call("patch", f"/employers/{employer.pk}", {"address": "工业园"}).status_code == 200
 
 
@@ -129,7 +155,11 @@ def test_demand_surveys(api_as, places):
             "surveyed_on": today.isoformat(),
             "note": "春节后扩产",
             "lines": [
-                {"occupation_code": WELDER, "headcount": 8, "wanted_by": (today + dt.timedelta(days=20)).isoformat()},
+                {
+                    "occupation_code": WELDER,
+                    "headcount": 8,
+                    "wanted_by": (today + dt.timedelta(days=20)).isoformat(),
+                },
                 {"occupation_code": COOK, "headcount": 2},
             ],
         },

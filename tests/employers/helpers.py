@@ -24,7 +24,9 @@ def make_uscc(division: str = "430527", prefix: str = "91") -> str:
 
 def load_some_taxonomy() -> None:
     Industry.objects.get_or_create(code="C", defaults={"name": "制造业", "level": "section"})
-    Industry.objects.get_or_create(code="18", defaults={"name": "纺织服装、服饰业", "level": "division", "parent_code": "C"})
+    Industry.objects.get_or_create(
+        code="18", defaults={"name": "纺织服装、服饰业", "level": "division", "parent_code": "C"}
+    )
     for code, name in ((COOK, "中式烹调师"), (WELDER, "焊工")):
         Occupation.objects.get_or_create(code=code, defaults={"name": name, "level": "unit"})
 

@@ -19,7 +19,12 @@ from tests.employers.helpers import make_employer, make_uscc
 
 pytestmark = pytest.mark.django_db
 PORTAL_PASSWORD = "Employer#Pass-2026"
-HOME, LOGIN, SIGN_UP, LOGOUT = "/jobs/employer/", "/jobs/employer/login/", "/jobs/employer/sign-up/", "/jobs/employer/logout/"
+HOME, LOGIN, SIGN_UP, LOGOUT = (
+    "/jobs/employer/",
+    "/jobs/employer/login/",
+    "/jobs/employer/sign-up/",
+    "/jobs/employer/logout/",
+)
 
 
 def sign_up(client: Client, code: str, name: str = "绥宁县新兴竹业有限公司", **extra: str) -> Any:
@@ -55,7 +60,9 @@ def test_verifying_the_employer_confirms_its_own_account(make_staff, places):
     code = make_uscc()
     sign_up(Client(), code)
     employer = Employer.objects.get(uscc=code)
-    services.employer_verify(actor=make_staff(Role.COUNTY_OFFICER, places.county), employer=employer, approve=True)
+    services.employer_verify(
+        actor=make_staff(Role.COUNTY_OFFICER, places.county), employer=employer, approve=True
+    )
     account = EmployerAccount.objects.get(login_name=code)
     assert account.is_confirmed
     assert rules.account_can_publish(account, Employer.objects.get(pk=employer.pk))
@@ -98,7 +105,12 @@ def test_sign_up_problems_are_shown_in_chinese(places):
     assert "校验位" in page and "密码太短" in page
     with pytest.raises(DomainError) as exc:
         services.employer_sign_up(
-            data=services.SignUp(uscc=make_uscc(division="990101"), name="某公司", contact_phone="13907390001", password=PORTAL_PASSWORD)
+            data=services.SignUp(
+                uscc=make_uscc(division="990101"),
+                name="某公司",
+                contact_phone="13907390001",
+                password=PORTAL_PASSWORD,
+            )
         )
     assert "登记地" in exc.value.errors[0].message
     assert not Employer.objects.exists()
@@ -109,7 +121,9 @@ def test_sign_in_with_the_code_and_out(places):
     sign_up(Client(), code)
     client = Client()
     assert client.get(HOME)["Location"].startswith(LOGIN)
-    response = client.post(LOGIN, {"login_name": f"{code[:9]} {code[9:]}".lower(), "password": PORTAL_PASSWORD})
+    response = client.post(
+        LOGIN, {"login_name": f"{code[:9]} {code[9:]}".lower(), "password": PORTAL_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == HOME
     assert client.get(HOME).status_code == 200
     assert EmployerAccount.objects.get(login_name=code).last_login is not None
@@ -157,7 +171,9 @@ def test_a_disabled_account_is_signed_out_and_cannot_sign_in(make_staff, places)
     client = Client()
     sign_up(client, code)
     account = EmployerAccount.objects.get(login_name=code)
-    services.account_disable(actor=make_staff(Role.COUNTY_OFFICER, places.county), account=account, reason="非本单位人员注册")
+    services.account_disable(
+        actor=make_staff(Role.COUNTY_OFFICER, places.county), account=account, reason="非本单位人员注册"
+    )
     assert client.get(HOME).status_code == 302
     response = Client().post(LOGIN, {"login_name": code, "password": PORTAL_PASSWORD})
     assert "账号已停用" in response.content.decode()

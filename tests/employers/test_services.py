@@ -26,7 +26,9 @@ def errors_of(exc: pytest.ExceptionInfo[DomainError]) -> dict[str, str]:
 def test_register_normalises_the_code_and_keeps_the_phone_encrypted_and_masked(make_staff, places):
     officer = make_staff(Role.TOWNSHIP_OFFICER, places.township_a)
     code = make_uscc()
-    employer = make_employer(officer, places.village_a1, uscc=f" {code.lower()} ", industry_code="18", size="3")
+    employer = make_employer(
+        officer, places.village_a1, uscc=f" {code.lower()} ", industry_code="18", size="3"
+    )
     assert employer.uscc == code
     assert employer.verification == Verification.PENDING
     assert not rules.employer_can_publish(employer)
@@ -44,7 +46,12 @@ def test_every_problem_is_reported_together_in_chinese(make_staff, places):
         services.employer_create(
             actor=officer,
             data=services.EmployerInput(
-                uscc="91430527MA4L0000O0", name="", industry_code="99", size="9", region_code="", contact_phone="12"
+                uscc="91430527MA4L0000O0",
+                name="",
+                industry_code="99",
+                size="9",
+                region_code="",
+                contact_phone="12",
             ),
         )
     errors = errors_of(exc)
@@ -88,7 +95,9 @@ def test_update_changes_only_the_named_fields_and_audits_the_phone_masked(make_s
     row = ChangeLog.objects.filter(action="update", target_id=str(employer.pk)).get()
     assert row.changes["contact_phone"] == ["138****1234", "0739-****321"]
     with pytest.raises(DomainError):
-        services.employer_update(actor=officer, employer=employer, data=services.EmployerInput(), fields={"verification"})
+        services.employer_update(
+            actor=officer, employer=employer, data=services.EmployerInput(), fields={"verification"}
+        )
 
 
 def test_verification_gates_publishing_and_a_rejection_needs_a_reason(make_staff, places):
@@ -111,9 +120,13 @@ def test_only_officers_verify(make_staff, places):
     officer = make_staff(Role.COUNTY_OFFICER, places.county)
     employer = make_employer(officer, places.village_a1)
     with pytest.raises(PermissionDenied):
-        services.employer_verify(actor=make_staff(Role.SPECIALIST, places.county), employer=employer, approve=True)
+        services.employer_verify(
+            actor=make_staff(Role.SPECIALIST, places.county), employer=employer, approve=True
+        )
     with pytest.raises(NotFound):
-        services.employer_verify(actor=make_staff(Role.TOWNSHIP_OFFICER, places.township_b), employer=employer, approve=True)
+        services.employer_verify(
+            actor=make_staff(Role.TOWNSHIP_OFFICER, places.township_b), employer=employer, approve=True
+        )
 
 
 def test_key_enterprise_and_specialist_whose_jurisdiction_covers_the_employer(make_staff, places):
@@ -130,7 +143,9 @@ def test_key_enterprise_and_specialist_whose_jurisdiction_covers_the_employer(ma
                 actor=county, employer=employer, is_key_enterprise=True, specialist=wrong
             )
         assert message in errors_of(exc)["specialist"]
-    services.employer_key_enterprise_set(actor=county, employer=employer, is_key_enterprise=True, specialist=specialist)
+    services.employer_key_enterprise_set(
+        actor=county, employer=employer, is_key_enterprise=True, specialist=specialist
+    )
     employer.refresh_from_db()
     assert employer.is_key_enterprise and employer.specialist == specialist
     with pytest.raises(PermissionDenied):  # township officers do not designate key enterprises
@@ -147,18 +162,27 @@ def test_a_specialist_changes_and_surveys_only_the_employers_they_serve(make_sta
     specialist = make_staff(Role.SPECIALIST, places.county)
     served = make_employer(county, places.village_a1)
     other = make_employer(county, places.village_a2)
-    services.employer_key_enterprise_set(actor=county, employer=served, is_key_enterprise=True, specialist=specialist)
+    services.employer_key_enterprise_set(
+        actor=county, employer=served, is_key_enterprise=True, specialist=specialist
+    )
     services.employer_update(
-        actor=specialist, employer=served, data=services.EmployerInput(address="工业园1号"), fields={"address"}
+        actor=specialist,
+        employer=served,
+        data=services.EmployerInput(address="工业园1号"),
+        fields={"address"},
     )
     with pytest.raises(PermissionDenied):
         services.employer_update(
             actor=specialist, employer=other, data=services.EmployerInput(address="x"), fields={"address"}
         )
     line = services.DemandLineInput(occupation_code=WELDER, headcount=5)
-    services.demand_survey_create(actor=specialist, employer=served, surveyed_on=dt.date.today(), lines=[line])
+    services.demand_survey_create(
+        actor=specialist, employer=served, surveyed_on=dt.date.today(), lines=[line]
+    )
     with pytest.raises(PermissionDenied):
-        services.demand_survey_create(actor=specialist, employer=other, surveyed_on=dt.date.today(), lines=[line])
+        services.demand_survey_create(
+            actor=specialist, employer=other, surveyed_on=dt.date.today(), lines=[line]
+        )
     with pytest.raises(PermissionDenied):
         services.employer_update(
             actor=make_staff(Role.MANAGER, places.county),
@@ -180,7 +204,9 @@ def test_demand_survey_lines_are_checked_and_totalled(make_staff, places):
             lines=[
                 services.DemandLineInput(occupation_code="9-99-99-99", headcount=1),
                 services.DemandLineInput(occupation_code=COOK, headcount=0),
-                services.DemandLineInput(occupation_code=WELDER, headcount=2, wanted_by=today - dt.timedelta(days=1)),
+                services.DemandLineInput(
+                    occupation_code=WELDER, headcount=2, wanted_by=today - dt.timedelta(days=1)
+                ),
             ],
         )
     errors = errors_of(exc)
@@ -195,14 +221,18 @@ def test_demand_survey_lines_are_checked_and_totalled(make_staff, places):
         employer=employer,
         surveyed_on=today,
         lines=[
-            services.DemandLineInput(occupation_code=COOK, headcount=3, wanted_by=today + dt.timedelta(days=30)),
+            services.DemandLineInput(
+                occupation_code=COOK, headcount=3, wanted_by=today + dt.timedelta(days=30)
+            ),
             services.DemandLineInput(occupation_code=WELDER, headcount=12, note="持焊工证"),
         ],
     )
     (listed,) = selectors.demand_survey_list(actor=officer)
     assert listed.pk == survey.pk and listed.total_headcount == 15
     assert [line.occupation_code for line in listed.lines.all()] == [COOK, WELDER]
-    assert not selectors.demand_survey_list(actor=make_staff(Role.TOWNSHIP_OFFICER, places.township_b)).exists()
+    assert not selectors.demand_survey_list(
+        actor=make_staff(Role.TOWNSHIP_OFFICER, places.township_b)
+    ).exists()
     assert ChangeLog.objects.filter(target_type="employers.demandsurvey", target_id=str(survey.pk)).exists()
     assert DemandSurvey.objects.count() == 1
 

@@ -58,7 +58,8 @@ def test_form_problems_show_on_their_fields(places, login_as):
     )
     assert f"/employers/{existing.pk}/" in again.content.decode()  # the link to the record it collides with
     bad = client.post(
-        "/employers/new/", {"uscc": make_uscc(), "name": "某公司", "region_code": places.village_a1, "contact_phone": "123"}
+        "/employers/new/",
+        {"uscc": make_uscc(), "name": "某公司", "region_code": places.village_a1, "contact_phone": "123"},
     )
     assert "请填写有效的手机号码" in text_of(bad)
 
@@ -68,10 +69,19 @@ def test_edit_keeps_the_phone_unless_given(places, login_as):
     employer = make_employer(client.staff, places.village_a1)
     form = text_of(client.get(f"/employers/{employer.pk}/edit/"))
     assert "现为 138****1234" in form
-    data = {"uscc": employer.uscc, "name": "改名后的公司", "region_code": places.village_a2, "contact_phone": ""}
+    data = {
+        "uscc": employer.uscc,
+        "name": "改名后的公司",
+        "region_code": places.village_a2,
+        "contact_phone": "",
+    }
     assert client.post(f"/employers/{employer.pk}/edit/", data).status_code == 302
     employer.refresh_from_db()
-    assert (employer.name, employer.region_code, employer.contact_phone) == ("改名后的公司", places.village_a2, "13807391234")
+    assert (employer.name, employer.region_code, employer.contact_phone) == (
+        "改名后的公司",
+        places.village_a2,
+        "13807391234",
+    )
 
 
 def test_verify_reject_and_key_enterprise_on_the_detail_page(places, login_as, make_staff):
@@ -89,7 +99,8 @@ def test_verify_reject_and_key_enterprise_on_the_detail_page(places, login_as, m
     page = text_of(client.get(f"/employers/{employer.pk}/"))
     assert specialist.full_name in page
     response = client.post(
-        f"/employers/{employer.pk}/key-enterprise/", {"is_key_enterprise": "on", "specialist": str(specialist.pk)}
+        f"/employers/{employer.pk}/key-enterprise/",
+        {"is_key_enterprise": "on", "specialist": str(specialist.pk)},
     )
     assert response.status_code == 302
     employer.refresh_from_db()
@@ -102,7 +113,9 @@ def test_a_manager_sees_but_cannot_change(places, login_as, make_staff):
     employer = make_employer(make_staff(Role.COUNTY_OFFICER, places.county), places.village_a1)
     client = login_as(Role.MANAGER, places.county)
     page = client.get(f"/employers/{employer.pk}/").content.decode()
-    assert employer.name in page and "保存审核结果" not in page and f"/employers/{employer.pk}/edit/" not in page
+    assert (
+        employer.name in page and "保存审核结果" not in page and f"/employers/{employer.pk}/edit/" not in page
+    )
     assert client.get(f"/employers/{employer.pk}/edit/").status_code == 403
     assert client.post(f"/employers/{employer.pk}/verify/", {"decision": "approve"}).status_code == 403
 
@@ -110,7 +123,11 @@ def test_a_manager_sees_but_cannot_change(places, login_as, make_staff):
 def test_another_township_gets_404(places, login_as, make_staff):
     employer = make_employer(make_staff(Role.COUNTY_OFFICER, places.county), places.village_b1)
     client = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
-    for url in (f"/employers/{employer.pk}/", f"/employers/{employer.pk}/edit/", f"/employers/{employer.pk}/demand-surveys/new/"):
+    for url in (
+        f"/employers/{employer.pk}/",
+        f"/employers/{employer.pk}/edit/",
+        f"/employers/{employer.pk}/demand-surveys/new/",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.post(f"/employers/{employer.pk}/verify/", {"decision": "approve"}).status_code == 404
     assert Employer.objects.get(pk=employer.pk).verification == Verification.PENDING
@@ -120,7 +137,9 @@ def test_confirm_and_disable_a_portal_account(places, login_as):
     client = login_as(Role.COUNTY_OFFICER, places.county)
     employer = make_employer(client.staff, places.village_a1)
     account = services.employer_sign_up(
-        data=services.SignUp(uscc=employer.uscc, name=employer.name, contact_phone="13907390009", password="Employer#Pass-2026")
+        data=services.SignUp(
+            uscc=employer.uscc, name=employer.name, contact_phone="13907390009", password="Employer#Pass-2026"
+        )
     )
     page = text_of(client.get(f"/employers/{employer.pk}/"))
     assert "认领已登记的单位，待确认" in page and "139****0009" in page
@@ -139,7 +158,9 @@ def test_record_a_demand_survey_on_the_form(places, login_as):
     form = client.get(f"/employers/{employer.pk}/demand-surveys/new/").content.decode()
     assert f"{WELDER} 焊工" in form  # the occupations to choose from
     today = dt.date.today().isoformat()
-    no_headcount = client.post(f"/employers/{employer.pk}/demand-surveys/new/", {"surveyed_on": today, "occupation_2": COOK})
+    no_headcount = client.post(
+        f"/employers/{employer.pk}/demand-surveys/new/", {"surveyed_on": today, "occupation_2": COOK}
+    )
     assert "第2行：请填写人数" in text_of(no_headcount)
     unknown = client.post(
         f"/employers/{employer.pk}/demand-surveys/new/",
@@ -159,6 +180,9 @@ def test_record_a_demand_survey_on_the_form(places, login_as):
     )
     assert response.status_code == 302
     survey = DemandSurvey.objects.get(employer=employer)
-    assert sorted((line.occupation_code, line.headcount) for line in survey.lines.all()) == [(COOK, 2), (WELDER, 6)]
+    assert sorted((line.occupation_code, line.headcount) for line in survey.lines.all()) == [
+        (COOK, 2),
+        (WELDER, 6),
+    ]
     listing = text_of(client.get("/employers/demand-surveys/"))
     assert employer.name in listing and "共需 8 人" in listing and "焊工" in listing

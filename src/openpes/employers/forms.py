@@ -22,7 +22,9 @@ KEY_CHOICES = [("", "全部"), ("yes", "重点企业"), ("no", "非重点企业"
 def industry_choices() -> list[tuple[str, Any]]:
     """The divisions (大类) of GB/T 4754-2017, grouped by section (门类): fine enough for a PES, short
     enough for a phone."""
-    rows = Industry.objects.filter(level__in=["section", "division"]).values_list("code", "name", "parent_code")
+    rows = Industry.objects.filter(level__in=["section", "division"]).values_list(
+        "code", "name", "parent_code"
+    )
     sections: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     divisions: list[tuple[str, str, str]] = []
     for code, name, parent in rows:
