@@ -252,3 +252,24 @@ def test_list_filters_and_scoping(make_staff, places):
     assert list(selectors.employer_list(actor=township_a)) == [a]
     assert selectors.employer_get(actor=township_a, pk=b.pk) is None
     assert not selectors.employer_list(actor=township_a, filters=find(region=places.township_b)).exists()
+
+
+def test_the_auditor_reads_every_employer_write_in_words(make_staff, places):
+    from openpes.audit.presenters import present_changes
+
+    county = make_staff(Role.COUNTY_OFFICER, places.county)
+    specialist = make_staff(Role.SPECIALIST, places.county)
+    employer = make_employer(county, places.village_a1, industry_code="18", size="2")
+    services.employer_verify(actor=county, employer=employer, approve=False, reason="执照已过期")
+    services.employer_key_enterprise_set(actor=county, employer=employer, is_key_enterprise=True, specialist=specialist)
+    services.demand_survey_create(
+        actor=county,
+        employer=employer,
+        surveyed_on=dt.date.today(),
+        lines=[services.DemandLineInput(occupation_code=COOK, headcount=4)],
+    )
+    entries = present_changes(ChangeLog.objects.order_by("pk"), actor=make_staff(Role.AUDITOR, places.county))
+    text = "\n".join(str(vars(entry)) for entry in entries)
+    assert "用人单位" in text and employer.name in text
+    assert "未通过" in text and "中型" in text and specialist.full_name in text
+    assert "13807391234" not in text
