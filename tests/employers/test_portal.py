@@ -206,3 +206,13 @@ def test_signing_in_on_one_side_ends_the_other(make_staff, places):
     assert client.get("/employers/").status_code == 302  # the staff session ended
     client.post("/accounts/login/", {"username": staff.username, "password": PASSWORD})
     assert client.get(HOME).status_code == 302  # and the portal one, when staff sign in again
+
+
+def test_one_address_cannot_file_sign_ups_by_the_hundred(places, settings):
+    settings.PORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR = 2
+    client = Client()
+    for _ in range(2):
+        assert sign_up(client, make_uscc()).status_code == 302
+    response = sign_up(client, make_uscc())
+    assert "注册的单位账号过多" in response.content.decode()
+    assert EmployerAccount.objects.count() == 2

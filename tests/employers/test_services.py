@@ -261,7 +261,9 @@ def test_the_auditor_reads_every_employer_write_in_words(make_staff, places):
     specialist = make_staff(Role.SPECIALIST, places.county)
     employer = make_employer(county, places.village_a1, industry_code="18", size="2")
     services.employer_verify(actor=county, employer=employer, approve=False, reason="执照已过期")
-    services.employer_key_enterprise_set(actor=county, employer=employer, is_key_enterprise=True, specialist=specialist)
+    services.employer_key_enterprise_set(
+        actor=county, employer=employer, is_key_enterprise=True, specialist=specialist
+    )
     services.demand_survey_create(
         actor=county,
         employer=employer,

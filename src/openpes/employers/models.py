@@ -182,6 +182,7 @@ class EmployerAccount(models.Model):
     )
     last_login = models.DateTimeField("上次登录", null=True, blank=True)
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
+    signup_address = models.CharField("注册地址", max_length=45, blank=True)
 
     objects = EmployerScopedQuerySet.as_manager()
 
@@ -189,6 +190,7 @@ class EmployerAccount(models.Model):
         verbose_name = "单位账号"
         verbose_name_plural = verbose_name
         ordering = ["employer_id", "id"]
+        indexes = [models.Index(fields=["signup_address", "created_at"], name="employer_account_signup")]
 
     def __str__(self) -> str:
         return self.login_name

@@ -45,7 +45,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         try:
-            account = services.employer_sign_up(data=data)
+            account = services.employer_sign_up(data=data, ip_address=client_address(request))
         except DomainError as exc:
             form.attach(exc)
         else:

@@ -9,9 +9,11 @@ holds it. A sign-up for a new code makes a pending employer: its vacancies wait 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,8 +87,19 @@ def _apply_account_phone(account: EmployerAccount, phone: Phone) -> None:
     account.phone_masked = phone.masked
 
 
-def employer_sign_up(*, data: SignUp) -> EmployerAccount:
+SIGNUP_WINDOW = dt.timedelta(hours=1)
+
+
+def sign_ups_exhausted(ip_address: str) -> bool:
+    since = timezone.now() - SIGNUP_WINDOW
+    recent = EmployerAccount.objects.filter(signup_address=ip_address, created_at__gt=since)
+    return bool(ip_address) and recent.count() >= settings.PORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR
+
+
+def employer_sign_up(*, data: SignUp, ip_address: str = "") -> EmployerAccount:
     """A new portal account, with the credit code as its login name."""
+    if sign_ups_exhausted(ip_address):
+        raise DomainError("uscc", "本网络在一小时内注册的单位账号过多，请稍后再试，或到公共就业服务机构办理")
     errors: list[FieldError] = []
     code: CreditCode | None = None
     name = ""
@@ -116,6 +129,7 @@ def employer_sign_up(*, data: SignUp) -> EmployerAccount:
         password=make_password(data.password),
         claimed_name=name,
         claimed_existing=employer is not None,
+        signup_address=ip_address[:45],
     )
     _apply_account_phone(account, phone)
     try:
