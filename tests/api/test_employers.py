@@ -40,7 +40,10 @@ def test_create_list_detail_and_patch(api_as, places):
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["uscc"] == code and body["verification"] == "pending" and body["can_publish"] is False
-    assert body["contact_phone"] == "13807390002"
+    assert body["contact_phone_masked"] == "138****0002" and "contact_phone" not in body
+    revealed = api.call("post", f"/employers/{body['id']}/reveal-contact", {"reason": "联系用工"})
+    assert revealed.status_code == 200 and revealed.json() == {"value": "13807390002"}
+    assert api.call("post", f"/employers/{body['id']}/reveal-contact", {"reason": ""}).status_code == 422
     listed = api.get_json("/api/v1/employers", {"q": "金屋塘"}).json()
     assert [row["id"] for row in listed["items"]] == [body["id"]]
     assert listed["items"][0]["contact_phone_masked"] == "138****0002"
@@ -75,6 +78,7 @@ def test_another_jurisdiction_gets_404_everywhere(api_as, make_staff, places):
     assert api.get_json(f"/api/v1{base}").status_code == 404
     assert api.call("patch", base, {"address": "x"}).status_code == 404
     assert api.call("post", f"{base}/verify", {"approve": True}).status_code == 404
+    assert api.call("post", f"{base}/reveal-contact", {"reason": "核对"}).status_code == 404
     assert api.get_json(f"/api/v1{base}/demand-surveys").status_code == 404
     survey = {
         "surveyed_on": dt.date.today().isoformat(),

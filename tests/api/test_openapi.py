@@ -16,6 +16,7 @@ ENDPOINTS = {
     ("get", "/api/v1/employers/{employer_id}"),
     ("patch", "/api/v1/employers/{employer_id}"),
     ("post", "/api/v1/employers/{employer_id}/verify"),
+    ("post", "/api/v1/employers/{employer_id}/reveal-contact"),
     ("post", "/api/v1/employers/{employer_id}/key-enterprise"),
     ("get", "/api/v1/employers/{employer_id}/demand-surveys"),
     ("post", "/api/v1/employers/{employer_id}/demand-surveys"),

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from openpes.accounts.roles import Role
-from openpes.audit.models import ChangeLog
+from openpes.audit.models import AccessLog, ChangeLog
 from openpes.core.errors import DomainError, NotFound
 from openpes.employers import rules, selectors, services
-from openpes.employers.models import DemandSurvey, Employer, Verification
+from openpes.employers.models import DemandSurvey, Verification
 from tests.employers.helpers import COOK, WELDER, make_employer, make_uscc
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,16 @@ def test_register_normalises_the_code_and_keeps_the_phone_encrypted_and_masked(m
     assert not rules.employer_can_publish(employer)
     assert employer.contact_phone_masked == "138****1234"
     assert "13807391234" not in employer.contact_phone_encrypted
-    assert Employer.objects.get(pk=employer.pk).contact_phone == "13807391234"
+    revealed = services.employer_contact_reveal(actor=officer, employer=employer, reason="联系招聘会事宜")
+    assert revealed == "13807391234"
+    access = AccessLog.objects.get(target_type="employers.employer", target_id=str(employer.pk))
+    assert (access.field, access.reason) == ("contact_phone", "联系招聘会事宜")
+    with pytest.raises(DomainError):
+        services.employer_contact_reveal(actor=officer, employer=employer, reason="")
+    with pytest.raises(NotFound):
+        services.employer_contact_reveal(
+            actor=make_staff(Role.TOWNSHIP_OFFICER, places.township_b), employer=employer, reason="核对"
+        )
     row = ChangeLog.objects.get(target_type="employers.employer", target_id=str(employer.pk))
     assert row.changes["contact_phone"] == "138****1234"
     assert "13807391234" not in str(row.changes)
@@ -91,7 +100,7 @@ def test_update_changes_only_the_named_fields_and_audits_the_phone_masked(make_s
     )
     employer.refresh_from_db()
     assert (employer.name, employer.address) == ("新名称有限公司", "旧地址")
-    assert employer.contact_phone == "0739-7654321"
+    assert services.employer_contact_reveal(actor=officer, employer=employer, reason="核对") == "0739-7654321"
     row = ChangeLog.objects.filter(action="update", target_id=str(employer.pk)).get()
     assert row.changes["contact_phone"] == ["138****1234", "0739-****321"]
     with pytest.raises(DomainError):

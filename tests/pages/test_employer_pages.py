@@ -40,7 +40,16 @@ def test_register_an_employer_on_the_form(places, login_as):
     employer = Employer.objects.get(uscc=code)
     assert response.status_code == 302 and response["Location"] == f"/employers/{employer.pk}/"
     detail = text_of(client.get(response["Location"]))
-    assert "待审核" in detail and "13807390003" in detail and "纺织服装" in detail
+    assert (
+        "待审核" in detail
+        and "138****0003" in detail
+        and "13807390003" not in detail
+        and "纺织服装" in detail
+    )
+    revealed = client.post(f"/employers/{employer.pk}/reveal-contact/", {"reason": "通知参加招聘会"})
+    assert 'href="tel:13807390003"' in revealed.content.decode()
+    refused = client.post(f"/employers/{employer.pk}/reveal-contact/", {"reason": ""})
+    assert refused.status_code == 422 and "请填写查看事由" in text_of(refused)
     listing = client.get("/employers/").content.decode()
     assert "138****0003" in listing and "13807390003" not in listing
     assert "data-record-card" in listing  # the phone layout's cards
@@ -77,10 +86,10 @@ def test_edit_keeps_the_phone_unless_given(places, login_as):
     }
     assert client.post(f"/employers/{employer.pk}/edit/", data).status_code == 302
     employer.refresh_from_db()
-    assert (employer.name, employer.region_code, employer.contact_phone) == (
+    assert (employer.name, employer.region_code, employer.contact_phone_masked) == (
         "改名后的公司",
         places.village_a2,
-        "13807391234",
+        "138****1234",
     )
 
 

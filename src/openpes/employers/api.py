@@ -22,11 +22,12 @@ from openpes.employers.schemas import (
     DemandSurveyIn,
     DemandSurveyOut,
     EmployerCreateIn,
-    EmployerDetailOut,
     EmployerFiltersIn,
     EmployerOut,
     EmployerPatchIn,
     KeyEnterpriseIn,
+    RevealIn,
+    RevealOut,
     VerifyIn,
 )
 
@@ -74,7 +75,7 @@ def employer_list(request: HttpRequest, filters: Query[EmployerFiltersIn]) -> An
     "/employers",
     auth=needs(VIEW, "employers.add_employer"),
     tags=EMPLOYERS,
-    response=responses(EmployerDetailOut, 201),
+    response=responses(EmployerOut, 201),
     summary="登记用人单位",
     description="统一社会信用代码按 GB 32100-2015 校验；新登记的单位待审核，审核通过前岗位不能发布。",
 )
@@ -87,7 +88,7 @@ def employer_create(request: HttpRequest, payload: EmployerCreateIn) -> Status[E
     "/employers/{employer_id}",
     auth=needs(VIEW),
     tags=EMPLOYERS,
-    response=responses(EmployerDetailOut),
+    response=responses(EmployerOut),
     summary="用人单位详情",
 )
 def employer_detail(request: HttpRequest, employer_id: Id) -> Employer:
@@ -98,7 +99,7 @@ def employer_detail(request: HttpRequest, employer_id: Id) -> Employer:
     "/employers/{employer_id}",
     auth=needs(VIEW),
     tags=EMPLOYERS,
-    response=responses(EmployerDetailOut),
+    response=responses(EmployerOut),
     summary="修改用人单位",
     description="只修改请求中给出的项。经办人员可改辖区内所有单位，就业服务专员只能改自己服务的单位。",
 )
@@ -111,10 +112,23 @@ def employer_update(request: HttpRequest, employer_id: Id, payload: EmployerPatc
 
 
 @router.post(
+    "/employers/{employer_id}/reveal-contact",
+    auth=needs(VIEW),
+    tags=EMPLOYERS,
+    response=responses(RevealOut),
+    summary="查看单位完整的联系电话",
+    description="须写明事由；每次查看都记入个人信息查看日志。",
+)
+def employer_contact_reveal(request: HttpRequest, employer_id: Id, payload: RevealIn) -> dict[str, str]:
+    actor, employer = _employer(request, employer_id)
+    return {"value": services.employer_contact_reveal(actor=actor, employer=employer, reason=payload.reason)}
+
+
+@router.post(
     "/employers/{employer_id}/verify",
     auth=needs(VIEW, services.VERIFY),
     tags=EMPLOYERS,
-    response=responses(EmployerDetailOut),
+    response=responses(EmployerOut),
     summary="审核用人单位",
     description="通过后其岗位才能发布；未通过须写明原因，单位在网上可以看到。",
 )
@@ -129,7 +143,7 @@ def employer_verify(request: HttpRequest, employer_id: Id, payload: VerifyIn) ->
     "/employers/{employer_id}/key-enterprise",
     auth=needs(VIEW, services.MANAGE_KEY),
     tags=EMPLOYERS,
-    response=responses(EmployerDetailOut),
+    response=responses(EmployerOut),
     summary="认定重点企业、指派就业服务专员",
 )
 def employer_key_enterprise(request: HttpRequest, employer_id: Id, payload: KeyEnterpriseIn) -> Employer:

@@ -182,6 +182,15 @@ class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200)
 
 
+class RevealForm(StaffForm):
+    reason = forms.CharField(
+        label="查看事由",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "如：联系招聘会参会事宜"}),
+        help_text="查看完整电话会记入个人信息查看日志",
+    )
+
+
 def occupation_options() -> list[tuple[str, str]]:
     """The unit groups (细类) of 大典 2022 in use, for the demand lines' list of suggestions."""
     return list(

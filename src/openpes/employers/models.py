@@ -6,13 +6,11 @@ no staff page and are signed in by their own session key (employers/portal.py)."
 
 from __future__ import annotations
 
-import functools
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
 
-from openpes.core.crypto import provider
 from openpes.core.fields import BlindIndexField
 from openpes.core.jurisdiction import ScopedQuerySet
 from openpes.employers.choices import EmployerSize, Verification
@@ -33,7 +31,11 @@ USCC_UNIQUE = "employer_uscc_unique"  # one employer per credit code; services t
 
 class Employer(models.Model):
     """A 用人单位 identified by its unified social credit code (GB 32100-2015). Its vacancies can be
-    published only once staff have verified it (`employers.rules.employer_can_publish`)."""
+    published only once staff have verified it (`employers.rules.employer_can_publish`).
+
+    The contact phone (often the contact's own mobile) is kept like a person's: encrypted, a keyed hash for
+    the exact search, a mask for pages; `employers.services.employer_contact_reveal` is the only code that
+    decrypts it, and it logs the access."""
 
     uscc = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("单位名称", max_length=100)
@@ -99,13 +101,6 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @functools.cached_property
-    def contact_phone(self) -> str:
-        """The full number, for the staff who call the employer (an office number, not a person's own)."""
-        if not self.contact_phone_encrypted:
-            return ""
-        return provider().decrypt(self.contact_phone_encrypted, context=CONTACT_PHONE_CONTEXT)
 
 
 class DemandSurvey(models.Model):

@@ -1,5 +1,5 @@
-"""What the API takes and gives for employers and demand surveys. Lists give the contact phone masked; the
-detail gives it whole, for the staff who call the employer (an office number, not a person's own)."""
+"""What the API takes and gives for employers and demand surveys. The contact phone goes out masked; the
+whole number only through POST /employers/{id}/reveal-contact, which is logged."""
 
 from __future__ import annotations
 
@@ -108,8 +108,12 @@ class EmployerOut(Schema):
         return obj.specialist.full_name if obj.specialist_id and obj.specialist else ""
 
 
-class EmployerDetailOut(EmployerOut):
-    contact_phone: str = Field(..., description="联系电话（完整），供工作人员联系单位")
+class RevealIn(Strict):
+    reason: str = Field(..., max_length=200, description="查看事由（至少2个字），记入个人信息查看日志")
+
+
+class RevealOut(Schema):
+    value: str = Field(..., description="完整的联系电话；请勿保存或转发")
 
 
 class DemandLineIn(Strict):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
@@ -23,6 +24,7 @@ from openpes.employers.forms import (
     EmployerForm,
     KeyEnterpriseForm,
     ReasonForm,
+    RevealForm,
     VerifyForm,
     occupation_options,
 )
@@ -92,6 +94,8 @@ def _detail_context(request: HttpRequest, employer: Employer, **forms: Any) -> d
         "surveys": list(selectors.demand_surveys_of(actor=actor, employer=employer)[:10]),
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "disable_form": forms.get("disable_form") or ReasonForm(),
+        "reveal_form": forms.get("reveal_form") or RevealForm(),
+        "revealed": forms.get("revealed"),
     }
     if actor.has_perm(services.MANAGE_KEY):
         specialists = list(selectors.specialist_choices(actor=actor, employer=employer))
@@ -105,6 +109,27 @@ def _detail_context(request: HttpRequest, employer: Employer, **forms: Any) -> d
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = _employer_or_404(request, pk)
     return render(request, "employers/employer_detail.html", _detail_context(request, employer))
+
+
+@staff_page(VIEW)
+@require_POST
+@never_cache
+def employer_contact_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the whole contact phone on this response only; the service writes the access log."""
+    employer = _employer_or_404(request, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        try:
+            revealed = services.employer_contact_reveal(
+                actor=_actor(request), employer=employer, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            form = RevealForm()
+    context = _detail_context(request, employer, reveal_form=form, revealed=revealed)
+    return render(request, "employers/employer_detail.html", context, status=200 if revealed else 422)
 
 
 @staff_page(VIEW, "employers.add_employer")

@@ -11,10 +11,11 @@ from django.utils import timezone
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.audit import services as audit
+from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError, NotFound
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
-from openpes.employers.models import Employer, EmployerAccount, Verification
+from openpes.employers.models import CONTACT_PHONE_CONTEXT, Employer, EmployerAccount, Verification
 from openpes.employers.services.validation import (
     EMPLOYER_FIELDS,
     EmployerInput,
@@ -154,6 +155,21 @@ def employer_verify(*, actor: Staff, employer: Employer, approve: bool, reason: 
             summary=f"审核用人单位 {employer.name}：{Verification(status).label}",
         )
     return employer
+
+
+def employer_contact_reveal(*, actor: Staff, employer: Employer, reason: str) -> str:
+    """The whole contact phone, to call the employer; always logged in the access log with the reason."""
+    _inside(actor, employer)
+    reason = clean_text(reason, field="reason", label="查看事由", max_length=200, required=True)
+    if len(reason) < 2:
+        raise DomainError("reason", "请写明查看事由（至少2个字）")
+    if not employer.contact_phone_encrypted:
+        raise DomainError("contact_phone", "该单位未登记联系电话")
+    value = provider().decrypt(employer.contact_phone_encrypted, context=CONTACT_PHONE_CONTEXT)
+    audit.record_access(
+        actor=actor, target=employer, field="contact_phone", reason=reason, region_code=employer.region_code
+    )
+    return value
 
 
 def specialist_problem(actor: Staff, employer: Employer, specialist: Staff) -> FieldError | None:

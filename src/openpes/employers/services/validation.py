@@ -158,5 +158,4 @@ def apply_contact_phone(employer: Employer, phone: Phone | None) -> str:
         employer.contact_phone_encrypted = crypto.encrypt(phone.value, context=CONTACT_PHONE_CONTEXT)
         employer.contact_phone_index = crypto.blind_index(phone.value, context=CONTACT_PHONE_CONTEXT)
         employer.contact_phone_masked = phone.masked
-    employer.__dict__.pop("contact_phone", None)  # the cached plain value of the old number
     return employer.contact_phone_masked
