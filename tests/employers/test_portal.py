@@ -216,3 +216,17 @@ def test_one_address_cannot_file_sign_ups_by_the_hundred(places, settings):
     response = sign_up(client, make_uscc())
     assert "注册的单位账号过多" in response.content.decode()
     assert EmployerAccount.objects.count() == 2
+
+
+def test_a_corrected_credit_code_becomes_the_accounts_login_name(make_staff, places):
+    code, corrected = make_uscc(), make_uscc()
+    sign_up(Client(), code)
+    employer = Employer.objects.get(uscc=code)
+    services.employer_update(
+        actor=make_staff(Role.COUNTY_OFFICER, places.county),
+        employer=employer,
+        data=services.EmployerInput(uscc=corrected),
+        fields={"uscc"},
+    )
+    response = Client().post(LOGIN, {"login_name": corrected, "password": PORTAL_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == HOME

@@ -90,6 +90,7 @@ def employer_update(
     before = {k: getattr(employer, k) for k in clean.values} | {
         "contact_phone": employer.contact_phone_masked
     }
+    old_code = employer.uscc
     for key, value in clean.values.items():
         setattr(employer, key, value)
     after = dict(clean.values)
@@ -104,6 +105,10 @@ def employer_update(
     try:
         with transaction.atomic():
             employer.save()
+            if employer.uscc != old_code:  # portal accounts sign in with the code: they follow the correction
+                EmployerAccount.objects.filter(employer=employer, login_name=old_code).update(
+                    login_name=employer.uscc
+                )
             audit.record_change(
                 actor=actor,
                 action="update",
