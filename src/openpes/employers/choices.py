@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from openpes.employers import rules
+
 
 class EmployerSize(models.TextChoices):
     """企业规模, with the codes of the national statistics (国家统计局《统计上大中小微型企业划分办法（2017）》:
@@ -16,6 +18,6 @@ class EmployerSize(models.TextChoices):
 
 
 class Verification(models.TextChoices):
-    PENDING = "pending", "待审核"
-    VERIFIED = "verified", "已审核"
-    REJECTED = "rejected", "未通过"
+    PENDING = rules.PENDING, "待审核"
+    VERIFIED = rules.VERIFIED, "已审核"
+    REJECTED = rules.REJECTED, "未通过"

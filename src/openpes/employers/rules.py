@@ -1,10 +1,11 @@
-"""Pure rules about employers (no ORM query: they read the row they are given)."""
+"""Pure rules about employers: no Django import, no query; they read the row they are given."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from openpes.employers.choices import Verification
+# The verification states (stored codes of employers.choices.Verification, which takes them from here).
+PENDING, VERIFIED, REJECTED = "pending", "verified", "rejected"
 
 
 class EmployerFacts(Protocol):
@@ -13,14 +14,14 @@ class EmployerFacts(Protocol):
 
 def employer_can_publish(employer: EmployerFacts) -> bool:
     """Whether vacancies of this employer may be published: only once staff have verified it (审核)."""
-    return employer.verification == Verification.VERIFIED
+    return employer.verification == VERIFIED
 
 
 def publish_refusal(employer: EmployerFacts) -> str | None:
     """Why the employer's vacancies cannot be published yet, for the employer and the clerk; None if they can."""
     if employer_can_publish(employer):
         return None
-    if employer.verification == Verification.REJECTED:
+    if employer.verification == REJECTED:
         return (
             "单位信息审核未通过，请按审核意见补正后联系当地公共就业服务机构重新审核；审核通过前岗位不能发布"
         )
