@@ -160,3 +160,70 @@ def test_serve_with_a_malformed_trusted_proxy_says_so_without_a_traceback(tmp_pa
     assert result.returncode == 2
     assert "OPENPES_TRUSTED_PROXIES" in result.stderr and "Traceback" not in result.stderr
     assert "已启动" not in result.stdout
+
+
+def _survey_file(tmp_path: Path) -> Path:
+    from tests.employment.test_survey_import import family, workbook
+
+    path = tmp_path / "采集表.xlsx"
+    path.write_bytes(workbook(family()))
+    return path
+
+
+def _a_broker(out: str) -> tuple[str, str]:
+    """A village broker of the demo and their village code, from the printed logins."""
+    username = re.search(r"\s(v430527\d+)$", out, flags=re.MULTILINE)
+    assert username, out
+    return username.group(1), username.group(1)[1:].ljust(12, "0")
+
+
+def test_import_survey_checks_imports_and_reimports_without_change(demo, tmp_path):
+    data_dir, built = demo
+    broker, village = _a_broker(built.stdout)
+    path = _survey_file(tmp_path)
+    args = ["import", "survey", str(path), "--region", village, "--as", broker]
+    dry = openpes(data_dir, *args, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "检查完毕（未导入）：共 4 行，新登记 4 人" in dry.stdout
+    first = openpes(data_dir, *args)
+    assert first.returncode == 0, first.stderr
+    assert "已导入：新登记 4，更新 0，无变化 0，未导入 0" in first.stdout
+    again = openpes(data_dir, *args)
+    assert "已导入：新登记 0，更新 0，无变化 4，未导入 0" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"file": "missing.xlsx"}, "找不到文件"),
+        ({"as": "nobody"}, "没有名为 nobody 的在用工作人员账号"),
+        ({"as": "auditor"}, "的角色不能导入采集表"),
+        ({"region": "430527999999"}, "不在您的辖区内"),
+    ],
+)
+def test_import_survey_refuses_bad_input_in_chinese(demo, tmp_path, change, message):
+    data_dir, built = demo
+    broker, village = _a_broker(built.stdout)
+    path = str(tmp_path / change["file"]) if "file" in change else str(_survey_file(tmp_path))
+    result = openpes(
+        data_dir,
+        "import",
+        "survey",
+        path,
+        "--region",
+        change.get("region", village),
+        "--as",
+        change.get("as", broker),
+    )
+    assert result.returncode == 2
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_worker_once_and_refresh_run(demo):
+    data_dir, _ = demo
+    worker = openpes(data_dir, "worker", "--once")
+    assert worker.returncode == 0, worker.stderr
+    refreshed = openpes(data_dir, "refresh-employment", "--region", "430527")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "已重新认定" in refreshed.stdout

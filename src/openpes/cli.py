@@ -369,7 +369,115 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if server is None:
         return 0
     print()
-    serve(server, args.host, args.port)
+    worker = start_worker()
+    try:
+        serve(server, args.host, args.port)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return 0
+
+
+def start_worker() -> Any:
+    """The background worker beside the demo's server: a process of its own (`openpes worker`), so that
+    one command gives a county everything, big imports included. Production runs it as its own service."""
+    import subprocess
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "openpes.cli", "worker"], stdout=subprocess.DEVNULL, env=os.environ.copy()
+    )
+
+
+@command("worker")
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run queued background work (big survey imports …); --once to run what is queued and stop."""
+    from django.core.management import call_command
+
+    migrate()
+    print("后台任务进程已启动（按 Ctrl+C 停止）" if not args.once else "正在处理排队的后台任务……", flush=True)
+    call_command("db_worker", batch=args.once, verbosity=1, startup_delay=not args.once, reload=False)
+    return 0
+
+
+class ProgressBar:
+    """A progress bar on stderr, redrawn in place; quiet when stderr is not a terminal but a log."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total = label, max(total, 1)
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        if not self.live:
+            return
+        width = 30
+        filled = width * min(done, self.total) // self.total
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a labour-force survey workbook (实名制数据采集表) for one village, acting as a staff member."""
+    from openpes.accounts.models import Staff
+    from openpes.core.context import RequestContext, acting
+    from openpes.core.errors import DomainError
+    from openpes.employment.services import survey_import as importing
+
+    path = Path(args.file)
+    if not path.is_file():
+        return fail(f"找不到文件 {path}")
+    migrate()
+    staff = Staff.objects.filter(username=args.as_user, is_active=True).first()
+    if staff is None:
+        return fail(f"没有名为 {args.as_user} 的在用工作人员账号")
+    if not staff.has_perm("employment.change_employmentprofile"):
+        return fail(f"{args.as_user} 的角色不能导入采集表")
+    content = path.read_bytes()
+    region = args.region.ljust(12, "0")
+    with acting(RequestContext(channel="cli")):
+        try:
+            preview = importing.survey_preview(
+                actor=staff, region_code=region, filename=path.name, content=content
+            )
+            for line, message in preview.problems[:30]:
+                print(f"第{line}行：{message}")
+            if len(preview.problems) > 30:
+                print(f"……共 {len(preview.problems)} 个问题")
+            total = len(preview.survey.rows)
+            if args.dry_run:
+                print(
+                    f"检查完毕（未导入）：共 {total} 行，新登记 {preview.new} 人，已登记 {preview.existing} 人，"
+                    f"有问题 {preview.problem_rows} 行"
+                )
+                return 2 if preview.problems and args.mode == "all" else 0
+            record = importing.survey_check(
+                actor=staff, region_code=region, filename=path.name, content=content, mode=args.mode
+            )
+            importing.survey_import(actor=staff, record=record, progress=ProgressBar("导入", preview.new))
+        except DomainError as exc:
+            return domain_errors(exc)
+    print(
+        f"{record.get_status_display()}：新登记 {record.created}，更新 {record.updated}，"
+        f"无变化 {record.unchanged}，未导入 {record.refused}"
+    )
+    return 0 if record.status == "done" else 2
+
+
+@command("refresh-employment")
+def cmd_refresh_employment(args: argparse.Namespace) -> int:
+    """Re-derive key groups, tiers and zero-employment households (run daily: time alone changes them)."""
+    from django.utils import timezone
+
+    from openpes.employment import services as employment
+
+    migrate()
+    counts = employment.refresh_all(prefix=args.region, on=timezone.localdate())
+    print(
+        f"已重新认定 {counts.persons} 人：重点群体新增 {counts.groups_started}、结束 {counts.groups_ended}；"
+        f"零就业家庭新认定 {counts.households_found} 户、清零 {counts.households_cleared} 户"
+    )
     return 0
 
 
@@ -458,6 +566,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="即使文件未变也重新生成")
     p = add("otp-code")
     p.add_argument("user")
+    p = add("worker")
+    p.add_argument("--once", action="store_true", help="处理完排队的任务就退出")
+    p = add("import")
+    p.add_argument("kind", choices=["survey"], help="survey：实名制数据采集表")
+    p.add_argument("file", help="文件（.xlsx、.xls 或 .csv）")
+    p.add_argument("--region", required=True, help="村（社区）的12位区划代码")
+    p.add_argument(
+        "--as", dest="as_user", required=True, help="以哪位工作人员的身份导入（登录名），按其辖区检查"
+    )
+    p.add_argument(
+        "--mode",
+        choices=["all", "valid"],
+        default="valid",
+        help="all：全部无误才导入；valid：只导入无误的行（默认）",
+    )
+    p.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    p = add("refresh-employment")
+    p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
     return parser
 
 

@@ -58,12 +58,20 @@ def test_no_field_of_any_form_keeps_a_django_message(form_class: type[forms.Base
         for name, field in form.fields.items():
             for code, message in field.error_messages.items():
                 assert str(message) not in django, f"{name}.{code}: {message}"
+            # A validator's own message is used unless the field has one for its code (Field.run_validators).
+            for validator in field.validators:
+                code = getattr(validator, "code", None)
+                assert code in field.error_messages, f"{name}: validator {code} speaks Django's words"
 
 
 def test_the_messages_name_the_field_and_the_limit() -> None:
     class Sample(StaffForm):
         name = forms.CharField(label="姓名", max_length=30)
         village = forms.ChoiceField(label="所在村（社区）", choices=[("1", "一村")])
+        days = forms.IntegerField(label="间隔天数", min_value=1, max_value=366, required=False)
+
+    assert Sample({"name": "张", "village": "1", "days": "0"}).errors == {"days": ["间隔天数不能小于1"]}
+    assert Sample({"name": "张", "village": "1", "days": "400"}).errors == {"days": ["间隔天数不能大于366"]}
 
     form = Sample({"name": "张" * 31, "village": "9"})
     assert not form.is_valid()

@@ -95,3 +95,25 @@ def test_generated_ages_are_exact_whatever_the_day():
         for age in (16, 40, 70):
             for _ in range(300):
                 assert parse_id_number(generator.id_number(age, "F"), today=today).age_on(today) == age
+
+
+def test_the_demo_gives_every_employment_page_something_to_show(db):
+    from openpes.employment import selectors
+    from openpes.employment.models import (
+        EmploymentProfile,
+        KeyGroupMembership,
+        Registration,
+        ZeroEmploymentHousehold,
+    )
+
+    build_demo(persons=600)
+    county = Staff.objects.get(username="county")
+    summary = selectors.employment_summary(actor=county)
+    assert summary["registered_unemployed"] > 5
+    assert summary["overdue_contacts"] > 0
+    assert summary["newly_employed_this_month"] > 0
+    assert ZeroEmploymentHousehold.objects.filter(cleared_on__isnull=True).exists()
+    groups = set(KeyGroupMembership.objects.filter(ended_on__isnull=True).values_list("group", flat=True))
+    assert {"hard_to_employ", "graduate"} <= groups
+    assert EmploymentProfile.objects.count() == Person.objects.count()
+    assert Registration.objects.filter(kind="employment").exists()

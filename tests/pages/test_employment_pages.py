@@ -161,3 +161,42 @@ def test_overdue_contacts_show_on_the_officers_own_list(places, town, login_as, 
     assert "李强" in overdue
     other = login_as(Role.TOWNSHIP_OFFICER, places.township_a)
     assert "没有超期未联系的人员" in text_of(other.get("/employment/panel/"))
+
+
+def test_a_county_officer_sets_the_rule_parameters_and_groups_follow(places, town, login_as):
+    employment.unemployment_register(
+        actor=town["county"], person=town["李强"], basis="residence", reason="dismissed"
+    )
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    page = text_of(client.get("/employment/parameters/"))
+    assert "目前使用全国默认值" in page and 'value="15"' in page
+    data = {
+        "graduate_window_years": "2", "older_female_age": "40", "older_male_age": "50",
+        "long_term_unemployed_days": "365", "hard_to_employ": ["older", "disabled"], "veteran_window_years": "0",
+        "returned_migrant_window_years": "1", "interval_a": "7", "interval_b": "14", "interval_c": "45",
+        "certificate_format": "{county}{year}{serial:06d}",
+    }  # fmt: skip
+    assert client.post("/employment/parameters/", data).status_code == 302
+    registration = Registration.objects.get()
+    registration.refresh_from_db()
+    assert registration.tier == "C"
+    bad_form = text_of(client.post("/employment/parameters/", {**data, "interval_a": "0"}))
+    assert "A类联系间隔（天）不能小于1" in bad_form
+    bad_format = text_of(client.post("/employment/parameters/", {**data, "certificate_format": "{region}"}))
+    assert "证号格式只能使用" in bad_format
+    assert (
+        login_as(Role.TOWNSHIP_OFFICER, places.township_a).get("/employment/parameters/").status_code == 403
+    )
+
+
+def test_parameters_are_refused_when_unusable_and_nothing_changes(places, town):
+    from openpes.core.errors import DomainError
+    from openpes.employment.models import RuleParameters
+
+    with pytest.raises(DomainError) as caught:
+        employment.parameters_set(actor=town["county"], data={"older_female_age": 12, "colour": "red"})
+    assert "未知的规则参数：colour" in caught.value.errors[0].message
+    with pytest.raises(DomainError) as caught:
+        employment.parameters_set(actor=town["county"], data={"older_female_age": 12})
+    assert caught.value.errors[0].field == "older_female_age"
+    assert not RuleParameters.objects.exists()

@@ -74,7 +74,14 @@ def use_our_messages(form: forms.BaseForm) -> None:
         for code, message in list(field.error_messages.items()):
             if defaults.get(code) is message:
                 field.error_messages[code] = ours.get(code, f"{field.label or '此项'}的内容不正确")
-        for code in ("max_length", "min_length", "null_characters_not_allowed"):
+        for code in (
+            "max_length",
+            "min_length",
+            "min_value",
+            "max_value",
+            "step_size",
+            "null_characters_not_allowed",
+        ):
             field.error_messages.setdefault(code, ours[code])
 
 

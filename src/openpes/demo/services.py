@@ -121,6 +121,7 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
         )
         households = [h.as_input() for h in generator.households(persons)]
         result = people.households_bulk_create(actor=staff["county"], households=households, today=today)
+        _employment(staff["county"], seed, today)
         build_employers(
             county=staff["county"],
             specialist=staff["specialist"],
@@ -132,6 +133,153 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
     report.employer_logins = employer_logins()
     report.admin_totp_secret = _totp_secret("admin")
     return report
+
+
+# The shares behind the demo's employment records: roughly a rural county's survey (most adults farm or
+# work away, a few per cent are out of work), so that every employment page has something to show.
+EMPLOYED_FORMS = [
+    ("farming", 0.35),
+    ("unit", 0.35),
+    ("flexible", 0.22),
+    ("self_employed", 0.06),
+    ("public_welfare", 0.02),
+]
+EMPLOYERS = [
+    "绥宁县竹木加工厂",
+    "长铺镇农业合作社",
+    "广东东莞电子厂",
+    "浙江义乌物流园",
+    "绥宁县人民医院",
+    "邵阳建筑工程公司",
+]
+
+
+def _employment(actor: Staff, seed: int, today: dt.date) -> None:
+    """Survey statuses for everyone, registrations for most of the unemployed (some long ago, so that
+    contacts are overdue), key-group facts for a few, and a few households where nobody works."""
+    import random
+
+    from openpes.employment import rules
+    from openpes.employment import services as employment
+    from openpes.employment.services import survey_import as importing
+
+    rng = random.Random(seed)
+    persons = list(Person.objects.order_by("pk").values_list("pk", "birth_month", "sex", "household_id"))
+    statuses: dict[int, dict[str, object]] = {}
+    by_household: dict[int, list[int]] = {}
+    for pk, birth, sex, household in persons:
+        age = rules.age_in_years(birth, today)
+        retired = today >= rules.retirement_month(birth, rules.default_retirement_category(sex))
+        values: dict[str, object] = {
+            "labour_status": "",
+            "employment_form": "",
+            "employer_name": "",
+            "unemployment_reason": "",
+            "unemployed_since": None,
+        }
+        if retired:
+            values["labour_status"] = "retired"
+        elif age <= 22 and rng.random() < 0.6:
+            values["labour_status"] = "student"
+        elif rng.random() < 0.07:
+            values.update(
+                labour_status="unemployed",
+                unemployment_reason=rng.choice(
+                    ["dismissed", "contract_ended", "resigned", "returned", "graduated"]
+                ),
+                unemployed_since=today - dt.timedelta(days=rng.randint(20, 500)),
+            )
+        else:
+            form = rng.choices([f for f, _ in EMPLOYED_FORMS], [w for _, w in EMPLOYED_FORMS])[0]
+            values.update(
+                labour_status="employed",
+                employment_form=form,
+                employer_name=rng.choice(EMPLOYERS) if form == "unit" else "",
+            )
+        statuses[pk] = values
+        if household:
+            by_household.setdefault(household, []).append(pk)
+    # A few households where every member of working age is out of work (零就业家庭).
+    for members in list(by_household.values())[:: max(1, len(by_household) // 6)][:6]:
+        for pk in members:
+            if statuses[pk]["labour_status"] == "employed":
+                statuses[pk].update(
+                    labour_status="unemployed",
+                    employment_form="",
+                    employer_name="",
+                    unemployment_reason="dismissed",
+                    unemployed_since=today - dt.timedelta(days=rng.randint(30, 200)),
+                )
+    survey_day = today - dt.timedelta(days=60)
+    importing.statuses_set(
+        actor=actor, statuses=statuses, source="演示采集", region_code=COUNTY, on=survey_day
+    )
+    people_by_pk = {p.pk: p for p in Person.objects.all()}
+    for pk, values in statuses.items():
+        birth = people_by_pk[pk].birth_month
+        if values["labour_status"] != "unemployed":
+            continue
+        person = people_by_pk[pk]
+        if rng.random() < 0.3:
+            employment.facts_update(
+                actor=actor,
+                person=person,
+                changes={rng.choice(["disabled", "low_income", "poverty_alleviated"]): True},
+                on=survey_day,
+            )
+        if values["unemployment_reason"] == "returned":
+            employment.facts_update(
+                actor=actor,
+                person=person,
+                changes={"returned_home_on": values["unemployed_since"]},
+                on=survey_day,
+            )
+        if person.sex == "M" and rng.random() < 0.1:
+            employment.facts_update(
+                actor=actor,
+                person=person,
+                changes={"veteran_discharged_on": dt.date(today.year - 2, 9, 1)},
+                on=survey_day,
+            )
+        if rules.age_in_years(birth, today) <= 25 and rng.random() < 0.7:
+            employment.facts_update(
+                actor=actor,
+                person=person,
+                changes={"graduated_on": dt.date(today.year - 1, 6, 30)},
+                on=survey_day,
+            )
+        if rng.random() < 0.8 and rules.age_in_years(birth, today) >= 17:
+            on = today - dt.timedelta(days=rng.randint(0, 150))  # some long ago: their contacts are overdue
+            since = values["unemployed_since"]
+            assert isinstance(since, dt.date)
+            registration = employment.unemployment_register(
+                actor=actor,
+                person=person,
+                basis=rng.choice(["residence", "hukou"]),
+                reason=str(values["unemployment_reason"]),
+                unemployed_since=min(since, on),
+                on=on,
+            )
+            if rng.random() < 0.5:
+                employment.contact_record(
+                    actor=actor,
+                    registration=registration,
+                    channel=rng.choice(["phone", "visit"]),
+                    note="了解求职意向，推荐岗位",
+                    on=min(registration.registered_on + dt.timedelta(days=rng.randint(5, 40)), today),
+                )
+    # Some found work this month.
+    found = [p for p, v in statuses.items() if v["labour_status"] == "unemployed"][::7]
+    for pk in found[:8]:
+        employment.employment_register(
+            actor=actor,
+            person=people_by_pk[pk],
+            basis="residence",
+            form=rng.choice(["unit", "flexible"]),
+            employer_name="绥宁县竹木加工厂",
+            on=today.replace(day=1),
+        )
+    employment.refresh_all(prefix=COUNTY[:6], on=today)
 
 
 def _totp_secret(username: str) -> str:

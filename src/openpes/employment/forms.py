@@ -8,18 +8,20 @@ from django import forms
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
+from openpes.employment import rules
 from openpes.employment.choices import Basis, EmploymentForm, UnemploymentReason
 from openpes.employment.models import (
     ContactChannel,
     EmploymentProfile,
     EventKind,
+    ImportMode,
     KeyGroup,
     RegistrationKind,
     RetirementCategory,
     Tier,
 )
 from openpes.employment.services import FACT_FIELDS, STATUS_CHANGES
-from openpes.regions.forms import region_choices
+from openpes.regions.forms import region_choices, set_village_field
 
 
 class DateInput(forms.DateInput):
@@ -149,3 +151,74 @@ class ZeroFilterForm(StaffForm):
 
     def values(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_bound and self.is_valid() else {}
+
+
+class SurveyUploadForm(StaffForm):
+    region_code = forms.ChoiceField(label="村（社区）")
+    file = forms.FileField(
+        label="采集表",
+        help_text="Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码）；请用下载的模板，或表头含姓名、公民身份号码、就业状态的本地表格。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+    mode = forms.ChoiceField(
+        label="导入方式", choices=ImportMode.choices, initial=ImportMode.VALID, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_village_field(self, "region_code", actor)
+
+
+class ParametersForm(StaffForm):
+    """The rule parameters of an office (rules.Parameters); the form shows the values in force."""
+
+    graduate_window_years = forms.IntegerField(label="高校毕业生：离校后几年内", min_value=1, max_value=10)
+    older_female_age = forms.IntegerField(label="大龄：女性年满（周岁）", min_value=16, max_value=65)
+    older_male_age = forms.IntegerField(label="大龄：男性年满（周岁）", min_value=16, max_value=65)
+    long_term_unemployed_days = forms.IntegerField(
+        label="长期失业：连续失业满（天）", min_value=30, max_value=3650
+    )
+    hard_to_employ = forms.MultipleChoiceField(
+        label="本地认定的就业困难人员类别",
+        choices=list(rules.HARD_TO_EMPLOY_CATEGORIES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    veteran_window_years = forms.IntegerField(
+        label="退役军人：退役后几年内（0 表示到退休）", min_value=0, max_value=50
+    )
+    returned_migrant_window_years = forms.IntegerField(
+        label="返乡农民工：返乡后几年内", min_value=1, max_value=10
+    )
+    interval_a = forms.IntegerField(label="A类联系间隔（天）", min_value=1, max_value=366)
+    interval_b = forms.IntegerField(label="B类联系间隔（天）", min_value=1, max_value=366)
+    interval_c = forms.IntegerField(label="C类联系间隔（天）", min_value=1, max_value=366)
+    certificate_format = forms.CharField(
+        label="就业创业证编号格式",
+        max_length=40,
+        help_text="可用 {county}（县级区划代码）、{year}（年份）、{serial:06d}（流水号，6位）",
+    )
+
+    @classmethod
+    def for_parameters(cls, data: Any, params: rules.Parameters) -> ParametersForm:
+        initial = {
+            "graduate_window_years": params.graduate_window_years,
+            "older_female_age": params.older_female_age,
+            "older_male_age": params.older_male_age,
+            "long_term_unemployed_days": params.long_term_unemployed_days,
+            "hard_to_employ": list(params.hard_to_employ),
+            "veteran_window_years": params.veteran_window_years,
+            "returned_migrant_window_years": params.returned_migrant_window_years,
+            "interval_a": params.contact_interval_days["A"],
+            "interval_b": params.contact_interval_days["B"],
+            "interval_c": params.contact_interval_days["C"],
+            "certificate_format": params.certificate_format,
+        }
+        return cls(data, initial=initial)
+
+    def to_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["contact_interval_days"] = {
+            tier: data.pop(f"interval_{tier.lower()}") for tier in ("A", "B", "C")
+        }
+        return data

@@ -362,3 +362,63 @@ class CertificateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_code}/{self.year}: {self.last_serial}"
+
+
+class ImportMode(models.TextChoices):
+    ALL = "all", "全部无误才导入"
+    VALID = "valid", "只导入无误的行"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", "已检查，待导入"
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已导入"
+    REFUSED = "refused", "未导入（有问题行）"
+    FAILED = "failed", "导入失败"
+
+
+class SurveyImport(models.Model):
+    """One upload of a labour-force survey workbook for one village: checked first, imported on the clerk's
+    word, in the background when big. The file is kept encrypted until it is imported (it holds whole ID
+    numbers), then only the counts and the problems stay."""
+
+    region_code = models.CharField("村（社区）", max_length=12)
+    filename = models.CharField("文件名", max_length=200)
+    content_encrypted = models.TextField("文件（密文）", blank=True)
+    mode = models.CharField("导入方式", max_length=8, choices=ImportMode.choices, default=ImportMode.VALID)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    problem_rows = models.PositiveIntegerField("有问题的行", default=0)
+    progress = models.PositiveIntegerField("已处理行数", default=0)
+    created = models.PositiveIntegerField("新登记", default=0)
+    updated = models.PositiveIntegerField("已更新", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    refused = models.PositiveIntegerField("未导入", default=0)
+    problems = models.JSONField("问题", default=list, help_text="[[行号, 问题], …]，已脱敏")
+    message = models.CharField("说明", max_length=300, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "采集表导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)

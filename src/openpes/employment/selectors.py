@@ -19,6 +19,7 @@ from openpes.employment.models import (
     RegistrationKind,
     RuleParameters,
     StatusEvent,
+    SurveyImport,
     ZeroEmploymentHousehold,
 )
 from openpes.people.models import Person
@@ -175,3 +176,11 @@ def zero_employment_by_township(*, actor: Staff, today: dt.date | None = None) -
         row["cleared"] += bool(cleared_on and cleared_on >= first)
         row["open"] += cleared_on is None
     return [rows[k] for k in sorted(rows)]
+
+
+def survey_imports(*, actor: Staff) -> QuerySet[SurveyImport]:
+    return SurveyImport.objects.within(actor).select_related("created_by")
+
+
+def survey_import_get(*, actor: Staff, pk: int) -> SurveyImport | None:
+    return SurveyImport.objects.within(actor).filter(pk=pk).first()

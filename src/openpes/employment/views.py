@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
+from openpes.core.exports import XLSX_TYPE
 from openpes.core.views import paginate, posted, staff_page
-from openpes.employment import selectors, services
+from openpes.employment import selectors, services, survey
 from openpes.employment.forms import (
     CancelForm,
     ContactForm,
@@ -22,12 +25,16 @@ from openpes.employment.forms import (
     FactsForm,
     KeyGroupFilterForm,
     OverturnForm,
+    ParametersForm,
     RegistrationFilterForm,
     StatusChangeForm,
+    SurveyUploadForm,
     UnemploymentForm,
     ZeroFilterForm,
 )
-from openpes.employment.models import Registration, RegistrationKind
+from openpes.employment.models import ImportStatus, Registration, RegistrationKind, SurveyImport
+from openpes.employment.services import survey_import as importing
+from openpes.employment.tasks import run_survey_import
 from openpes.people import selectors as people_selectors
 from openpes.people.models import Person
 from openpes.regions.selectors import full_name, region_names
@@ -361,3 +368,113 @@ def _figures(actor: Staff) -> dict[str, Any]:
         "employment": RegistrationKind.EMPLOYMENT,
         "month_start": selectors.month_start(timezone.localdate()),
     }
+
+
+# --- the survey import --------------------------------------------------------------------------------------
+
+SURVEY = (VIEW, "employment.change_employmentprofile")
+
+
+def _import_or_404(request: HttpRequest, pk: int) -> SurveyImport:
+    record = selectors.survey_import_get(actor=_actor(request), pk=pk)
+    if record is None:
+        raise Http404
+    return record
+
+
+@staff_page(*SURVEY)
+def survey_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a village's survey workbook: it is read and checked, nothing is imported yet."""
+    actor = _actor(request)
+    form = SurveyUploadForm(posted(request), request.FILES or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = importing.survey_check(
+                actor=actor,
+                region_code=form.cleaned_data["region_code"],
+                filename=upload.name,
+                content=upload.read(),
+                mode=form.cleaned_data["mode"],
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            return redirect("employment:survey_detail", pk=record.pk)
+    recent = list(selectors.survey_imports(actor=actor)[:20])
+    _place_names(recent, lambda r: r.region_code)
+    return render(request, "employment/survey_upload.html", {"form": form, "recent": recent})
+
+
+@staff_page(*SURVEY)
+def survey_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(survey.survey_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "实名制数据采集表（模板）.xlsx")
+    return response
+
+
+@staff_page(*SURVEY)
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check's result (problems by row), the import button, and while it runs its progress: htmx asks
+    for the progress part again every second until the import has finished."""
+    record = _import_or_404(request, pk)
+    context = {
+        "record": record,
+        "place": full_name(record.region_code),
+        "problems": record.problems[:200],
+        "importable": record.total_rows - record.problem_rows,
+    }
+    htmx = request.htmx  # type: ignore[attr-defined]
+    template = "employment/_survey_progress.html" if htmx else "employment/survey_detail.html"
+    return render(request, template, context)
+
+
+@staff_page(*SURVEY)
+@require_POST
+def survey_run(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    record = _import_or_404(request, pk)
+    try:
+        if importing.survey_queue(actor=actor, record=record):
+            run_survey_import.enqueue(record.pk, actor.pk)
+            messages.info(request, "文件较大，已交给后台导入，本页会显示进度。")
+        else:
+            importing.survey_import(actor=actor, record=record)
+            if record.status == ImportStatus.DONE:
+                messages.success(request, f"导入完成：新登记 {record.created} 人，更新 {record.updated} 人。")
+    except DomainError as exc:
+        messages.error(request, "；".join(e.message for e in exc.errors))
+    return redirect("employment:survey_detail", pk=record.pk)
+
+
+@staff_page(*SURVEY)
+def survey_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _import_or_404(request, pk)
+    try:
+        content = importing.error_workbook_for(record=record)
+    except DomainError as exc:
+        messages.error(request, exc.errors[0].message)
+        return redirect("employment:survey_detail", pk=record.pk)
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"问题行-{record.filename.rsplit('.', 1)[0]}.xlsx"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_page(VIEW, "employment.change_ruleparameters")
+def parameters_edit(request: HttpRequest) -> HttpResponse:
+    """The county's rule parameters: key-group definitions, contact intervals, the certificate format."""
+    actor = _actor(request)
+    form = ParametersForm.for_parameters(posted(request), selectors.parameters_for(actor.jurisdiction_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parameters_set(actor=actor, data=form.to_data())
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, "已保存规则参数，辖区内人员的重点群体和服务分级已按新参数重新认定。")
+            return redirect("employment:parameters")
+    stored = selectors.parameters_own(actor=actor)
+    return render(request, "employment/parameters.html", {"form": form, "stored": stored})

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
-from openpes.core.errors import DomainError, NotFound
+from openpes.core.errors import DomainError, FieldError, NotFound
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
 from openpes.employment import rules
@@ -26,10 +26,17 @@ from openpes.employment.models import (
     Registration,
     RegistrationKind,
     RetirementCategory,
+    RuleParameters,
     StatusEvent,
 )
 from openpes.employment.selectors import parameters_for
-from openpes.employment.services.derived import facts_of, open_registration, profile_locked, refresh
+from openpes.employment.services.derived import (
+    facts_of,
+    open_registration,
+    profile_locked,
+    refresh,
+    refresh_all,
+)
 from openpes.people.models import Person
 
 # What each status change means for the person's status and open registrations.
@@ -492,3 +499,33 @@ def facts_update(
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def parameters_set(*, actor: Staff, data: dict[str, Any]) -> RuleParameters:
+    """An office's rule parameters for its own jurisdiction (keys absent keep the defaults above it). Every
+    person's groups and tiers in the jurisdiction are re-derived at once."""
+    try:
+        params = rules.Parameters.from_data(data)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("data", str(exc)) from exc
+    problems = rules.validate_parameters(params)
+    if problems:
+        raise DomainError([FieldError(name, message) for name, message in problems])
+    prefix = actor.jurisdiction_prefix
+    if not prefix:
+        raise NotFound
+    with transaction.atomic():
+        stored, _ = RuleParameters.objects.select_for_update().get_or_create(region_prefix=prefix)
+        before = dict(stored.data)
+        stored.data, stored.updated_by = dict(data), actor
+        stored.save()
+        audit.record_change(
+            actor=actor,
+            action="update",
+            target=stored,
+            region_code=actor.jurisdiction_id,
+            changes=audit.diff(before, stored.data),
+            summary="修改重点群体和分级服务的规则参数",
+        )
+        refresh_all(prefix=prefix, on=timezone.localdate())
+    return stored

@@ -8,8 +8,11 @@ from openpes.people.services.bulk_registration import (
     BulkResult,
     HouseholdInput,
     households_bulk_create,
+    households_insert,
     persons_bulk_create,
     persons_bulk_update,
+    persons_insert,
+    persons_prepare,
 )
 from openpes.people.services.export import EXPORT_COLUMNS, persons_export
 from openpes.people.services.households import (
@@ -37,6 +40,7 @@ from openpes.people.services.validation import (
     clean_person,
     id_index,
     id_tail_index,
+    identity_columns,
     phone_index,
 )
 
@@ -63,14 +67,18 @@ __all__ = [
     "household_remove_member",
     "household_update",
     "households_bulk_create",
+    "households_insert",
     "id_index",
     "id_tail_index",
     "identifier_search_record",
+    "identity_columns",
     "person_create",
     "person_reveal",
     "person_update",
     "persons_bulk_create",
     "persons_bulk_update",
     "persons_export",
+    "persons_insert",
+    "persons_prepare",
     "phone_index",
 ]

@@ -40,7 +40,7 @@ class BulkResult:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def _prepare_persons(
+def persons_prepare(
     actor: Staff, rows: Iterable[tuple[str, PersonInput]], today: dt.date
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Validate labelled rows as `person_create` does and turn the good ones into new-row dicts (no key
@@ -96,6 +96,45 @@ def _prepare_persons(
     return [p for _, p in pending if p["id_number_index"] not in existing], errors
 
 
+def persons_insert(*, actor: Staff, persons: list[dict[str, Any]]) -> list[int]:
+    """Insert persons prepared by `persons_prepare` (household keys set by the caller), with their audit
+    rows; inside the caller's transaction. Returns the new keys in order."""
+    keys = bulk.reserve_keys(Person, len(persons))
+    for person, key in zip(persons, keys, strict=True):
+        person["id"] = key
+    try:
+        with transaction.atomic():
+            _write_persons(actor, persons)
+    except IntegrityError as exc:
+        _raise_if_registered_meanwhile(exc)
+        raise
+    return keys
+
+
+def households_insert(*, actor: Staff, households: list[tuple[str, str]]) -> list[int]:
+    """Insert households given as (village, address), without heads yet; inside the caller's transaction.
+    The caller sets each head once its members exist (`head_id`)."""
+    keys = bulk.reserve_keys(Household, len(households))
+    template = bulk.new_row(Household)
+    bulk.insert_rows(
+        Household,
+        [
+            {**template, "id": key, "region_code": code, "address": address}
+            for key, (code, address) in zip(keys, households, strict=True)
+        ],
+    )
+    if keys:
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_create",
+            model=Household,
+            ids=keys,
+            region_code=actor.jurisdiction_id,
+            summary=f"批量新建家庭 {len(keys)} 户",
+        )
+    return keys
+
+
 def _raise_if_registered_meanwhile(exc: IntegrityError) -> None:
     """A unique violation of the ID number's blind index becomes a message for the clerk; any other
     integrity error (a household or account deleted meanwhile) is not an ID number problem and goes on."""
@@ -127,7 +166,7 @@ def persons_bulk_create(
     """Register many persons at once (imports, the demo, benchmarks). Each row is validated as in
     `person_create`; with `all_or_nothing` one bad row writes nothing. One audit entry per batch."""
     labelled = ((f"第{line}行", data) for line, data in enumerate(rows, start=1))
-    persons, errors = _prepare_persons(actor, labelled, today or timezone.localdate())
+    persons, errors = persons_prepare(actor, labelled, today or timezone.localdate())
     if errors and all_or_nothing:
         raise DomainError(errors)
     try:
@@ -214,7 +253,7 @@ def households_bulk_create(
         for number, item in enumerate(households, start=1)
         for position, member in enumerate(item.members, start=1)
     )
-    persons, person_errors = _prepare_persons(actor, members, today or timezone.localdate())
+    persons, person_errors = persons_prepare(actor, members, today or timezone.localdate())
     errors.extend(person_errors)
     if errors:
         raise DomainError(errors)

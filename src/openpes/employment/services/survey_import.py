@@ -1,0 +1,580 @@
+"""The labour-force survey import (就失业信息采集, seed 002): a village's workbook checked, then written.
+
+`survey_check` reads the file, applies every rule that needs the database (the jurisdiction, the village, the
+registry's own rules for a new person) and keeps the file, encrypted, with its problems: nothing is written
+to the registry. `survey_import` writes what the chosen mode allows in one transaction — all rows or none
+(`all`), or the rows without problems (`valid`) — so a process killed half way leaves nothing behind.
+
+What a row becomes:
+* a new person is registered in the village; rows are grouped into households as the sheet lists them: a
+  户主 row starts a household, the rows after it with another relation join it;
+* a registered person of the same village gets the survey's education, ethnicity, address and phone when
+  they differ (never their name, ID number or household: those change on the registry pages);
+* every person's employment status is set from the row (the profile), with a timeline entry when it changed;
+* key groups and zero-employment households follow, in bulk.
+Re-importing the same file changes nothing: every row is then "unchanged".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from openpes.accounts.models import Staff
+from openpes.audit import services as audit
+from openpes.core.crypto import provider
+from openpes.core.errors import DomainError, FieldError
+from openpes.core.identifiers import parse_phone
+from openpes.employment.choices import LabourStatus
+from openpes.employment.models import (
+    EmploymentProfile,
+    EventKind,
+    ImportMode,
+    ImportStatus,
+    StatusEvent,
+    SurveyImport,
+)
+from openpes.employment.services.derived import refresh
+from openpes.employment.survey import SurveyFile, SurveyRow, error_workbook, read_survey
+from openpes.people import services as people
+from openpes.people.models import Household, Person, Relation
+from openpes.people.rules import registrable_age_problem
+from openpes.people.services.validation import village_in_jurisdiction
+
+FILE_CONTEXT = "employment.survey_import.file"
+MAX_FILE_BYTES = 30 * 1024 * 1024
+MAX_ROWS = 200_000
+PROGRESS_EVERY = 2000
+# The profile fields a survey row sets, and what a row's value is read from.
+STATUS_FIELDS = (
+    "labour_status",
+    "employment_form",
+    "employer_name",
+    "work_place",
+    "monthly_income",
+    "unemployment_reason",
+    "unemployed_since",
+    "wants_job",
+    "job_wish",
+    "wants_training",
+    "training_wish",
+)
+PERSON_UPDATES = ("education", "ethnicity", "address")
+
+Progress = Callable[[int], None]
+
+
+def _encrypt_file(content: bytes) -> str:
+    return provider().encrypt(base64.b64encode(content).decode("ascii"), context=FILE_CONTEXT)
+
+
+def _decrypt_file(record: SurveyImport) -> bytes:
+    return base64.b64decode(provider().decrypt(record.content_encrypted, context=FILE_CONTEXT))
+
+
+@dataclass
+class _Plan:
+    """What the file would do, row by row."""
+
+    survey: SurveyFile
+    problems: dict[int, list[str]] = field(default_factory=dict)  # line → messages
+    existing: dict[int, Person] = field(default_factory=dict)  # line → registered person of the village
+    new_rows: list[SurveyRow] = field(default_factory=list)
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.setdefault(line, []).append(message)
+
+    @property
+    def good_rows(self) -> list[SurveyRow]:
+        return [row for row in self.survey.rows if row.line not in self.problems]
+
+
+def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) -> _Plan:
+    plan = _Plan(survey)
+    for row in survey.rows:
+        for problem in row.problems:
+            plan.add(row.line, problem.message)
+    candidates = [row for row in survey.rows if row.id_number and row.line not in plan.problems]
+    index_of = {row.line: people.id_index(row.id_number) for row in candidates}
+    registered: dict[str, Person] = {}
+    indexes = list(index_of.values())
+    for start in range(0, len(indexes), 2000):
+        for person in Person.objects.filter(id_number_index__in=indexes[start : start + 2000]).only(
+            "pk",
+            "name",
+            "region_code",
+            "id_number_index",
+            "household_id",
+            "education",
+            "ethnicity",
+            "address",
+            "phone_index",
+            "birth_month",
+            "sex",
+        ):
+            registered[person.id_number_index] = person
+    outside = 0
+    for row in candidates:
+        found = registered.get(index_of[row.line])
+        if found is None:
+            plan.new_rows.append(row)
+        elif not found.region_code.startswith(actor.jurisdiction_prefix):
+            outside += 1
+            plan.add(row.line, "该身份证号码已在其他辖区登记，不能在本村导入；如已迁入请联系县级经办机构")
+        elif found.region_code != region_code:
+            plan.add(
+                row.line,
+                f"此人登记在本辖区的其他村（社区）（{found.name}），请先在劳动者页面修改所在村后再导入",
+            )
+        else:
+            plan.existing[row.line] = found
+    if registered:  # as in the registry's duplicate check: whether a number is registered is logged
+        audit.record_lookup(
+            actor=actor,
+            model=Person,
+            reason=f"导入采集表时有 {len(registered)} 个身份证号码已有登记（其中辖区外 {outside} 个）",
+            region_code=region_code,
+        )
+    for row in plan.new_rows:
+        birth = _birth_of(row.id_number)
+        too_young = registrable_age_problem(birth, today) if birth else None
+        if too_young:
+            plan.add(row.line, too_young)
+    plan.new_rows = [row for row in plan.new_rows if row.line not in plan.problems]
+    return plan
+
+
+def _birth_of(id_number: str) -> dt.date | None:
+    try:
+        return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def _check_upload(actor: Staff, region_code: str, filename: str, content: bytes) -> None:
+    problem = village_in_jurisdiction(actor, region_code)
+    if problem:
+        raise DomainError(problem)
+    if not content:
+        raise DomainError("file", "上传的文件是空的")
+    if len(content) > MAX_FILE_BYTES:
+        raise DomainError(
+            "file",
+            f"文件太大（{len(content) // 1024 // 1024} MB），一次最多 {MAX_FILE_BYTES // 1024 // 1024} MB；请按村拆分后上传",
+        )
+    if len(filename) > 200:
+        raise DomainError("file", "文件名太长（最多200个字）")
+
+
+def _problem_list(plan: _Plan) -> list[list[Any]]:
+    """(line, message) pairs for the record: messages name columns and values, never a whole ID number."""
+    return [[line, message] for line in sorted(plan.problems) for message in plan.problems[line]]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a file would do, before anything is written."""
+
+    survey: SurveyFile
+    problems: list[list[Any]]  # [line, message]
+    new: int
+    existing: int
+
+    @property
+    def problem_rows(self) -> int:
+        return len({line for line, _ in self.problems})
+
+
+def survey_preview(*, actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
+    """Read and check an upload without keeping it (the CLI's --dry-run)."""
+    _check_upload(actor, region_code, filename, content)
+    today = timezone.localdate()
+    survey = read_survey(content, filename, today=today)
+    if survey.file_problems:
+        raise DomainError([FieldError("file", message) for message in survey.file_problems])
+    if not survey.rows:
+        raise DomainError("file", "文件中没有可导入的人员行（表头下面是空的）")
+    if len(survey.rows) > MAX_ROWS:
+        raise DomainError("file", f"一次最多导入 {MAX_ROWS} 行（本文件 {len(survey.rows)} 行），请拆分后上传")
+    plan = _plan(actor, region_code, survey, today)
+    return Preview(survey, _problem_list(plan), len(plan.new_rows), len(plan.existing))
+
+
+def survey_check(
+    *, actor: Staff, region_code: str, filename: str, content: bytes, mode: str = ImportMode.VALID
+) -> SurveyImport:
+    """Read and check an upload; the record keeps the file (encrypted) and its problems for the clerk to
+    see before anything is imported."""
+    if mode not in ImportMode.values:
+        raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
+    preview = survey_preview(actor=actor, region_code=region_code, filename=filename, content=content)
+    rows = len(preview.survey.rows)
+    with transaction.atomic():
+        record = SurveyImport.objects.create(
+            region_code=region_code,
+            filename=filename,
+            content_encrypted=_encrypt_file(content),
+            mode=mode,
+            total_rows=rows,
+            problem_rows=preview.problem_rows,
+            problems=preview.problems,
+            created_by=actor,
+        )
+        audit.record_change(
+            actor=actor,
+            action="create",
+            target=record,
+            region_code=region_code,
+            changes={"filename": filename, "rows": rows, "problem_rows": preview.problem_rows},
+            summary=f"上传采集表 {filename}（{rows} 行）",
+        )
+    return record
+
+
+def error_workbook_for(*, record: SurveyImport) -> bytes:
+    """The uploaded rows with a 问题 column, for the clerk to fix and upload again."""
+    if not record.content_encrypted:
+        raise DomainError("file", "原文件已在导入完成后删除，无法再生成问题表")
+    survey = read_survey(_decrypt_file(record), record.filename)
+    problems: dict[int, list[str]] = {}
+    for line, message in record.problems:
+        problems.setdefault(int(line), []).append(str(message))
+    return error_workbook(survey, problems)
+
+
+@dataclass
+class ImportCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: int = 0
+
+
+def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | None = None) -> SurveyImport:
+    """Import a checked upload in its mode. The rows are checked again (the registry may have changed since
+    the preview); with `all`, one problem row refuses the whole file and nothing is written."""
+    if record.finished or not record.content_encrypted:
+        raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
+    if not record.region_code.startswith(actor.jurisdiction_prefix):
+        raise DomainError("import", "该村（社区）不在您的辖区内")
+    _set(record, status=ImportStatus.RUNNING, progress=0)
+    today = timezone.localdate()
+    survey = read_survey(_decrypt_file(record), record.filename, today=today)
+    plan = _plan(actor, record.region_code, survey, today)
+    record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
+    if plan.problems and record.mode == ImportMode.ALL:
+        return _finish(
+            record,
+            ImportStatus.REFUSED,
+            ImportCounts(refused=len(survey.rows)),
+            "有问题行，按“全部无误才导入”未导入任何一行",
+        )
+    counts = ImportCounts(refused=len(plan.problems))
+    report = progress or (lambda done: _set(record, progress=done))
+    prepared = _prepare_new(actor, record.region_code, plan, today, report)
+    if prepared.errors:  # the registry's own rules found more problems: the mode decides again
+        for line, message in prepared.errors:
+            plan.add(line, message)
+        record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
+        if record.mode == ImportMode.ALL:
+            return _finish(
+                record,
+                ImportStatus.REFUSED,
+                ImportCounts(refused=len(survey.rows)),
+                "有问题行，按“全部无误才导入”未导入任何一行",
+            )
+        counts.refused = len(plan.problems)
+    with transaction.atomic():
+        touched = _write(actor, record, plan, prepared, today, counts)
+        refresh(person_ids=touched, on=today)
+        audit.record_change(
+            actor=actor,
+            action="update",
+            target=record,
+            region_code=record.region_code,
+            changes={
+                "created": counts.created,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "refused": counts.refused,
+            },
+            summary=f"导入采集表 {record.filename}",
+        )
+        _finish(record, ImportStatus.DONE, counts, "")
+    return record
+
+
+BACKGROUND_ROWS = 3000  # bigger files are imported by the worker, with progress on the page
+
+
+def survey_queue(*, actor: Staff, record: SurveyImport) -> bool:
+    """Mark a checked upload for the worker; False when it is small enough to import at once."""
+    if record.finished or record.status != ImportStatus.CHECKED:
+        raise DomainError("import", "该文件已提交导入或已处理完毕")
+    if not record.region_code.startswith(actor.jurisdiction_prefix):
+        raise DomainError("import", "该村（社区）不在您的辖区内")
+    if record.total_rows <= BACKGROUND_ROWS:
+        return False
+    _set(record, status=ImportStatus.QUEUED)
+    return True
+
+
+def survey_failed(*, record: SurveyImport, message: str) -> None:
+    """A background import that stopped: nothing of it was written (one transaction); the file is kept."""
+    _set(record, status=ImportStatus.FAILED, message=message[:300], finished_at=timezone.now())
+
+
+def _set(record: SurveyImport, **values: Any) -> None:
+    for key, value in values.items():
+        setattr(record, key, value)
+    SurveyImport.objects.filter(pk=record.pk).update(**values)
+
+
+def _finish(record: SurveyImport, status: str, counts: ImportCounts, message: str) -> SurveyImport:
+    record.status, record.message = status, message
+    record.created, record.updated, record.unchanged, record.refused = (
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.refused,
+    )
+    record.progress = record.total_rows
+    record.finished_at = timezone.now()
+    if status == ImportStatus.DONE:
+        record.content_encrypted = ""  # whole ID numbers are not kept once they are in the registry
+    record.save()
+    return record
+
+
+@dataclass
+class _Prepared:
+    persons: dict[int, dict[str, Any]] = field(default_factory=dict)  # line → prepared new person
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _prepare_new(
+    actor: Staff, region_code: str, plan: _Plan, today: dt.date, progress: Progress
+) -> _Prepared:
+    """Validate and encrypt the new persons before the transaction (the slow part), reporting progress."""
+    prepared = _Prepared()
+    rows = plan.new_rows
+    for start in range(0, len(rows), PROGRESS_EVERY):
+        chunk = rows[start : start + PROGRESS_EVERY]
+        labelled = [(str(row.line), _person_input(row, region_code)) for row in chunk]
+        persons, errors = people.persons_prepare(actor, labelled, today)
+        by_index = {p["id_number_index"]: p for p in persons}
+        for row in chunk:
+            person = by_index.get(people.id_index(row.id_number))
+            if person is not None:
+                prepared.persons[row.line] = person
+        for error in errors:
+            line, _, _ = error.field.partition(".")
+            prepared.errors.append((int(line), error.message))
+        progress(min(start + len(chunk), len(rows)))
+    return prepared
+
+
+def _person_input(row: SurveyRow, region_code: str) -> people.PersonInput:
+    return people.PersonInput(
+        name=row.name,
+        id_number=row.id_number,
+        phone=row.phone,
+        region_code=region_code,
+        address=row.address or row.hukou_address,
+        relation_to_head=row.relation,
+        education=row.education,
+        ethnicity=row.ethnicity,
+    )
+
+
+def _status_values(row: SurveyRow) -> dict[str, Any]:
+    return {
+        "labour_status": row.labour_status,
+        "employment_form": row.employment_form,
+        "employer_name": row.employer_name,
+        "work_place": row.work_place,
+        "monthly_income": row.monthly_income,
+        "unemployment_reason": row.unemployment_reason,
+        "unemployed_since": row.unemployed_since,
+        "wants_job": row.wants_job,
+        "job_wish": row.job_wish_text,
+        "wants_training": row.wants_training,
+        "training_wish": row.training_wish_text,
+    }
+
+
+def _write(
+    actor: Staff, record: SurveyImport, plan: _Plan, prepared: _Prepared, today: dt.date, counts: ImportCounts
+) -> list[int]:
+    """Write persons, households and statuses for the good rows; returns the persons touched."""
+    good = [row for row in plan.good_rows if row.line in plan.existing or row.line in prepared.persons]
+    person_of: dict[int, int] = {line: p.pk for line, p in plan.existing.items()}
+    # Households for new persons, as the sheet groups them: a 户主 row starts one.
+    groups: list[list[SurveyRow]] = []
+    for row in good:
+        if row.relation == Relation.HEAD or not groups:
+            groups.append([row])
+        else:
+            groups[-1].append(row)
+    new_households: list[tuple[str, str]] = []
+    household_of_group: list[int | None] = []
+    pending: list[int] = []  # index into new_households per group, -1 when joining an existing one
+    for group in groups:
+        head = group[0] if group[0].relation == Relation.HEAD else None
+        existing_head = plan.existing.get(head.line) if head else None
+        if not any(row.line in prepared.persons for row in group):
+            household_of_group.append(None)
+            pending.append(-1)
+        elif existing_head is not None and existing_head.household_id:
+            household_of_group.append(existing_head.household_id)
+            pending.append(-1)
+        else:
+            address = (head or group[0]).address or (head or group[0]).hukou_address
+            new_households.append((record.region_code, address[:200]))
+            household_of_group.append(None)
+            pending.append(len(new_households) - 1)
+    household_keys = people.households_insert(actor=actor, households=new_households)
+    new_persons: list[tuple[int, dict[str, Any]]] = []  # (line, prepared person)
+    heads: dict[int, int] = {}  # household key → head's line
+    for group, joined, slot in zip(groups, household_of_group, pending, strict=True):
+        key = household_keys[slot] if slot >= 0 else joined
+        for row in group:
+            person = prepared.persons.get(row.line)
+            if person is None:
+                continue
+            person["household_id"] = key
+            new_persons.append((row.line, person))
+            if slot >= 0 and row.relation == Relation.HEAD:
+                heads[household_keys[slot]] = row.line
+    keys = people.persons_insert(actor=actor, persons=[person for _, person in new_persons])
+    for (line, _), key in zip(new_persons, keys, strict=True):
+        person_of[line] = key
+    for household_key, line in heads.items():
+        Household.objects.filter(pk=household_key).update(head_id=person_of[line])
+    counts.created = len(new_persons)
+    changed_people = _update_existing(actor, plan, good)
+    changed = _write_statuses(actor, record, good, person_of, today)
+    for row in good:
+        if row.line in prepared.persons:
+            continue
+        if row.line in changed or row.line in changed_people:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    return list(person_of.values())
+
+
+def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[int]:
+    """Education, ethnicity, address and phone of registered persons, where the survey says otherwise."""
+    changed_lines: set[int] = set()
+    to_save: list[Person] = []
+    fields: set[str] = set()
+    for row in good:
+        person = plan.existing.get(row.line)
+        if person is None:
+            continue
+        values = {"education": row.education, "ethnicity": row.ethnicity, "address": row.address}
+        differs: dict[str, object] = {k: v for k, v in values.items() if v and getattr(person, k) != v}
+        if row.phone and people.phone_index(row.phone) != person.phone_index:
+            clean = people.CleanPerson()
+            clean.phone = parse_phone(row.phone)
+            for name, value in people.identity_columns(clean).items():
+                setattr(person, name, value)
+                fields.add(name)
+            differs["phone"] = True
+        if not differs:
+            continue
+        for key, value in differs.items():
+            if key != "phone":
+                setattr(person, key, value)
+                fields.add(key)
+        person.updated_at = timezone.now()
+        to_save.append(person)
+        changed_lines.add(row.line)
+    if to_save:
+        Person.objects.bulk_update(to_save, [*sorted(fields), "updated_at"], batch_size=1000)
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_update",
+            model=Person,
+            ids=[p.pk for p in to_save],
+            changes={"fields": sorted(fields)},
+            region_code=actor.jurisdiction_id,
+            summary=f"采集表更新劳动者信息 {len(to_save)} 人",
+        )
+    return changed_lines
+
+
+def _write_statuses(
+    actor: Staff, record: SurveyImport, good: list[SurveyRow], person_of: dict[int, int], today: dt.date
+) -> set[int]:
+    """Set each person's status from the row; returns the lines whose status changed."""
+    statuses = {person_of[row.line]: _status_values(row) for row in good}
+    changed = statuses_set(
+        actor=actor, statuses=statuses, source=record.filename, region_code=record.region_code, on=today
+    )
+    return {row.line for row in good if person_of[row.line] in changed}
+
+
+def statuses_set(
+    *, actor: Staff, statuses: dict[int, dict[str, Any]], source: str, region_code: str, on: dt.date
+) -> set[int]:
+    """Set persons' employment status as collected (就失业信息采集), in bulk, with a timeline entry where it
+    changed; returns the persons whose status changed. The caller refreshes what follows (`refresh`)."""
+    ids = list(statuses)
+    profiles: dict[int, EmploymentProfile] = {}
+    for start in range(0, len(ids), 2000):
+        profiles.update(
+            (p.person_id, p)
+            for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
+        )
+    now = timezone.now()
+    create: list[EmploymentProfile] = []
+    update: list[EmploymentProfile] = []
+    events: list[StatusEvent] = []
+    for pk, values in statuses.items():
+        profile = profiles.get(pk)
+        if profile is None:
+            create.append(EmploymentProfile(person_id=pk, surveyed_on=on, **values))
+        elif any(getattr(profile, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(profile, key, value)
+            profile.surveyed_on, profile.updated_at = on, now
+            update.append(profile)
+        else:
+            continue
+        status = values.get("labour_status")
+        label = LabourStatus(status).label if status else "未填"
+        events.append(
+            StatusEvent(
+                person_id=pk,
+                kind=EventKind.SURVEYED,
+                on=on,
+                note=f"采集：{label}（{source}）"[:200],
+                recorded_by=actor,
+            )
+        )
+    EmploymentProfile.objects.bulk_create(create, batch_size=1000)
+    EmploymentProfile.objects.bulk_update(
+        update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
+    )
+    StatusEvent.objects.bulk_create(events, batch_size=1000)
+    written = [p.person_id for p in [*create, *update]]
+    for start in range(0, len(written), 2000):
+        batch = written[start : start + 2000]
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_update",
+            model=EmploymentProfile,
+            ids=batch,
+            changes={"source": source},
+            region_code=region_code,
+            summary=f"采集就业状态 {len(batch)} 人",
+        )
+    return set(written)

@@ -1,0 +1,273 @@
+"""The survey import service: checked first, imported in the chosen mode in one transaction; households as
+the sheet groups them; statuses, key groups and zero-employment households follow; re-import changes
+nothing; rows outside the jurisdiction are refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+
+from openpes.accounts.models import Staff
+from openpes.accounts.roles import Role
+from openpes.audit.models import AccessLog
+from openpes.core.errors import DomainError
+from openpes.employment.models import (
+    EmploymentProfile,
+    ImportStatus,
+    KeyGroupMembership,
+    StatusEvent,
+    SurveyImport,
+    ZeroEmploymentHousehold,
+)
+from openpes.employment.services import survey_import as importing
+from openpes.people.models import Household, Person
+from tests.conftest import Places
+from tests.factories import make_id_number
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "序号",
+    "姓名",
+    "公民身份号码",
+    "性别",
+    "民族",
+    "文化程度",
+    "联系电话",
+    "现居住地址",
+    "与户主关系",
+    "就业状态",
+    "就业形式",
+    "就业单位",
+    "失业原因",
+    "失业时间",
+]
+
+
+def workbook(rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("采集表")
+    sheet.write_row(0, 0, ["绥宁县某村实名制数据采集表"])
+    sheet.write_row(1, 0, list(header))
+    for number, row in enumerate(rows, start=2):
+        for col, value in enumerate(row):
+            sheet.write_string(number, col, str(value))
+    book.close()
+    return buffer.getvalue()
+
+
+def row(n: int, name: str, id_number: str, relation: str, status: str, **extra: str) -> list[str]:
+    values = {
+        "序号": str(n),
+        "姓名": name,
+        "公民身份号码": id_number,
+        "性别": "",
+        "民族": "汉族",
+        "文化程度": "初中",
+        "联系电话": f"1390739{n:04d}",
+        "现居住地址": "一组",
+        "与户主关系": relation,
+        "就业状态": status,
+        "就业形式": "",
+        "就业单位": "",
+        "失业原因": "",
+        "失业时间": "",
+        **extra,
+    }
+    return [values[h] for h in HEADER]
+
+
+@pytest.fixture
+def broker(make_staff: Callable[..., Staff], places: Places) -> Staff:
+    return make_staff(Role.VILLAGE_BROKER, places.village_a1)
+
+
+def family() -> list[list[str]]:
+    """Two households: 王建国's (head, spouse unemployed, son a student) and 李梅's (head, employed)."""
+    return [
+        row(
+            1,
+            "王建国",
+            make_id_number(born=dt.date(1980, 3, 1), seq=11),
+            "户主",
+            "失业",
+            失业原因="个人原因辞职",
+            失业时间="2026年3月",
+        ),
+        row(
+            2,
+            "张秀英",
+            make_id_number(born=dt.date(1982, 5, 1), sex="F", seq=12),
+            "配偶",
+            "未就业",
+            失业原因="其他",
+        ),
+        row(3, "王小明", make_id_number(born=dt.date(2007, 9, 1), seq=13), "子", "在校学生"),
+        row(
+            4,
+            "李梅",
+            make_id_number(born=dt.date(1990, 1, 1), sex="F", seq=14),
+            "户主",
+            "已就业",
+            就业形式="单位就业",
+            就业单位="绥宁县竹木加工厂",
+        ),
+    ]
+
+
+def check_and_import(actor: Staff, region: str, content: bytes, mode: str = "valid") -> SurveyImport:
+    record = importing.survey_check(
+        actor=actor, region_code=region, filename="采集表.xlsx", content=content, mode=mode
+    )
+    return importing.survey_import(actor=actor, record=record)
+
+
+def test_a_clean_file_registers_households_and_statuses(broker: Staff, places: Places) -> None:
+    record = check_and_import(broker, places.village_a1, workbook(family()))
+    assert (record.status, record.created, record.updated, record.unchanged, record.refused) == (
+        "done",
+        4,
+        0,
+        0,
+        0,
+    )
+    assert record.content_encrypted == ""  # whole ID numbers are not kept once imported
+    wang = Person.objects.get(name="王建国")
+    assert wang.household is not None and wang.household.head_id == wang.pk
+    assert set(Person.objects.filter(household=wang.household).values_list("name", flat=True)) == {
+        "王建国",
+        "张秀英",
+        "王小明",
+    }
+    assert Household.objects.count() == 2
+    profile = EmploymentProfile.objects.get(person=wang)
+    assert (profile.labour_status, profile.unemployment_reason, profile.unemployed_since) == (
+        "unemployed",
+        "resigned",
+        dt.date(2026, 3, 1),
+    )
+    assert EmploymentProfile.objects.get(person__name="李梅").employer_name == "绥宁县竹木加工厂"
+    # Both working-age members of 王's household are out of work (the son is a student): zero-employment.
+    case = ZeroEmploymentHousehold.objects.get()
+    assert case.household == wang.household
+    assert KeyGroupMembership.objects.filter(rule="hard_to_employ.zero_household").count() == 2
+    assert StatusEvent.objects.filter(kind="surveyed").count() == 4
+
+
+def test_importing_the_same_file_again_changes_nothing(broker: Staff, places: Places) -> None:
+    content = workbook(family())
+    check_and_import(broker, places.village_a1, content)
+    before = (
+        Person.objects.count(),
+        Household.objects.count(),
+        StatusEvent.objects.count(),
+        KeyGroupMembership.objects.count(),
+    )
+    again = check_and_import(broker, places.village_a1, content)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    assert before == (
+        Person.objects.count(),
+        Household.objects.count(),
+        StatusEvent.objects.count(),
+        KeyGroupMembership.objects.count(),
+    )
+
+
+def test_a_changed_status_updates_the_person_and_clears_the_household(broker: Staff, places: Places) -> None:
+    rows = family()
+    check_and_import(broker, places.village_a1, workbook(rows))
+    rows[1] = row(2, "张秀英", rows[1][2], "配偶", "灵活就业")
+    record = check_and_import(broker, places.village_a1, workbook(rows))
+    assert (record.created, record.updated, record.unchanged) == (0, 1, 3)
+    assert EmploymentProfile.objects.get(person__name="张秀英").employment_form == "flexible"
+    assert ZeroEmploymentHousehold.objects.get().cleared_on == dt.date.today()
+
+
+def test_all_or_nothing_refuses_the_whole_file_for_one_bad_row(broker: Staff, places: Places) -> None:
+    rows = [*family(), row(5, "赵六", "430527199001011234", "户主", "失业")]  # a wrong check digit
+    record = check_and_import(broker, places.village_a1, workbook(rows), mode="all")
+    assert record.status == ImportStatus.REFUSED and record.refused == 5
+    assert not Person.objects.exists() and not EmploymentProfile.objects.exists()
+    assert record.problems[0][0] == 7 and "公民身份号码" in record.problems[0][1]
+    assert record.content_encrypted  # kept for the error workbook
+
+
+def test_valid_rows_mode_imports_the_rest_and_the_error_workbook_lists_the_bad_row(
+    broker: Staff, places: Places
+) -> None:
+    rows = [
+        *family(),
+        row(5, "赵六", "430527199001011234", "户主", "失业"),
+        row(6, "钱七", make_id_number(born=dt.date(1991, 1, 1), seq=15), "户主", "外星人"),
+    ]
+    record = importing.survey_check(
+        actor=broker, region_code=places.village_a1, filename="采集表.xlsx", content=workbook(rows)
+    )
+    assert (record.total_rows, record.problem_rows) == (6, 2)
+    assert not Person.objects.exists()  # the check writes nothing to the registry
+    errors = (
+        CalamineWorkbook.from_filelike(io.BytesIO(importing.error_workbook_for(record=record)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    flat = "\n".join(" ".join(str(c) for c in r) for r in errors)
+    assert "赵六" in flat and "钱七" in flat and "王建国" not in flat
+    importing.survey_import(actor=broker, record=record)
+    assert (record.created, record.refused) == (4, 2)
+    assert not Person.objects.filter(name__in=["赵六", "钱七"]).exists()
+
+
+def test_a_person_registered_in_another_township_is_refused_and_the_lookup_logged(
+    broker: Staff, places: Places, make_staff: Callable[..., Staff], make_person: Callable[..., Person]
+) -> None:
+    other = make_staff(Role.TOWNSHIP_OFFICER, places.township_b)
+    elsewhere = make_person(
+        other, places.village_b1, id_number=make_id_number(born=dt.date(1985, 1, 1), seq=16), name="孙八"
+    )
+    number = make_id_number(born=dt.date(1985, 1, 1), seq=16)
+    record = check_and_import(broker, places.village_a1, workbook([row(1, "孙八", number, "户主", "失业")]))
+    assert record.refused == 1 and "已在其他辖区登记" in record.problems[0][1]
+    elsewhere.refresh_from_db()
+    assert elsewhere.region_code == places.village_b1 and not EmploymentProfile.objects.exists()
+    assert AccessLog.objects.filter(field="lookup").exists()
+
+
+def test_a_village_outside_the_jurisdiction_and_unreadable_files_are_refused(
+    broker: Staff, places: Places
+) -> None:
+    with pytest.raises(DomainError, match="不在您的辖区内"):
+        importing.survey_check(
+            actor=broker, region_code=places.village_b1, filename="a.xlsx", content=workbook(family())
+        )
+    with pytest.raises(DomainError) as caught:
+        importing.survey_check(
+            actor=broker, region_code=places.village_a1, filename="a.xlsx", content=b"not a workbook"
+        )
+    assert caught.value.errors[0].field == "file"
+    with pytest.raises(DomainError, match="上传的文件是空的"):
+        importing.survey_check(actor=broker, region_code=places.village_a1, filename="a.xlsx", content=b"")
+    assert not SurveyImport.objects.exists()
+
+
+def test_a_finished_import_cannot_run_twice(broker: Staff, places: Places) -> None:
+    record = check_and_import(broker, places.village_a1, workbook(family()))
+    with pytest.raises(DomainError, match="不能重复导入"):
+        importing.survey_import(actor=broker, record=record)
+
+
+def test_progress_is_reported(broker: Staff, places: Places) -> None:
+    record = importing.survey_check(
+        actor=broker, region_code=places.village_a1, filename="采集表.xlsx", content=workbook(family())
+    )
+    seen: list[int] = []
+    importing.survey_import(actor=broker, record=record, progress=seen.append)
+    assert seen and seen[-1] == 4
+    record.refresh_from_db()
+    assert record.progress == record.total_rows == 4
