@@ -187,3 +187,75 @@ def test_household_moves_need_both_villages_and_what_is_shown_follows_the_member
     target.refresh_from_db()
     assert target.region_code == (places.village_b1 if expected == 200 else places.village_a2)
     assert invariant_holds()
+
+
+# --- employers: the same question over their pages and API ---------------------------------------------
+
+EMPLOYER_VIEWERS = [
+    ("county", Role.COUNTY_OFFICER),
+    ("township_a", Role.TOWNSHIP_OFFICER),
+    ("township_b", Role.TOWNSHIP_OFFICER),
+    ("township_a", Role.MANAGER),
+    ("village_a1", Role.SPECIALIST),
+]
+
+
+@pytest.mark.parametrize(("place", "role"), EMPLOYER_VIEWERS)
+def test_employers_show_only_the_viewers_subtree(places: Any, make_staff: Any, place: str, role: str) -> None:
+    import datetime as dt
+
+    from openpes.employers import services as employers
+    from tests.employers.helpers import COOK, load_some_taxonomy, make_employer
+
+    load_some_taxonomy()
+    county = make_staff(Role.COUNTY_OFFICER, places.county, username="employer_registrar")
+    made = {}
+    for where in PLACES_OF_RECORDS:
+        employer = make_employer(county, getattr(places, where), name=f"{NAMES[where]}的工厂")
+        employers.demand_survey_create(
+            actor=county,
+            employer=employer,
+            surveyed_on=dt.date.today(),
+            lines=[employers.DemandLineInput(occupation_code=COOK, headcount=2)],
+        )
+        made[where] = employer
+    staff, client, bearer = viewer(places, make_staff, place, role)
+    prefix = staff.jurisdiction_prefix
+    listing = client.get(reverse("employers:employer_list")).content.decode()
+    surveys_page = client.get(reverse("employers:demand_survey_list")).content.decode()
+    api_ids = {e["id"] for e in client.get("/api/v1/employers?limit=100", headers=bearer).json()["items"]}
+    api_surveys = {
+        s["employer"] for s in client.get("/api/v1/demand-surveys?limit=100", headers=bearer).json()["items"]
+    }
+    for where, employer in made.items():
+        inside = covers(prefix, employer.region_code)
+        label = f"{place} {role} looking at {where}"
+        assert (f"/employers/{employer.pk}/" in listing) is inside, label
+        assert (employer.name in surveys_page) is inside, label
+        assert (employer.pk in api_ids) is inside, label
+        assert (employer.pk in api_surveys) is inside, label
+        found = client.post(reverse("employers:employer_list"), {"q": employer.uscc}).content.decode()
+        assert (f"/employers/{employer.pk}/" in found) is inside, label
+        for url in (
+            reverse("employers:employer_detail", args=[employer.pk]),
+            f"/api/v1/employers/{employer.pk}",
+            f"/api/v1/employers/{employer.pk}/demand-surveys",
+        ):
+            response = client.get(url, headers=bearer) if url.startswith("/api/") else client.get(url)
+            assert response.status_code == (200 if inside else 404), f"{label}: GET {url}"
+        if not inside:
+            for url in (
+                reverse("employers:employer_edit", args=[employer.pk]),
+                reverse("employers:employer_verify", args=[employer.pk]),
+                reverse("employers:demand_survey_create", args=[employer.pk]),
+            ):
+                assert client.post(url, {"decision": "approve"}).status_code in (403, 404), (
+                    f"{label}: POST {url}"
+                )
+            patch = client.patch(
+                f"/api/v1/employers/{employer.pk}",
+                {"address": "改"},
+                content_type="application/json",
+                headers=bearer,
+            )
+            assert patch.status_code in (403, 404), label

@@ -330,6 +330,85 @@ def person_employment_api(reg: Registry, make_staff: Any, places: Any) -> ListCa
     return ListCase(fetch, rows, reg.timeline)
 
 
+def _grow_employers(reg: Registry) -> Callable[[int], None]:
+    """Employers over the three villages, each a key enterprise with the clerk as its specialist."""
+    from openpes.employers import services as employers
+    from tests.employers.helpers import load_some_taxonomy, make_employer
+
+    def grow(n: int) -> None:
+        load_some_taxonomy()
+        for i in range(n):
+            employer = make_employer(reg.clerk, reg.villages[i % len(reg.villages)])
+            employers.employer_key_enterprise_set(
+                actor=reg.clerk, employer=employer, is_key_enterprise=True, specialist=reg.clerk
+            )
+
+    return grow
+
+
+def _grow_surveys(reg: Registry) -> Callable[[int], None]:
+    """Demand surveys of one employer, two lines each."""
+    import datetime as dt
+
+    from openpes.employers import services as employers
+    from tests.employers.helpers import COOK, WELDER, load_some_taxonomy, make_employer
+
+    def grow(n: int) -> None:
+        load_some_taxonomy()
+        employer = getattr(reg, "employer", None) or make_employer(reg.clerk, reg.villages[0])
+        reg.employer = employer  # type: ignore[attr-defined]
+        for _ in range(n):
+            employers.demand_survey_create(
+                actor=reg.clerk,
+                employer=employer,
+                surveyed_on=dt.date.today(),
+                lines=[
+                    employers.DemandLineInput(occupation_code=COOK, headcount=2),
+                    employers.DemandLineInput(occupation_code=WELDER, headcount=3),
+                ],
+            )
+
+    return grow
+
+
+def employers_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/employers/"), page_rows("page"), _grow_employers(reg))
+
+
+def employers_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/employers"), api_rows, _grow_employers(reg))
+
+
+def demand_surveys_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/employers/demand-surveys/"), page_rows("page"), _grow_surveys(reg))
+
+
+def demand_surveys_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/demand-surveys"), api_rows, _grow_surveys(reg))
+
+
+def employer_detail_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        return client.get(f"/employers/{reg.employer.pk}/")  # type: ignore[attr-defined]
+
+    return ListCase(fetch, page_rows("surveys"), _grow_surveys(reg))
+
+
+def employer_surveys_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+
+    def fetch() -> HttpResponse:
+        return client.get_json(f"/employers/{reg.employer.pk}/demand-surveys")  # type: ignore[attr-defined]
+
+    return ListCase(fetch, api_rows, _grow_surveys(reg))
+
+
 # (list, its bound): the queries of one request, all told: the session, the staff member, roles and
 # permissions (about 6 for a page, 4 for a token), the count and the rows, and saving the session. The bounds
 # leave 2 for a check per request yet to come; what they must never do is grow with the rows.
@@ -357,6 +436,12 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (key_groups_api, 6),
     (zero_households_api, 6),
     (person_employment_api, 10),
+    (employers_page, 11),  # 9: + the place names of the page
+    (employers_api, 6),
+    (demand_surveys_page, 10),  # 8: + the lines and the occupation names
+    (demand_surveys_api, 7),
+    (employer_detail_page, 12),  # 10: + accounts, surveys and their lines, specialists to choose from
+    (employer_surveys_api, 8),
 ]
 
 

@@ -360,6 +360,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\n登录账号（密码均为 {DEMO_PASSWORD}）：")
     for login in report.logins:
         print(f"  {login.level:<3} {login.place:<14} {login.role:<14} {login.username}")
+    if report.employer_logins:
+        print("\n单位网上账号（在 /jobs/employer/login/ 用统一社会信用代码登录，密码同上）：")
+        for login in report.employer_logins:
+            print(f"  {login.place:<20} {login.role:<14} {login.username}")
     if report.admin_totp_secret:
         print(
             f"\n系统管理员 admin 须用身份验证器登录：密钥 {report.admin_totp_secret}"

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "openpes.accounts",
     "openpes.audit",
     "openpes.people",
+    "openpes.employers",
     "openpes.employment",
     "openpes.api",
     "openpes.demo",
@@ -243,6 +244,9 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # LOGIN_ADDRESS_WINDOW_MINUTES refuse the address until the oldest leaves the window.
 LOGIN_ADDRESS_FAILURE_LIMIT = max(1, env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20))
 LOGIN_ADDRESS_WINDOW_MINUTES = max(1, env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15))
+# Employer sign-ups on the public portal from one client address per hour (employers.services.portal): a
+# pending employer costs an office a check, so nobody may file them by the hundred.
+PORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR = max(1, env_int("PORTAL_SIGNUPS_PER_ADDRESS_PER_HOUR", 5))
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("openpes.accounts.urls")),
     path("audit/", include("openpes.audit.urls")),
     path("employment/", include("openpes.employment.urls")),
+    path("employers/", include("openpes.employers.urls")),
+    path("jobs/employer/", include("openpes.employers.portal_urls")),
     path("regions/", include("openpes.regions.urls")),
     path("api/v1/", include("openpes.api.urls")),
 ]

@@ -63,6 +63,7 @@ def test_every_role_has_exactly_one_duty_that_matches_its_permissions():
         expected = {
             "people": Duty.REGISTRY,
             "employment": Duty.REGISTRY,
+            "employers": Duty.REGISTRY,
             "accounts": Duty.ADMINISTRATION,
             "audit": Duty.AUDIT,
         }

@@ -11,6 +11,16 @@ from django.contrib.staticfiles import finders
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
+    ("get", "/api/v1/employers"),
+    ("post", "/api/v1/employers"),
+    ("get", "/api/v1/employers/{employer_id}"),
+    ("patch", "/api/v1/employers/{employer_id}"),
+    ("post", "/api/v1/employers/{employer_id}/verify"),
+    ("post", "/api/v1/employers/{employer_id}/reveal-contact"),
+    ("post", "/api/v1/employers/{employer_id}/key-enterprise"),
+    ("get", "/api/v1/employers/{employer_id}/demand-surveys"),
+    ("post", "/api/v1/employers/{employer_id}/demand-surveys"),
+    ("get", "/api/v1/demand-surveys"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/ping"),
     ("get", "/api/v1/persons"),

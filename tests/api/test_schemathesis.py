@@ -79,9 +79,31 @@ def registrations(registry: Any) -> dict[str, Any]:
     }
 
 
-def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, registry, registrations):
+@pytest.fixture
+def employers(registry: Any, places: Any) -> dict[str, Any]:
+    """An employer in each township, with a demand survey."""
+    import datetime as dt
+
+    from openpes.employers import services as employer_services
+    from tests.employers.helpers import COOK, load_some_taxonomy, make_employer
+
+    load_some_taxonomy()
+    made = {}
+    for which, village in (("a", places.village_a1), ("b", places.village_b1)):
+        employer = make_employer(registry.county, village)
+        employer_services.demand_survey_create(
+            actor=registry.county,
+            employer=employer,
+            surveyed_on=dt.date.today(),
+            lines=[employer_services.DemandLineInput(occupation_code=COOK, headcount=2)],
+        )
+        made[which] = employer
+    return made
+
+
+def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, registry, registrations, employers):
     gets = operations(schema.include(method="GET"))
-    assert len(gets) == 14
+    assert len(gets) == 18
     for operation in gets:
 
         @FAST
@@ -96,8 +118,11 @@ def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, regist
 
 # Records of township B, by the name of the path parameter that names them. A new endpoint with a new path
 # parameter fails `test_idor` until it is listed here.
-def b_records(registry: Any, places: Any, registrations: dict[str, Any]) -> dict[str, list[Any]]:
+def b_records(
+    registry: Any, places: Any, registrations: dict[str, Any], employers: dict[str, Any]
+) -> dict[str, list[Any]]:
     return {
+        "employer_id": [employers["b"].pk],
         "registration_id": [registrations["b"].pk],
         "person_id": [registry.person_b.pk],
         "household_id": [registry.household_b.pk],
@@ -105,8 +130,10 @@ def b_records(registry: Any, places: Any, registrations: dict[str, Any]) -> dict
     }
 
 
-def test_idor_township_a_never_reaches_township_b(schema, officer_a, registry, places, registrations):
-    records = b_records(registry, places, registrations)
+def test_idor_township_a_never_reaches_township_b(
+    schema, officer_a, registry, places, registrations, employers
+):
+    records = b_records(registry, places, registrations, employers)
     with_ids = [op for op in operations(schema) if "{" in op.path]
     assert {op.method.upper() for op in with_ids} >= {"GET", "PATCH", "POST"}
     for operation in with_ids:
@@ -131,11 +158,12 @@ def test_idor_township_a_never_reaches_township_b(schema, officer_a, registry, p
 
 
 def test_idor_check_reaches_township_a_records_with_the_same_calls(
-    schema, officer_a, registry, places, registrations
+    schema, officer_a, registry, places, registrations, employers
 ):
     """The control: the same GETs on township A's own records answer 200, so the 404s above are the
     jurisdiction at work, not a broken request."""
     own = {
+        "employer_id": employers["a"].pk,
         "registration_id": registrations["a"].pk,
         "person_id": registry.person_a.pk,
         "household_id": registry.household_a.pk,

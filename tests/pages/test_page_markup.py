@@ -12,6 +12,7 @@ from django.test import Client
 
 from openpes.accounts.roles import Role
 from openpes.people.services import household_add_member, household_create
+from tests.employers.helpers import load_some_taxonomy, make_employer, make_uscc
 from tests.pages.conftest import assert_no_full_identifiers, text_of
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,19 @@ def site(places, make_staff, make_person, login_as, admin_client) -> dict[str, t
     household = household_create(actor=clerk, region_code=places.village_a1, address="一组")
     household_add_member(actor=clerk, household=household, person=person, relation="01")
     admin = admin_client(places.county)
+    load_some_taxonomy()
+    employer = make_employer(clerk, places.village_a1)
+    portal = Client()
+    portal.post(
+        "/jobs/employer/sign-up/",
+        {
+            "uscc": make_uscc(),
+            "name": "绥宁县测试木业有限公司",
+            "contact_phone": "13907390001",
+            "password": "Employer#Pass-2026",
+            "password_again": "Employer#Pass-2026",
+        },
+    )
     return {
         "clerk": (
             login_as(staff=clerk),
@@ -50,8 +64,15 @@ def site(places, make_staff, make_person, login_as, admin_client) -> dict[str, t
                 "/accounts/otp/",
                 "/persons/999999/",
                 "/accounts/staff/",
+                "/employers/",
+                "/employers/new/",
+                f"/employers/{employer.pk}/",
+                f"/employers/{employer.pk}/edit/",
+                f"/employers/{employer.pk}/demand-surveys/new/",
+                "/employers/demand-surveys/",
             ],
         ),
+        "employer": (portal, ["/jobs/employer/"]),
         "admin": (
             admin,
             [
@@ -63,7 +84,7 @@ def site(places, make_staff, make_person, login_as, admin_client) -> dict[str, t
             ],
         ),
         "auditor": (login_as(Role.AUDITOR, places.county), ["/", "/audit/changes/", "/audit/access/"]),
-        "anonymous": (Client(), ["/accounts/login/"]),
+        "anonymous": (Client(), ["/accounts/login/", "/jobs/employer/login/", "/jobs/employer/sign-up/"]),
     }
 
 

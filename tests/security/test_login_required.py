@@ -26,6 +26,12 @@ PUBLIC_PAGES = {
     "health": "load balancers and monitoring",
     "accounts:login": "the sign-in page itself",
     "accounts:logout": "an expired session's 退出 button lands on the login page, not on a second sign-in",
+    # The employers' portal has its own sign-in (employers/portal.py): its home page sends a visitor to the
+    # portal's login page, never shows staff data, and no staff session counts there.
+    "employer_portal:home": "an employer's portal home: its own portal sign-in, else the portal login page",
+    "employer_portal:sign_up": "employers sign up on the public portal",
+    "employer_portal:login": "the portal's sign-in page",
+    "employer_portal:logout": "the portal's sign-out",
 }
 PUBLIC_API = {
     "api:openapi-json": "the API's documentation: no data, only the operations and their fields",
@@ -114,10 +120,12 @@ def test_an_api_token_is_not_sent_to_login(make_staff, places):
 @pytest.mark.parametrize("name", sorted(PUBLIC_PAGES))
 def test_public_views_answer_without_a_sign_in(name: str):
     route = next(r for r in routes() if r.name == name)
-    response = Client().post(route.url) if name == "accounts:logout" else Client().get(route.url)
+    response = Client().post(route.url) if name.endswith(":logout") else Client().get(route.url)
     assert response.status_code in (200, 302)
     if response.status_code == 302:
-        assert response["Location"] == "/accounts/login/"
+        # the portal's pages send a visitor to the portal's own sign-in, never to the staff's
+        login = "/jobs/employer/login/" if name.startswith("employer_portal:") else "/accounts/login/"
+        assert response["Location"].split("?")[0] == login
 
 
 def test_api_documentation_and_static_files_need_no_sign_in():

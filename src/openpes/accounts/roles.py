@@ -74,14 +74,36 @@ _EMPLOYMENT_READ = [
 ]
 _EMPLOYMENT_SURVEY = [*_EMPLOYMENT_READ, "employment.change_employmentprofile"]
 _EMPLOYMENT_REGISTER = [*_EMPLOYMENT_SURVEY, "employment.add_registration", "employment.change_registration"]
+# Employers: officers register and verify them and record demand surveys; the county designates key
+# enterprises and their specialists; a specialist changes and surveys only the employers they serve
+# (`employers.services.may_change`); managers and counsellors read.
+_EMPLOYERS_READ = ["employers.view_employer", "employers.view_demandsurvey"]
+_EMPLOYERS_OFFICER = [
+    *_EMPLOYERS_READ,
+    "employers.add_employer",
+    "employers.change_employer",
+    "employers.verify_employer",
+    "employers.add_demandsurvey",
+]
+_EMPLOYERS_SPECIALIST = [
+    *_EMPLOYERS_READ,
+    "employers.change_assigned_employer",
+    "employers.add_demandsurvey",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_BROKER: [*_REGISTRY_WRITE, *_EMPLOYMENT_SURVEY],
-    Role.TOWNSHIP_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER],
-    Role.COUNTY_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, "employment.change_ruleparameters"],
-    Role.COUNSELLOR: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER],
-    Role.SPECIALIST: [*_REGISTRY_READ, *_EMPLOYMENT_READ],
-    Role.MANAGER: [*_REGISTRY_READ, *_EMPLOYMENT_READ],
+    Role.TOWNSHIP_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, *_EMPLOYERS_OFFICER],
+    Role.COUNTY_OFFICER: [
+        *_REGISTRY_WRITE,
+        *_EMPLOYMENT_REGISTER,
+        "employment.change_ruleparameters",
+        *_EMPLOYERS_OFFICER,
+        "employers.manage_key_enterprise",
+    ],
+    Role.COUNSELLOR: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, *_EMPLOYERS_READ],
+    Role.SPECIALIST: [*_REGISTRY_READ, *_EMPLOYMENT_READ, *_EMPLOYERS_SPECIALIST],
+    Role.MANAGER: [*_REGISTRY_READ, *_EMPLOYMENT_READ, *_EMPLOYERS_READ],
     Role.ADMINISTRATOR: [
         "accounts.view_staff",
         "accounts.add_staff",

@@ -7,6 +7,7 @@ from django.urls import URLPattern
 
 from openpes.accounts.api import router as accounts_router
 from openpes.api.core import api, json_not_allowed
+from openpes.employers.api import router as employers_router
 from openpes.employment.api import router as employment_router
 from openpes.people.api import router as people_router
 from openpes.regions.api import router as regions_router
@@ -15,6 +16,7 @@ api.add_router("", accounts_router)
 api.add_router("", people_router)
 api.add_router("", regions_router)
 api.add_router("", employment_router)
+api.add_router("", employers_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]

@@ -1,4 +1,5 @@
-"""Chinese resident ID numbers (GB 11643-1999) and phone numbers: normalise, validate, mask.
+"""Chinese resident ID numbers (GB 11643-1999), unified social credit codes (GB 32100-2015) and phone
+numbers: normalise, validate, mask.
 
 We use python-stdnum's `cn.ric.calc_check_digit` for the check digit but not its `validate()`, which
 rejects numbers whose first six digits are missing from its bundled division table: new counties appear
@@ -7,6 +8,10 @@ every year and their people must be registrable. We check the province-level par
 Old 15-digit numbers (issued before 1999, all to people born 19xx) are converted to 18 digits by the rule
 of GB 11643-1999 (insert "19", append the check digit) rather than refused: they identify the same person,
 and offices still meet them on old paper records.
+
+Credit codes likewise use `cn.uscc.calc_check_digit` inside our own `parse_uscc`: stdnum's `validate()`
+refuses the registration authorities A, N and Y (N: village collective economic organisations, real
+employers in a county), and says nothing a clerk could act on.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 from openpes.core.errors import DomainError
 
@@ -214,3 +219,100 @@ def mask_phone(value: str) -> str:
     if len(value) != 11:
         return "*" * len(value)
     return value[:3] + "****" + value[-4:]
+
+
+# --- 统一社会信用代码 (GB 32100-2015) -----------------------------------------------------------------------
+
+USCC_FIELD = "uscc"
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the standard's 31 characters: no I, O, Z, S, V
+USCC_UNUSED_LETTERS = "IOZSV"
+# Registration authority (position 1) → its name and the entity categories (position 2) it issues, as GB
+# 32100-2015 Table 1 and its later allocations list them. A, N and Y are real employers here (N: village
+# collective economic organisations), which is why python-stdnum's validate(), refusing them, is not used.
+USCC_AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
+    "1": ("机构编制", {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"}),
+    "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
+    "3": (
+        "司法行政",
+        {
+            "1": "律师执业机构",
+            "2": "公证处",
+            "3": "基层法律服务所",
+            "4": "司法鉴定机构",
+            "5": "仲裁委员会",
+            "9": "其他",
+        },
+    ),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": (
+        "旅游",
+        {"1": "外国旅游部门常驻代表机构", "2": "港澳台地区旅游部门常驻内地（大陆）代表机构", "9": "其他"},
+    ),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("市场监督管理", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": (
+        "农业农村",
+        {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"},
+    ),
+    "Y": ("其他", {"1": "其他"}),
+}
+
+
+@dataclass(frozen=True)
+class CreditCode:
+    value: str
+
+    @property
+    def authority(self) -> str:
+        return USCC_AUTHORITIES[self.value[0]][0]
+
+    @property
+    def category(self) -> str:
+        return USCC_AUTHORITIES[self.value[0]][1][self.value[1]]
+
+    @property
+    def division_code(self) -> str:
+        """The six-digit division of the registering office (登记管理机关行政区划码)."""
+        return self.value[2:8]
+
+
+def uscc_check_digit(first17: str) -> str:
+    return str(uscc.calc_check_digit(first17))
+
+
+def parse_uscc(raw: str, *, field: str = USCC_FIELD) -> CreditCode:
+    """The normalised code (full-width characters, spaces, dashes and lower case forgiven), or DomainError
+    saying what is wrong, in the order a clerk would check a licence."""
+    value = normalise_text(raw).replace("-", "")
+    if not value:
+        raise DomainError(field, "请填写统一社会信用代码")
+    if len(value) != 18:
+        raise DomainError(field, f"统一社会信用代码应为18位（现为{len(value)}位）")
+    for position, char in enumerate(value, start=1):
+        if char in USCC_UNUSED_LETTERS:
+            hint = "（可能是数字0）" if char == "O" else "（可能是数字1）" if char == "I" else ""
+            raise DomainError(
+                field, f"统一社会信用代码不使用字母 I、O、Z、S、V：第{position}位是“{char}”{hint}，请核对"
+            )
+        if char not in USCC_ALPHABET:
+            raise DomainError(
+                field, f"统一社会信用代码只能由数字和大写字母组成：第{position}位“{char}”不符合，请核对"
+            )
+    authority = USCC_AUTHORITIES.get(value[0])
+    if authority is None:
+        raise DomainError(field, f"统一社会信用代码第1位（登记管理部门）“{value[0]}”无效，应为1–9、A、N或Y")
+    name, categories = authority
+    if value[1] not in categories:
+        allowed = "、".join(categories)
+        raise DomainError(
+            field,
+            f"统一社会信用代码第2位（机构类别）“{value[1]}”与登记管理部门（{name}）不符，应为{allowed}之一",
+        )
+    if not value[2:8].isdigit():
+        raise DomainError(field, "统一社会信用代码第3–8位（登记管理机关行政区划码）应为6位数字")
+    if uscc_check_digit(value[:17]) != value[17]:
+        raise DomainError(field, "统一社会信用代码校验位（第18位）不正确，请核对后重新输入")
+    return CreditCode(value)

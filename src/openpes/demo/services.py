@@ -38,6 +38,7 @@ class DemoReport:
     persons: int = 0
     households: int = 0
     logins: list[Login] = field(default_factory=list)
+    employer_logins: list[Login] = field(default_factory=list)
     admin_totp_secret: str = ""
     already_built: bool = False
 
@@ -47,9 +48,12 @@ def demo_built() -> bool:
 
 
 def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None = None) -> DemoReport:
+    from .employers import build_employers, employer_logins  # it takes Login and the password from here
+
     if demo_built():
         report = DemoReport(already_built=True, persons=Person.objects.count())
         report.logins = _logins()
+        report.employer_logins = employer_logins()
         report.admin_totp_secret = _totp_secret("admin")
         return report
     today = today or timezone.localdate()
@@ -118,7 +122,15 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
         households = [h.as_input() for h in generator.households(persons)]
         result = people.households_bulk_create(actor=staff["county"], households=households, today=today)
         _employment(staff["county"], seed, today)
+        build_employers(
+            county=staff["county"],
+            specialist=staff["specialist"],
+            townships=townships,
+            seed=seed,
+            today=today,
+        )
     report = DemoReport(persons=result.created, households=len(households), logins=_logins())
+    report.employer_logins = employer_logins()
     report.admin_totp_secret = _totp_secret("admin")
     return report
 
