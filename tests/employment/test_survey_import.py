@@ -290,3 +290,16 @@ def test_a_10000_row_workbook_imports_whole(broker: Staff, places: Places) -> No
     assert Household.objects.count() == 3334
     assert EmploymentProfile.objects.filter(labour_status="unemployed").count() == 2000
     assert not record.problems, record.problems[:3]
+
+
+def test_problems_kept_with_the_upload_never_hold_a_whole_id_number(broker: Staff, places: Places) -> None:
+    number = make_id_number(born=dt.date(1988, 8, 8), seq=31)
+    # An ID number typed into the wrong column comes back in the problem that names the value.
+    record = importing.survey_check(
+        actor=broker,
+        region_code=places.village_a1,
+        filename="a.xlsx",
+        content=workbook([row(1, "周九", number, "户主", number)]),
+    )
+    stored = str(record.problems)
+    assert record.problem_rows == 1 and number not in stored and number[:6] in stored, stored

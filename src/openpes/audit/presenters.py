@@ -10,7 +10,6 @@ here again, so that no change of the code that writes rows can put one on the au
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from django.db import models
 
 from openpes.audit.models import AccessLog, ChangeLog
 from openpes.audit.services import EXPORT_FIELD, LOOKUP_FIELD
-from openpes.core.identifiers import mask_phone
+from openpes.core.identifiers import mask_identifiers_in_text
 from openpes.core.jurisdiction import HasJurisdiction
 
 EMPTY = "（空）"
@@ -40,8 +39,6 @@ EXTRA_LABELS = {
     "days": "有效天数",
     "kind": "更正类型",
 }
-_FULL_ID = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -87,13 +84,6 @@ def _field(model: type[models.Model] | None, key: str) -> models.Field[Any, Any]
         if isinstance(found, models.Field):
             return found
     return None
-
-
-def _mask(text: str) -> str:
-    """Anything still shaped like a whole ID number (18 or 15 digits) or mobile number, masked as plain-text
-    records mask it: an ID number to its division only (docs/architecture.md, Personal data)."""
-    text = _FULL_ID.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 6), text)
-    return _MOBILE.sub(lambda m: mask_phone(m[0]), text)
 
 
 class _Names:
@@ -195,7 +185,7 @@ class _Presenter:
         if found is not None and found.choices:
             labels = {str(code): str(label) for code, label in found.flatchoices}
             return labels.get(str(value), str(value))
-        return _mask(str(value))
+        return mask_identifiers_in_text(str(value))
 
     def label(self, model: type[models.Model] | None, key: str) -> str:
         found = _field(model, key)
@@ -238,7 +228,7 @@ def present_changes(rows: Iterable[ChangeLog], *, actor: HasJurisdiction) -> lis
                 row=row,
                 target=presenter.target(row.target_type, row.target_id),
                 lines=presenter.lines(row.target_type, changes, row.action in PAIRED_ACTIONS),
-                summary=_mask(row.summary),
+                summary=mask_identifiers_in_text(row.summary),
             )
         )
     return entries
@@ -259,7 +249,7 @@ def present_accesses(rows: Iterable[AccessLog], *, actor: HasJurisdiction) -> li
             row=row,
             target=presenter.target(row.target_type, row.target_id),
             field_label=ACCESS_FIELDS.get(row.field) or presenter.label(_model(row.target_type), row.field),
-            reason=_mask(row.reason),
+            reason=mask_identifiers_in_text(row.reason),
         )
         for row in rows
     ]

@@ -316,3 +316,14 @@ def parse_uscc(raw: str, *, field: str = USCC_FIELD) -> CreditCode:
     if uscc_check_digit(value[:17]) != value[17]:
         raise DomainError(field, "统一社会信用代码校验位（第18位）不正确，请核对后重新输入")
     return CreditCode(value)
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def mask_identifiers_in_text(text: str) -> str:
+    """Anything in free text shaped like a whole ID number (18 or 15 digits) or a mobile number, masked as
+    plain-text records mask them: an ID number to its division only (docs/architecture.md, Personal data)."""
+    text = _ID_IN_TEXT.sub(lambda m: m[0][:6] + "*" * (len(m[0]) - 6), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m[0]), text)

@@ -30,7 +30,7 @@ from openpes.accounts.models import Staff
 from openpes.audit import services as audit
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError
-from openpes.core.identifiers import parse_phone
+from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
 from openpes.employment.choices import LabourStatus
 from openpes.employment.models import (
     EmploymentProfile,
@@ -174,7 +174,11 @@ def _check_upload(actor: Staff, region_code: str, filename: str, content: bytes)
 
 def _problem_list(plan: _Plan) -> list[list[Any]]:
     """(line, message) pairs for the record: messages name columns and values, never a whole ID number."""
-    return [[line, message] for line in sorted(plan.problems) for message in plan.problems[line]]
+    return [
+        [line, mask_identifiers_in_text(message)]
+        for line in sorted(plan.problems)
+        for message in plan.problems[line]
+    ]
 
 
 @dataclass(frozen=True)
