@@ -213,12 +213,13 @@ def test_valid_rows_mode_imports_the_rest_and_the_error_workbook_lists_the_bad_r
     assert (record.total_rows, record.problem_rows) == (6, 2)
     assert not Person.objects.exists()  # the check writes nothing to the registry
     errors = (
-        CalamineWorkbook.from_filelike(io.BytesIO(importing.error_workbook_for(record=record)))
+        CalamineWorkbook.from_filelike(io.BytesIO(importing.error_workbook_for(actor=broker, record=record)))
         .get_sheet_by_index(0)
         .to_python()
     )
     flat = "\n".join(" ".join(str(c) for c in r) for r in errors)
     assert "赵六" in flat and "钱七" in flat and "王建国" not in flat
+    assert AccessLog.objects.get(field="export").reason.startswith("导出 2 条；采集表问题行")
     importing.survey_import(actor=broker, record=record)
     assert (record.created, record.refused) == (4, 2)
     assert not Person.objects.filter(name__in=["赵六", "钱七"]).exists()

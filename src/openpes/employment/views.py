@@ -451,7 +451,7 @@ def survey_run(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_errors(request: HttpRequest, pk: int) -> HttpResponse:
     record = _import_or_404(request, pk)
     try:
-        content = importing.error_workbook_for(record=record)
+        content = importing.error_workbook_for(actor=_actor(request), record=record)
     except DomainError as exc:
         messages.error(request, exc.errors[0].message)
         return redirect("employment:survey_detail", pk=record.pk)

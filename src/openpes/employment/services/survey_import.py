@@ -241,14 +241,22 @@ def survey_check(
     return record
 
 
-def error_workbook_for(*, record: SurveyImport) -> bytes:
-    """The uploaded rows with a 问题 column, for the clerk to fix and upload again."""
+def error_workbook_for(*, actor: Staff, record: SurveyImport) -> bytes:
+    """The rows with problems as uploaded (whole ID numbers included) with a 问题 column, for the clerk to fix
+    and upload again. Personal data leaving as a file: logged like an export."""
     if not record.content_encrypted:
         raise DomainError("file", "原文件已在导入完成后删除，无法再生成问题表")
     survey = read_survey(_decrypt_file(record), record.filename)
     problems: dict[int, list[str]] = {}
     for line, message in record.problems:
         problems.setdefault(int(line), []).append(str(message))
+    audit.record_export(
+        actor=actor,
+        model=SurveyImport,
+        rows=len(problems),
+        description=f"采集表问题行（{record.filename}，导入编号 {record.pk}）",
+        region_code=record.region_code,
+    )
     return error_workbook(survey, problems)
 
 
