@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -92,7 +92,8 @@ class Staff(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        # Group.objects.filter(user=…): the same query as self.groups, without building a related manager.
+        return frozenset(Group.objects.filter(user=self).values_list("name", flat=True))
 
     @property
     def role_labels(self) -> list[str]:
