@@ -21,9 +21,10 @@ end):
 
 Requests per second, p50 and p99 latency, and errors (any answer other than the expected status, or a
 failed connection) are printed as a Markdown table and appended, with the machine and the command, to
-docs/benchmarks.md (unless --no-record). The clients run in this process (threads, `http.client`) on the
-same machine as the server, so on a small machine they take CPU from it: figures are comparable between
-runs of this script, not with a load generator on another host.
+docs/benchmarks.md (unless --no-record). The clients run in this process on the same machine as the
+server, so on a small machine they take CPU from it: they are one asyncio event loop writing and reading
+HTTP/1.1 by hand on keep-alive connections, as cheap as a load generator's (their own CPU per request is
+reported beside the server's), and figures are comparable between runs of this script.
 
     uv run python benchmarks/api_load.py --size 3000                       # both databases, waitress
     uv run python benchmarks/api_load.py --databases sqlite --workers 2    # the multi-process server
@@ -486,6 +487,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 # shared machine does not fall on one line only.
                 merged = {label: Result(name=label, clients=clients) for label, _ in plan}
                 cpu = dict.fromkeys(merged, 0.0)
+                client_cpu = dict.fromkeys(merged, 0.0)
                 for _ in range(args.rounds):
                     for label, request in plan:
                         before = server_cpu(server.pid)
@@ -499,6 +501,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                             name=label,
                         )
                         cpu[label] += server_cpu(server.pid) - before
+                        client_cpu[label] += part.client_cpu_ms * part.count
                         total = merged[label]
                         total.latencies_ms += part.latencies_ms
                         total.count += part.count
@@ -507,10 +510,12 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                         total.first_error = total.first_error or part.first_error
                 for label, result in merged.items():
                     cpu_ms = cpu[label] / result.count * 1000 if result.count else 0.0
+                    client_ms = client_cpu[label] / result.count if result.count else 0.0
                     print(
                         f"  {clients:>2} clients  {label:<52} {result.rate:8.1f}/s  "
                         f"p50 {result.percentile(50):6.1f} ms  p99 {result.percentile(99):6.1f} ms  "
-                        f"server CPU {cpu_ms:5.2f} ms  errors {result.errors} {result.first_error}",
+                        f"server CPU {cpu_ms:5.2f} ms  client CPU {client_ms:5.3f} ms  "
+                        f"errors {result.errors} {result.first_error}",
                         file=sys.stderr,
                         flush=True,
                     )
@@ -523,6 +528,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                             "p50": result.percentile(50),
                             "p99": result.percentile(99),
                             "cpu_ms": cpu_ms,
+                            "client_ms": client_ms,
                             "errors": result.errors,
                             "first_error": result.first_error,
                         }
@@ -591,7 +597,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
         f"Each line: {args.seconds:g} s after {args.warmup:g} s of warm-up, in {args.rounds} rounds that go "
         "through every request in turn; clients on the same machine. Server CPU: the server's processes' "
         "user + system time per request (/proc), which waits for no core and so varies less with the "
-        "machine's load than the rates do.",
+        "machine's load than the rates do. Client CPU: the load client's own (one asyncio loop, keep-alive "
+        "connections), taken from the same two cores.",
         "",
         "Machine state (load average; `sum(range(1000))` µs, best of 5, higher = busier): "
         + "; ".join(
@@ -600,15 +607,17 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
             for r in results
         ),
         "",
-        "| database | clients | request | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| database | clients | request | requests/s | p50 ms | p99 ms | server CPU ms/request "
+        "| client CPU ms/request | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     goals = []
     for r in results:
         for row in r["rows"]:
             out.append(
                 f"| {r['database']} | {row['clients']} | {row['name']} | {row['rate']:,.1f} | "
-                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['errors']} |"
+                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['client_ms']:.3f} | "
+                f"{row['errors']} |"
             )
         for clients in sorted({row["clients"] for row in r["rows"]}):
             by_name = {row["name"].split(":")[0]: row for row in r["rows"] if row["clients"] == clients}
