@@ -15,6 +15,7 @@ officer of 长铺子乡 calls with an API token, as in benchmarks/api_load.py.
     uv run python benchmarks/request_profile.py --data-dir /tmp/demo --queries    # reuse, print the SQL
     uv run python benchmarks/request_profile.py --profile /api/v1/persons?limit=20
     uv run python benchmarks/request_profile.py --database-url postgres://postgres@127.0.0.1:5432/openpes_x
+    uv run python benchmarks/request_profile.py --data-dir /tmp/demo --src /tmp/before/src   # an older version
 """
 
 from __future__ import annotations
@@ -120,10 +121,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--queries", action="store_true", help="print the SQL each path runs")
     p.add_argument("--profile", default="", help="a path to profile with cProfile")
     p.add_argument("--top", type=int, default=40, help="lines of the profile (default 40)")
+    p.add_argument(
+        "--src",
+        default=str(ROOT / "src"),
+        help="profile the openpes package of this source tree (before/after: `git archive COMMIT src`)",
+    )
     args = p.parse_args(argv)
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="openpes-profile-")).resolve()
-    env = server_env(data_dir, args.database_url)
+    src = Path(args.src).resolve()
+    env = server_env(data_dir, args.database_url, src)
     if not args.data_dir:
         print(f"building the demo county in {data_dir}", file=sys.stderr, flush=True)
         openpes(env, "demo", "--no-serve", "--persons", str(args.size), "--seed", "430527")
@@ -135,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
 
     os.environ.update({k: v for k, v in env.items() if k.startswith("OPENPES_")})
     os.environ["DJANGO_SETTINGS_MODULE"] = "openpes.settings"
-    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(src))
     from django.db import connection
 
     from openpes.wsgi import application
