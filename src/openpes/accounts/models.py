@@ -21,7 +21,7 @@ def _roles_sql(quote: Callable[[str], str]) -> str:
     # Table and column names of our own models, quoted; the id is a parameter.
     return (
         f"SELECT g.{quote('name')} FROM {quote(Group._meta.db_table)} g "  # noqa: S608
-        f"JOIN {quote(membership.db_table)} m ON m.{quote(group)} = g.{quote(Group._meta.pk.column)} "
+        f"JOIN {quote(membership.db_table)} m ON m.{quote(group)} = g.{quote(str(Group._meta.pk.column))} "
         f"WHERE m.{quote(staff)} = %s"
     )
 

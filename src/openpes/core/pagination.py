@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -63,12 +63,12 @@ def paginate_rows(reader: RowReader) -> Callable[[Callable[..., QuerySet[Any]]],
             paged = model.model_fields["response"].annotation
             if isinstance(paged, type) and issubclass(paged, Pagination.Output):
                 (item,) = get_args(paged.model_fields["items"].annotation)
-                checked.append(TypeAdapter(list[_plain_copy(item)]))
+                checked.append(TypeAdapter(cast(Any, list)[_plain_copy(item)]))
 
     def decorate(handler: Callable[..., QuerySet[Any]]) -> Callable[..., HttpResponse]:
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-            page: Pagination.Input = kwargs.pop(PAGINATION_ARG, None) or Pagination.Input()
+            page: Pagination.Input = kwargs.pop(PAGINATION_ARG)
             found = handler(request, **kwargs)
             rows = reader(found[page.offset : page.offset + page.limit])
             last_page = len(rows) < page.limit and (rows or page.offset == 0)
