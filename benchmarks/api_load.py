@@ -21,9 +21,10 @@ end):
 
 Requests per second, p50 and p99 latency, and errors (any answer other than the expected status, or a
 failed connection) are printed as a Markdown table and appended, with the machine and the command, to
-docs/benchmarks.md (unless --no-record). The clients run in this process (threads, `http.client`) on the
-same machine as the server, so on a small machine they take CPU from it: figures are comparable between
-runs of this script, not with a load generator on another host.
+docs/benchmarks.md (unless --no-record). The clients run in this process on the same machine as the
+server, so on a small machine they take CPU from it: they are one asyncio event loop writing and reading
+HTTP/1.1 by hand on keep-alive connections, as cheap as a load generator's (their own CPU per request is
+reported beside the server's), and figures are comparable between runs of this script.
 
     uv run python benchmarks/api_load.py --size 3000                       # both databases, waitress
     uv run python benchmarks/api_load.py --databases sqlite --workers 2    # the multi-process server
@@ -32,6 +33,7 @@ runs of this script, not with a load generator on another host.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import http.client
 import json
@@ -43,7 +45,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -82,6 +83,7 @@ class Result:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     first_error: str = ""
+    client_cpu_ms: float = 0.0  # the load client's own CPU per request sent (this process)
 
     @property
     def rate(self) -> float:
@@ -106,66 +108,193 @@ def hit(
     warmup: float = 0.0,
     name: str = "",
 ) -> Result:
-    """`clients` threads, each on its own keep-alive connection, send `request` for `seconds` (or
-    `requests_per_client` times each); latencies and errors of the measured part are returned. Given
-    several requests, each client goes through them in turn, each client starting at another one."""
+    """`clients` clients, each on its own keep-alive connection, send `request` for `seconds` (or
+    `requests_per_client` times each), each sending its next request as soon as the answer to the last has
+    been read; latencies and errors of the measured part are returned. Given several requests, each client
+    goes through them in turn, each client starting at another one.
+
+    The clients are one asyncio event loop in this process, with HTTP/1.1 written and read by hand
+    (`_Client`): on a machine whose cores the server shares, the load tool's own CPU per request
+    (`Result.client_cpu_ms`) is taken from the server, so it is kept as small as a load generator's."""
     plan = [request] if isinstance(request, Request) else list(request)
     result = Result(name=name or f"{plan[0].method} {plan[0].path}", clients=clients)
-    lock = threading.Lock()
-    start_gate = threading.Barrier(clients + 1)
-    measure_from = [0.0]
-    stop_at = [float("inf")]
-
-    def client(offset: int) -> None:
-        connection = http.client.HTTPConnection(host, port, timeout=30)
-        latencies: list[float] = []
-        errors = 0
-        first_error = ""
-        sent = 0
-        start_gate.wait()
-        while True:
-            now = time.perf_counter()
-            if now >= stop_at[0] or (requests_per_client is not None and sent >= requests_per_client):
-                break
-            request = plan[(offset + sent) % len(plan)]
-            try:
-                connection.request(request.method, request.path, body=request.body, headers=request.headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == request.expect
-                if not ok and not first_error:
-                    first_error = f"HTTP {response.status} for {request.method} {request.path}"
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
-            except (OSError, http.client.HTTPException) as exc:
-                ok = False
-                first_error = first_error or f"{type(exc).__name__}: {exc}"
-                connection.close()
-                connection = http.client.HTTPConnection(host, port, timeout=30)
-            done = time.perf_counter()
-            if now >= measure_from[0]:
-                latencies.append((done - now) * 1000)
-                errors += 0 if ok else 1
-            sent += 1
-        connection.close()
-        with lock:
-            result.latencies_ms.extend(latencies)
-            result.errors += errors
-            result.first_error = result.first_error or first_error
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
+    wire = [_wire(host, port, r) for r in plan]
+    cpu_before = time.process_time()
     began = time.perf_counter()
-    measure_from[0] = began + warmup
-    if seconds is not None:
-        stop_at[0] = measure_from[0] + seconds
-    start_gate.wait()
-    for thread in threads:
-        thread.join()
-    result.seconds = time.perf_counter() - measure_from[0]
+    measure_from = began + warmup
+    stop_at = measure_from + seconds if seconds is not None else float("inf")
+    runs = asyncio.run(
+        _run_clients(host, port, plan, wire, clients, measure_from, stop_at, requests_per_client)
+    )
+    result.seconds = time.perf_counter() - measure_from
+    sent = 0
+    for client in runs:
+        result.latencies_ms += client.latencies_ms
+        result.errors += client.errors
+        result.first_error = result.first_error or client.first_error
+        sent += client.sent
     result.count = len(result.latencies_ms)
+    result.client_cpu_ms = (time.process_time() - cpu_before) / sent * 1000 if sent else 0.0
     return result
+
+
+def _wire(host: str, port: int, request: Request) -> bytes:
+    """The request as it goes on the connection."""
+    headers = {"Host": f"{host}:{port}", **request.headers}
+    if request.body is not None or request.method in ("POST", "PUT", "PATCH"):
+        headers["Content-Length"] = str(len(request.body or b""))
+    head = f"{request.method} {request.path} HTTP/1.1\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in headers.items()
+    )
+    return (head + "\r\n").encode("latin-1") + (request.body or b"")
+
+
+async def _run_clients(
+    host: str,
+    port: int,
+    plan: list[Request],
+    wire: list[bytes],
+    clients: int,
+    measure_from: float,
+    stop_at: float,
+    requests_per_client: int | None,
+) -> list[_Client]:
+    loop = asyncio.get_running_loop()
+    runs = [
+        _Client(loop, host, port, plan, wire, offset, measure_from, stop_at, requests_per_client)
+        for offset in range(clients)
+    ]
+    for client in runs:
+        client.connect()
+    await asyncio.gather(*(client.done for client in runs))
+    return runs
+
+
+_STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3})")
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)", re.IGNORECASE)
+_CHUNKED = re.compile(rb"\r\ntransfer-encoding:[ \t]*chunked", re.IGNORECASE)
+_CLOSE = re.compile(rb"\r\nconnection:[ \t]*close", re.IGNORECASE)
+
+
+class _Client(asyncio.Protocol):
+    """One client: one keep-alive connection, one request at a time, the next sent from the callback that
+    read the answer (no task, no thread per request)."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        host: str,
+        port: int,
+        plan: list[Request],
+        wire: list[bytes],
+        offset: int,
+        measure_from: float,
+        stop_at: float,
+        requests_per_client: int | None,
+    ) -> None:
+        self.loop, self.host, self.port = loop, host, port
+        self.plan, self.wire, self.offset = plan, wire, offset
+        self.measure_from, self.stop_at, self.limit = measure_from, stop_at, requests_per_client
+        self.done: asyncio.Future[None] = loop.create_future()
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.sent = 0
+        self.started = 0.0
+        self.in_flight = False
+        self.latencies_ms: list[float] = []
+        self.errors = 0
+        self.first_error = ""
+
+    def connect(self) -> None:
+        task = self.loop.create_task(self.loop.create_connection(lambda: self, self.host, self.port))
+        task.add_done_callback(self._connected)
+
+    def _connected(self, task: asyncio.Task[Any]) -> None:
+        if task.exception() is not None:
+            self._failed(f"{type(task.exception()).__name__}: {task.exception()}")
+            # a refused connection is an error of the request it was opened for; try again shortly
+            self.loop.call_later(0.05, self._next_or_finish, True)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.buffer.clear()
+        self._next_or_finish()
+
+    def _next_or_finish(self, reconnect: bool = False) -> None:
+        if time.perf_counter() >= self.stop_at or (self.limit is not None and self.sent >= self.limit):
+            if self.transport is not None:
+                self.transport.close()
+                self.transport = None
+            if not self.done.done():
+                self.done.set_result(None)
+            return
+        if reconnect or self.transport is None:
+            self.transport = None
+            self.connect()
+            return
+        self.started = time.perf_counter()
+        self.in_flight = True
+        self.transport.write(self.wire[(self.offset + self.sent) % len(self.wire)])
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = bytes(self.buffer[: end + 2])
+        body_at = end + 4
+        length = _CONTENT_LENGTH.search(head)
+        status = _STATUS_LINE.match(head)
+        if status is not None and status[1] in (b"204", b"304"):
+            complete = True  # no body
+        elif length is not None:
+            complete = len(self.buffer) >= body_at + int(length[1])
+        elif _CHUNKED.search(head):
+            complete = self.buffer.endswith(b"0\r\n\r\n")
+        else:
+            complete = False  # read to the end of the connection (connection_lost)
+        if complete:
+            self._answered(head, close=_CLOSE.search(head) is not None)
+
+    def _answered(self, head: bytes, close: bool) -> None:
+        done = time.perf_counter()
+        request = self.plan[(self.offset + self.sent) % len(self.plan)]
+        status = _STATUS_LINE.match(head)
+        code = int(status[1]) if status else 0
+        ok = code == request.expect
+        if not ok and not self.first_error:
+            self.first_error = f"HTTP {code} for {request.method} {request.path}"
+        self._record(done, ok)
+        self.buffer.clear()
+        if close and self.transport is not None:
+            self.transport.close()
+            self.transport = None
+        self._next_or_finish()
+
+    def _record(self, done: float, ok: bool) -> None:
+        self.in_flight = False
+        if self.started >= self.measure_from:
+            self.latencies_ms.append((done - self.started) * 1000)
+            self.errors += 0 if ok else 1
+        self.sent += 1
+
+    def _failed(self, message: str) -> None:
+        self.first_error = self.first_error or message
+        self.errors += 1
+        self.sent += 1
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.transport is None or self.done.done():
+            return  # closed by us
+        self.transport = None
+        if self.in_flight:
+            self.in_flight = False
+            if self.buffer.find(b"\r\n\r\n") >= 0 and exc is None:  # an answer read to the end
+                self._answered(bytes(self.buffer), close=True)
+                return
+            request = self.plan[(self.offset + self.sent) % len(self.plan)]
+            self._failed(f"connection lost during {request.method} {request.path}: {exc}")
+        self._next_or_finish(reconnect=True)
 
 
 # --- the server, as an operator runs it ------------------------------------------------------------------
@@ -358,6 +487,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                 # shared machine does not fall on one line only.
                 merged = {label: Result(name=label, clients=clients) for label, _ in plan}
                 cpu = dict.fromkeys(merged, 0.0)
+                client_cpu = dict.fromkeys(merged, 0.0)
                 for _ in range(args.rounds):
                     for label, request in plan:
                         before = server_cpu(server.pid)
@@ -371,6 +501,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                             name=label,
                         )
                         cpu[label] += server_cpu(server.pid) - before
+                        client_cpu[label] += part.client_cpu_ms * part.count
                         total = merged[label]
                         total.latencies_ms += part.latencies_ms
                         total.count += part.count
@@ -379,10 +510,12 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                         total.first_error = total.first_error or part.first_error
                 for label, result in merged.items():
                     cpu_ms = cpu[label] / result.count * 1000 if result.count else 0.0
+                    client_ms = client_cpu[label] / result.count if result.count else 0.0
                     print(
                         f"  {clients:>2} clients  {label:<52} {result.rate:8.1f}/s  "
                         f"p50 {result.percentile(50):6.1f} ms  p99 {result.percentile(99):6.1f} ms  "
-                        f"server CPU {cpu_ms:5.2f} ms  errors {result.errors} {result.first_error}",
+                        f"server CPU {cpu_ms:5.2f} ms  client CPU {client_ms:5.3f} ms  "
+                        f"errors {result.errors} {result.first_error}",
                         file=sys.stderr,
                         flush=True,
                     )
@@ -395,6 +528,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
                             "p50": result.percentile(50),
                             "p99": result.percentile(99),
                             "cpu_ms": cpu_ms,
+                            "client_ms": client_ms,
                             "errors": result.errors,
                             "first_error": result.first_error,
                         }
@@ -463,7 +597,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
         f"Each line: {args.seconds:g} s after {args.warmup:g} s of warm-up, in {args.rounds} rounds that go "
         "through every request in turn; clients on the same machine. Server CPU: the server's processes' "
         "user + system time per request (/proc), which waits for no core and so varies less with the "
-        "machine's load than the rates do.",
+        "machine's load than the rates do. Client CPU: the load client's own (one asyncio loop, keep-alive "
+        "connections), taken from the same two cores.",
         "",
         "Machine state (load average; `sum(range(1000))` µs, best of 5, higher = busier): "
         + "; ".join(
@@ -472,15 +607,17 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
             for r in results
         ),
         "",
-        "| database | clients | request | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| database | clients | request | requests/s | p50 ms | p99 ms | server CPU ms/request "
+        "| client CPU ms/request | errors |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     goals = []
     for r in results:
         for row in r["rows"]:
             out.append(
                 f"| {r['database']} | {row['clients']} | {row['name']} | {row['rate']:,.1f} | "
-                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['errors']} |"
+                f"{row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.2f} | {row['client_ms']:.3f} | "
+                f"{row['errors']} |"
             )
         for clients in sorted({row["clients"] for row in r["rows"]}):
             by_name = {row["name"].split(":")[0]: row for row in r["rows"] if row["clients"] == clients}

@@ -51,6 +51,28 @@ def test_list_paginates_with_limit_and_offset(api_as, places, registry):
     assert not {p["id"] for p in first["items"]} & {p["id"] for p in rest["items"]}
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 4])
+def test_every_page_gives_the_full_count_the_last_one_included(api_as, places, registry, limit):
+    # The last page counts itself instead of asking the database: the count must not change with the page.
+    client = api_as(Role.COUNTY_OFFICER, places.county)
+    total = Person.objects.count()
+    for offset in range(total + 3):
+        page = client.get_json("/persons", {"limit": limit, "offset": offset}).json()
+        assert page["count"] == total, (limit, offset)
+        assert len(page["items"]) == max(0, min(limit, total - offset)), (limit, offset)
+
+
+def test_a_list_shows_each_person_as_their_detail_does(api_as, places, registry):
+    # The list reads plain rows, the detail a model instance: both must give the same person the same way.
+    client = api_as(Role.COUNTY_OFFICER, places.county)
+    listed = client.get_json("/persons").json()["items"]
+    searched = client.call("POST", "/persons/search", {}).json()["items"]
+    assert len(listed) == Person.objects.count() and searched == listed
+    assert {item["household"] for item in listed} >= {registry.household_a.pk, None}
+    for item in listed:
+        assert client.get_json(f"/persons/{item['id']}").json() == item
+
+
 def test_list_filters_by_region_sex_and_name(api_as, places, registry):
     client = api_as(Role.COUNTY_OFFICER, places.county)
     by_region = client.get_json("/persons", {"region": places.village_a2}).json()

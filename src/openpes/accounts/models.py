@@ -1,16 +1,29 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from openpes.accounts.roles import ROLE_PERMISSIONS, Role, mixed_duties
 from openpes.core.jurisdiction import ScopedQuerySet, prefix_of
 from openpes.regions.models import Region, RegionLevel
+
+
+def _roles_sql(quote: Callable[[str], str]) -> str:
+    """The names of a staff member's groups (their roles), by the staff member's id; names from the models."""
+    membership = Staff.groups.through._meta
+    group, staff = membership.get_field("group").column, membership.get_field("staff").column
+    # Table and column names of our own models, quoted; the id is a parameter.
+    return (
+        f"SELECT g.{quote('name')} FROM {quote(Group._meta.db_table)} g "  # noqa: S608
+        f"JOIN {quote(membership.db_table)} m ON m.{quote(group)} = g.{quote(str(Group._meta.pk.column))} "
+        f"WHERE m.{quote(staff)} = %s"
+    )
 
 
 class Institution(models.Model):
@@ -92,7 +105,11 @@ class Staff(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        # Read on every request that checks a permission (every API call and page but the ping): in plain
+        # SQL, because building `self.groups.values_list("name")` took the ORM ten times as long as the query.
+        with connections[self._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(_roles_sql(cursor.db.ops.quote_name), [self.pk])
+            return frozenset(name for (name,) in cursor.fetchall())
 
     @property
     def role_labels(self) -> list[str]:

@@ -30,14 +30,15 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
-from ninja.renderers import JSONRenderer
 
 from openpes.core.api import (
     CSRF_MESSAGE,
     FORBIDDEN_MESSAGE,
     NOT_FOUND_MESSAGE,
+    RENDERER,
     UNAUTHENTICATED_MESSAGE,
     needs,
+    no_copies,
 )
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.schemas import OPTIONAL_REGION_CODE, REGION_CODE
@@ -69,10 +70,6 @@ class LocalSwagger(Swagger):
 # --- the API ----------------------------------------------------------------------------------------------
 
 
-class Utf8JSONRenderer(JSONRenderer):
-    json_dumps_params = {"ensure_ascii": False}
-
-
 class JsonOnlyParser(Parser):
     """Bodies are JSON and say so. A form or text body is refused before it is read (415) rather than
     parsed as JSON by chance, which also keeps a cross-site form post from ever reaching a handler."""
@@ -95,10 +92,9 @@ class OpenPESAPI(NinjaAPI):
         status: int | None = None,
         temporal_response: HttpResponse | None = None,
     ) -> HttpResponse:
-        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
-        # Answers carry personal data: no browser or proxy may keep a copy.
-        response.setdefault("Cache-Control", "no-store")
-        return response
+        return no_copies(
+            super().create_response(request, data, status=status, temporal_response=temporal_response)
+        )
 
 
 DESCRIPTION = """OpenPES 公共就业服务信息平台的数据接口。
@@ -118,7 +114,7 @@ api = OpenPESAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=needs(),
-    renderer=Utf8JSONRenderer(),
+    renderer=RENDERER,
     parser=JsonOnlyParser(),
     docs=LocalSwagger(),
     docs_url="/docs",

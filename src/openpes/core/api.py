@@ -20,10 +20,11 @@ from typing import Any, Protocol, TypeVar, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import import_string
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.security.base import AuthBase
@@ -116,6 +117,29 @@ class StaffSession(APIKeyCookie):
 def needs(*perms: str) -> list[AuthBase]:
     """`auth=needs("people.view_person")`: a token or a session whose staff member holds `perms`."""
     return [BearerToken(*perms), StaffSession(*perms)]
+
+
+# --- answers ----------------------------------------------------------------------------------------------
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+RENDERER = Utf8JSONRenderer()
+CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
+
+
+def no_copies(response: HttpResponse) -> HttpResponse:
+    """Answers carry personal data: no browser or proxy may keep a copy."""
+    response.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def json_response(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
+    """An answer rendered as the API renders every answer (for a handler that builds its data itself)."""
+    content = RENDERER.render(request, data, response_status=status)
+    return no_copies(HttpResponse(content, status=status, content_type=CONTENT_TYPE))
 
 
 # --- the error format, as documented in the OpenAPI document ---------------------------------------------

@@ -1,11 +1,27 @@
-"""Limit/offset pagination for every list: `?limit=50&offset=100` → `{"items": [...], "count": 1234}`."""
+"""Limit/offset pagination for every list: `?limit=50&offset=100` → `{"items": [...], "count": 1234}`.
+
+`@paginate(Pagination)` (ninja's) takes the handler's queryset and checks each item against the item schema
+through ninja's getter, attribute by attribute of a model instance. A list that is read often uses
+`@paginate_rows(reader)` instead: the same parameters and the same documented answer, but the page is read
+by `reader` as plain rows (a selector's dicts of the item schema's keys, no model instance per row) and
+checked by a plain pydantic copy of the item schema, a tenth of the cost."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast, get_args
 
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
+from ninja.constants import NOT_SET
+from ninja.operation import Operation
+from ninja.pagination import LimitOffsetPagination, make_response_paginated
+from ninja.utils import contribute_operation_args, contribute_operation_callback
+from pydantic import BaseModel, TypeAdapter, create_model
+
+from openpes.core.api import json_response
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -25,3 +41,50 @@ class Pagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
+
+
+RowReader = Callable[[QuerySet[Any]], list[dict[str, Any]]]
+PAGINATION_ARG = "ninja_pagination"  # the name ninja's own @paginate gives the parameters
+
+
+def paginate_rows(reader: RowReader) -> Callable[[Callable[..., QuerySet[Any]]], Callable[..., HttpResponse]]:
+    """`@paginate_rows(selectors.person_rows)` under `@router.get(..., response=responses(list[ItemOut]))`:
+    the handler returns its queryset; the page (`limit`, `offset`) is sliced from it and read by `reader`,
+    whose dicts must carry ItemOut's keys. The count is the page's own length when the page is the last
+    one, else one COUNT query."""
+    paginator = Pagination()
+    checked: list[TypeAdapter[list[Any]]] = []  # set when ninja builds the operation
+
+    def document(operation: Operation) -> None:
+        make_response_paginated(paginator, operation)  # the same `Paged…` answer as @paginate
+        for model in operation.response_models.values():
+            if model is None or model is NOT_SET:
+                continue
+            paged = model.model_fields["response"].annotation
+            if isinstance(paged, type) and issubclass(paged, Pagination.Output):
+                (item,) = get_args(paged.model_fields["items"].annotation)
+                checked.append(TypeAdapter(cast(Any, list)[_plain_copy(item)]))
+
+    def decorate(handler: Callable[..., QuerySet[Any]]) -> Callable[..., HttpResponse]:
+        @wraps(handler)
+        def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            page: Pagination.Input = kwargs.pop(PAGINATION_ARG)
+            found = handler(request, **kwargs)
+            rows = reader(found[page.offset : page.offset + page.limit])
+            last_page = len(rows) < page.limit and (rows or page.offset == 0)
+            count = page.offset + len(rows) if last_page else found.count()
+            items = checked[0].dump_python(checked[0].validate_python(rows))
+            return json_response(request, {"items": items, "count": count})
+
+        contribute_operation_args(view, PAGINATION_ARG, Pagination.Input, Pagination.InputSource)
+        contribute_operation_callback(view, document)
+        return view
+
+    return decorate
+
+
+def _plain_copy(schema: type[BaseModel]) -> type[BaseModel]:
+    """The schema's fields on a plain pydantic model: validated from a dict by pydantic's core alone,
+    without ninja's per-attribute getter and resolvers."""
+    fields: dict[str, Any] = {name: (field.annotation, field) for name, field in schema.model_fields.items()}
+    return create_model(f"{schema.__name__}Row", **fields)

@@ -12,7 +12,7 @@ from openpes.accounts.models import Staff
 from openpes.core import api as core_api
 from openpes.core.api import found, needs, responses
 from openpes.core.errors import DomainError
-from openpes.core.pagination import Pagination
+from openpes.core.pagination import Pagination, paginate_rows
 from openpes.core.schemas import MAX_ID
 from openpes.people import selectors, services
 from openpes.people.models import Household, Person
@@ -83,7 +83,7 @@ def _person_input(actor: Staff, values: dict[str, Any]) -> services.PersonInput:
     summary="劳动者列表",
     description="辖区内的劳动者，可按姓名、身份证号码、区划、性别筛选；分页。",
 )
-@paginate(Pagination)
+@paginate_rows(selectors.person_rows)
 def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
     return _persons_matching(request, filters)
 
@@ -106,7 +106,7 @@ def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> Any:
     description="与 GET /persons 相同，但筛选条件放在 JSON 请求体中：按完整身份证号码查找时，号码不进入网址，"
     "也就不会留在代理或服务器的访问日志里。分页仍用 limit/offset 查询参数。",
 )
-@paginate(Pagination)
+@paginate_rows(selectors.person_rows)
 def person_search(request: HttpRequest, payload: PersonSearchIn) -> Any:
     return _persons_matching(request, payload)
 
