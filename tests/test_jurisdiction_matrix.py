@@ -259,3 +259,68 @@ def test_employers_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
                 headers=bearer,
             )
             assert patch.status_code in (403, 404), label
+
+
+# --- employment: registrations, key groups, zero-employment households, survey imports --------------------
+
+
+@pytest.mark.parametrize(("place", "role"), VIEWERS)
+def test_employment_records_show_only_the_viewers_subtree(
+    places: Any, make_staff: Any, records: dict[str, Record], place: str, role: str
+) -> None:
+    from openpes.employment import services as employment
+
+    county = Staff.objects.get(username="registrar")
+    registrations = {
+        where: employment.unemployment_register(
+            actor=county, person=record.person, basis="residence", reason="dismissed"
+        )
+        for where, record in records.items()
+    }  # each person alone in a household: every household becomes zero-employment, every person hard to employ
+    staff, client, bearer = viewer(places, make_staff, place, role)
+    prefix = staff.jurisdiction_prefix
+    pages = {
+        url: client.get(url).content.decode()
+        for url in (
+            "/employment/registrations/",
+            "/employment/key-groups/",
+            "/employment/zero-households/",
+            "/employment/",
+        )
+    }
+    api = {
+        path: client.get(f"/api/v1{path}?limit=100", headers=bearer).json()
+        for path in (
+            "/employment/registrations",
+            "/employment/key-groups",
+            "/employment/zero-employment-households",
+        )
+    }
+    summary = client.get("/api/v1/employment/summary", headers=bearer).json()
+    inside_count = sum(covers(prefix, r.person.region_code) for r in records.values())
+    assert summary["registered_unemployed"] == inside_count == summary["zero_households_open"]
+    for where, record in records.items():
+        inside = covers(prefix, record.person.region_code)
+        label = f"{place} {role} looking at {where}"
+        assert (NAMES[where] in pages["/employment/registrations/"]) is inside, label
+        assert (NAMES[where] in pages["/employment/key-groups/"]) is inside, label
+        assert (f"/households/{record.household.pk}/" in pages["/employment/zero-households/"]) is inside, (
+            label
+        )
+        assert (
+            registrations[where].pk in {r["id"] for r in api["/employment/registrations"]["items"]}
+        ) is inside, label
+        assert (
+            record.person.pk in {m["person"]["id"] for m in api["/employment/key-groups"]["items"]}
+        ) is inside, label
+        assert (
+            record.household.pk
+            in {z["household"] for z in api["/employment/zero-employment-households"]["items"]}
+        ) is inside, label
+        for url in (
+            f"/employment/persons/{record.person.pk}/",
+            f"/api/v1/persons/{record.person.pk}/employment",
+            f"/api/v1/employment/registrations/{registrations[where].pk}",
+        ):
+            response = client.get(url, headers=bearer) if url.startswith("/api/") else client.get(url)
+            assert response.status_code == (200 if inside else 404), f"{label}: GET {url}"
