@@ -117,3 +117,14 @@ def test_the_demo_gives_every_employment_page_something_to_show(db):
     assert {"hard_to_employ", "graduate"} <= groups
     assert EmploymentProfile.objects.count() == Person.objects.count()
     assert Registration.objects.filter(kind="employment").exists()
+
+
+def test_the_printed_township_login_sees_every_employment_page_filled(db):
+    from openpes.employment import selectors
+
+    build_demo(persons=600)
+    officer = Staff.objects.get(username="t430527100")
+    summary = selectors.employment_summary(actor=officer)
+    assert summary["registered_unemployed"] > 0 and summary["zero_households_open"] > 0
+    assert summary["key_group_hard_to_employ"] > 0
+    assert selectors.overdue_contacts(actor=officer, officer=officer).exists()

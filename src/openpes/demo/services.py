@@ -165,6 +165,12 @@ def _employment(actor: Staff, seed: int, today: dt.date) -> None:
 
     rng = random.Random(seed)
     persons = list(Person.objects.order_by("pk").values_list("pk", "birth_month", "sex", "household_id"))
+    # The printed township login (the first township) gets a few of everything, so that each of its pages
+    # has something to show; the rest of the county keeps the ordinary shares.
+    showcase = set(
+        Person.objects.filter(region_code__startswith=_first_township_prefix()).values_list("pk", flat=True)
+    )
+    township_officer = Staff.objects.filter(username=f"t{_first_township_prefix()}").first() or actor
     statuses: dict[int, dict[str, object]] = {}
     by_household: dict[int, list[int]] = {}
     for pk, birth, sex, household in persons:
@@ -199,8 +205,11 @@ def _employment(actor: Staff, seed: int, today: dt.date) -> None:
         statuses[pk] = values
         if household:
             by_household.setdefault(household, []).append(pk)
-    # A few households where every member of working age is out of work (零就业家庭).
-    for members in list(by_household.values())[:: max(1, len(by_household) // 6)][:6]:
+    # A few households where every member of working age is out of work (零就业家庭), three of them in the
+    # showcase township.
+    households = list(by_household.values())
+    local = [members for members in households if members[0] in showcase]
+    for members in [*local[1:4], *households[:: max(1, len(households) // 4)][:4]]:
         for pk in members:
             if statuses[pk]["labour_status"] == "employed":
                 statuses[pk].update(
@@ -249,18 +258,19 @@ def _employment(actor: Staff, seed: int, today: dt.date) -> None:
                 on=survey_day,
             )
         if rng.random() < 0.8 and rules.age_in_years(birth, today) >= 17:
-            on = today - dt.timedelta(days=rng.randint(0, 150))  # some long ago: their contacts are overdue
+            # some long ago: their contacts are overdue (always a few in the showcase township)
+            on = today - dt.timedelta(days=rng.randint(100, 150) if pk in showcase else rng.randint(0, 150))
             since = values["unemployed_since"]
             assert isinstance(since, dt.date)
             registration = employment.unemployment_register(
-                actor=actor,
+                actor=township_officer if pk in showcase else actor,  # the officer responsible for contacts
                 person=person,
                 basis=rng.choice(["residence", "hukou"]),
                 reason=str(values["unemployment_reason"]),
                 unemployed_since=min(since, on),
                 on=on,
             )
-            if rng.random() < 0.5:
+            if rng.random() < 0.5 and pk not in showcase:
                 employment.contact_record(
                     actor=actor,
                     registration=registration,
@@ -269,7 +279,7 @@ def _employment(actor: Staff, seed: int, today: dt.date) -> None:
                     on=min(registration.registered_on + dt.timedelta(days=rng.randint(5, 40)), today),
                 )
     # Some found work this month.
-    found = [p for p, v in statuses.items() if v["labour_status"] == "unemployed"][::7]
+    found = [p for p, v in statuses.items() if v["labour_status"] == "unemployed" and p not in showcase][::7]
     for pk in found[:8]:
         employment.employment_register(
             actor=actor,
@@ -280,6 +290,11 @@ def _employment(actor: Staff, seed: int, today: dt.date) -> None:
             on=today.replace(day=1),
         )
     employment.refresh_all(prefix=COUNTY[:6], on=today)
+
+
+def _first_township_prefix() -> str:
+    first = Region.objects.filter(parent_code=COUNTY, level=RegionLevel.TOWNSHIP).order_by("code").first()
+    return first.code[:9] if first else COUNTY[:6]
 
 
 def _totp_secret(username: str) -> str:
