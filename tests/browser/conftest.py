@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,18 +82,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    # `openpes demo` binds its port before it builds the county (so that a port in use is said at once):
+    # a connection is accepted long before pages are served, so wait for an answer from /health/.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the demo server stopped: {(data_dir / 'server.log').read_text()[-2000:]}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
+            with urllib.request.urlopen(f"{url}/health/", timeout=5) as answer:  # noqa: S310 - our loopback server
+                if answer.status == 200:
+                    break
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.5)
     else:
         process.kill()
-        pytest.fail("the demo server did not start within 120 s")
+        pytest.fail("the demo server did not answer within 300 s")
     yield Demo(url, data_dir)
     process.terminate()
     process.wait(timeout=10)
