@@ -357,6 +357,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"演示县已存在（{report.persons} 人），直接启动。")
     else:
         print(f"已建成演示县 绥宁县：{report.households} 户 {report.persons} 人，用时 {took:.1f} 秒。")
+        if report.vacancies:
+            from openpes.vacancies.choices import VacancyStatus
+
+            states = "，".join(f"{VacancyStatus(s).label} {n}" for s, n in report.vacancies.items() if n)
+            print(f"岗位 {sum(report.vacancies.values())} 个：{states}。")
     print(f"\n登录账号（密码均为 {DEMO_PASSWORD}）：")
     for login in report.logins:
         print(f"  {login.level:<3} {login.place:<14} {login.role:<14} {login.username}")
