@@ -475,6 +475,17 @@ def cmd_refresh_employment(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("expire-vacancies")
+def cmd_expire_vacancies(args: argparse.Namespace) -> int:
+    """Mark published vacancies past their validity as expired (run daily; public lists leave them out on
+    the day after their validity whether or not this has run)."""
+    from openpes.vacancies import services as vacancies
+
+    migrate()
+    print(f"已下架到期岗位 {vacancies.vacancies_expire()} 个")
+    return 0
+
+
 BIG_FILE_ROWS = (
     1000  # from here a file gets a progress bar and its rate printed; smaller ones are done at once
 )
@@ -647,6 +658,7 @@ SUMMARIES = {
     "worker": "运行排队的后台任务（大文件的采集表导入等）；--once 处理完即退出",
     "import": "导入一个村（社区）的实名制数据采集表，按指定工作人员的辖区检查",
     "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
+    "expire-vacancies": "将超过有效期的已发布岗位标记为已过期（每天运行一次）",
     "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
 }
 
@@ -744,6 +756,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查，不导入")
     p = add("refresh-employment")
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
+    add("expire-vacancies")
     p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(
