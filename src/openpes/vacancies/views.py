@@ -16,7 +16,7 @@ from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.views import list_response, paginate, posted, search_data, staff_page
 from openpes.employers import rules as employer_rules
-from openpes.vacancies import presenters, selectors, services
+from openpes.vacancies import presenters, rules, selectors, services
 from openpes.vacancies.forms import CorrectionForm, ReasonForm, ReviewForm, VacancyFilterForm, VacancyForm
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.selectors import VacancyFilters
@@ -82,6 +82,8 @@ def _detail_context(request: HttpRequest, vacancy: Vacancy, **forms: Any) -> dic
         "corrections": list(selectors.corrections_of(vacancy)[:20]),
         "may_change": services.may_change(actor, vacancy.employer),
         "may_review": actor.has_perm(services.REVIEW),
+        "submittable": vacancy.status in rules.SUBMITTABLE,
+        "editable": rules.change_refusal(vacancy.status) is None,
         "publish_refusal": services.publish_refusal(vacancy),
         "employer_refusal": employer_rules.publish_refusal(vacancy.employer),
         "review_form": forms.get("review_form") or ReviewForm(),
