@@ -237,6 +237,9 @@ def test_worker_once_and_refresh_run(demo):
     refreshed = openpes(data_dir, "refresh-employment", "--region", "430527")
     assert refreshed.returncode == 0, refreshed.stderr
     assert "已重新认定" in refreshed.stdout
+    expired = openpes(data_dir, "expire-vacancies")
+    assert expired.returncode == 0, expired.stderr
+    assert "已下架到期岗位 0 个" in expired.stdout  # the demo's expired ones were taken out when it was built
 
 
 # ---------------------------------------------------------------------------------------------------------

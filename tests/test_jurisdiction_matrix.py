@@ -324,3 +324,53 @@ def test_employment_records_show_only_the_viewers_subtree(
         ):
             response = client.get(url, headers=bearer) if url.startswith("/api/") else client.get(url)
             assert response.status_code == (200 if inside else 404), f"{label}: GET {url}"
+
+
+# --- vacancies: seen by the jurisdiction of the work place and by the employer's ------------------------
+
+
+@pytest.mark.parametrize(("place", "role"), EMPLOYER_VIEWERS)
+def test_vacancies_show_only_the_viewers_subtree(places: Any, make_staff: Any, place: str, role: str) -> None:
+    from openpes.vacancies import services as vacancies
+    from tests.vacancies.pool import make_vacancy, verified_employer
+
+    county = make_staff(Role.COUNTY_OFFICER, places.county, username="vacancy_registrar")
+    made = {}
+    for where in PLACES_OF_RECORDS:
+        employer = verified_employer(county, getattr(places, where), name=f"{NAMES[where]}的工厂")
+        made[where] = make_vacancy(county, employer, place_text="", title=f"{NAMES[where]}的岗位")
+    # An employer of B1 hiring for a workshop in A1: seen from both sides.
+    crossing = make_vacancy(county, made["village_b1"].employer, place_text="", title="跨乡镇岗位")
+    vacancies.vacancy_correct(actor=county, vacancy=crossing, field="region_code", value=places.village_a1)
+    made["crossing"] = crossing
+    staff, client, bearer = viewer(places, make_staff, place, role)
+    prefix = staff.jurisdiction_prefix
+    listing = client.get(reverse("vacancies:vacancy_list")).content.decode()
+    api_ids = {v["id"] for v in client.get("/api/v1/vacancies?limit=100", headers=bearer).json()["items"]}
+    for where, vacancy in made.items():
+        inside = covers(prefix, vacancy.region_code) or covers(prefix, vacancy.employer.region_code)
+        label = f"{place} {role} looking at {where}"
+        assert (f"/vacancies/{vacancy.pk}/" in listing) is inside, label
+        assert (vacancy.pk in api_ids) is inside, label
+        for url in (
+            reverse("vacancies:vacancy_detail", args=[vacancy.pk]),
+            f"/api/v1/vacancies/{vacancy.pk}",
+        ):
+            response = client.get(url, headers=bearer) if url.startswith("/api/") else client.get(url)
+            assert response.status_code == (200 if inside else 404), f"{label}: GET {url}"
+        if not inside:
+            for url in (
+                reverse("vacancies:vacancy_edit", args=[vacancy.pk]),
+                reverse("vacancies:vacancy_review", args=[vacancy.pk]),
+                reverse("vacancies:vacancy_withdraw", args=[vacancy.pk]),
+            ):
+                assert client.post(url, {"decision": "approve"}).status_code in (403, 404), (
+                    f"{label}: POST {url}"
+                )
+            patch = client.patch(
+                f"/api/v1/vacancies/{vacancy.pk}",
+                {"title": "改"},
+                content_type="application/json",
+                headers=bearer,
+            )
+            assert patch.status_code in (403, 404), label

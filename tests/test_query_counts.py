@@ -409,6 +409,41 @@ def employer_surveys_api(reg: Registry, make_staff: Any, places: Any) -> ListCas
     return ListCase(fetch, api_rows, _grow_surveys(reg))
 
 
+def _grow_vacancies(reg: Registry, *, submit: bool = False) -> Callable[[int], None]:
+    """Vacancies of employers over the three villages (one employer per three vacancies), some flagged."""
+    from openpes.vacancies import services as vacancies
+    from tests.vacancies.pool import make_vacancy, verified_employer
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            if i % 3 == 0 or not getattr(reg, "vacancy_employer", None):
+                reg.vacancy_employer = verified_employer(reg.clerk, reg.villages[i % len(reg.villages)])  # type: ignore[attr-defined]
+            queued = submit or i % 2 == 0  # the others are drafts with a screening flag
+            description = "负责湘菜" if queued else "限男性"
+            vacancy = make_vacancy(reg.clerk, reg.vacancy_employer, description=description)  # type: ignore[attr-defined]
+            if queued:
+                vacancies.vacancy_submit(actor=reg.clerk, vacancy=vacancy)
+
+    return grow
+
+
+def vacancies_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/vacancies/"), page_rows("page"), _grow_vacancies(reg))
+
+
+def review_queue_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(
+        lambda: client.get("/vacancies/review/"), page_rows("page"), _grow_vacancies(reg, submit=True)
+    )
+
+
+def vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(lambda: client.get_json("/vacancies"), api_rows, _grow_vacancies(reg))
+
+
 # (list, its bound): the queries of one request, all told: the session, the staff member, roles and
 # permissions (about 6 for a page, 4 for a token), the count and the rows, and saving the session. The bounds
 # leave 2 for a check per request yet to come; what they must never do is grow with the rows.
@@ -442,6 +477,9 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (demand_surveys_api, 7),
     (employer_detail_page, 12),  # 10: + accounts, surveys and their lines, specialists to choose from
     (employer_surveys_api, 8),
+    (vacancies_page, 11),  # 9: + the review queue's count
+    (review_queue_page, 11),
+    (vacancies_api, 6),
 ]
 
 

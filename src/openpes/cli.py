@@ -357,6 +357,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"演示县已存在（{report.persons} 人），直接启动。")
     else:
         print(f"已建成演示县 绥宁县：{report.households} 户 {report.persons} 人，用时 {took:.1f} 秒。")
+        if report.vacancies:
+            from openpes.vacancies.choices import VacancyStatus
+
+            states = "，".join(f"{VacancyStatus(s).label} {n}" for s, n in report.vacancies.items() if n)
+            print(f"岗位 {sum(report.vacancies.values())} 个：{states}。")
     print(f"\n登录账号（密码均为 {DEMO_PASSWORD}）：")
     for login in report.logins:
         print(f"  {login.level:<3} {login.place:<14} {login.role:<14} {login.username}")
@@ -467,6 +472,17 @@ def cmd_refresh_employment(args: argparse.Namespace) -> int:
         f"已重新认定 {counts.persons} 人：重点群体新增 {counts.groups_started}、结束 {counts.groups_ended}；"
         f"零就业家庭新认定 {counts.households_found} 户、清零 {counts.households_cleared} 户"
     )
+    return 0
+
+
+@command("expire-vacancies")
+def cmd_expire_vacancies(args: argparse.Namespace) -> int:
+    """Mark published vacancies past their validity as expired (run daily; public lists leave them out on
+    the day after their validity whether or not this has run)."""
+    from openpes.vacancies import services as vacancies
+
+    migrate()
+    print(f"已下架到期岗位 {vacancies.vacancies_expire()} 个")
     return 0
 
 
@@ -642,6 +658,7 @@ SUMMARIES = {
     "worker": "运行排队的后台任务（大文件的采集表导入等）；--once 处理完即退出",
     "import": "导入一个村（社区）的实名制数据采集表，按指定工作人员的辖区检查",
     "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
+    "expire-vacancies": "将超过有效期的已发布岗位标记为已过期（每天运行一次）",
     "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
 }
 
@@ -739,6 +756,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查，不导入")
     p = add("refresh-employment")
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
+    add("expire-vacancies")
     p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(

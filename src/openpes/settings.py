@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "openpes.people",
     "openpes.employers",
     "openpes.employment",
+    "openpes.vacancies",
     "openpes.api",
     "openpes.demo",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("audit/", include("openpes.audit.urls")),
     path("employment/", include("openpes.employment.urls")),
     path("employers/", include("openpes.employers.urls")),
+    path("vacancies/", include("openpes.vacancies.urls")),
+    path("jobs/employer/vacancies/", include("openpes.vacancies.portal_urls")),
     path("jobs/employer/", include("openpes.employers.portal_urls")),
     path("regions/", include("openpes.regions.urls")),
     path("api/v1/", include("openpes.api.urls")),

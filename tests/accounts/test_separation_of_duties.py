@@ -64,6 +64,7 @@ def test_every_role_has_exactly_one_duty_that_matches_its_permissions():
             "people": Duty.REGISTRY,
             "employment": Duty.REGISTRY,
             "employers": Duty.REGISTRY,
+            "vacancies": Duty.REGISTRY,
             "accounts": Duty.ADMINISTRATION,
             "audit": Duty.AUDIT,
         }

@@ -101,9 +101,21 @@ def employers(registry: Any, places: Any) -> dict[str, Any]:
     return made
 
 
-def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, registry, registrations, employers):
+@pytest.fixture
+def vacancies(registry: Any, employers: dict[str, Any]) -> dict[str, Any]:
+    """A vacancy of each township's employer, with no work place of its own (filed under the employer)."""
+    from tests.vacancies.pool import make_vacancy
+
+    return {
+        which: make_vacancy(registry.county, employer, place_text="") for which, employer in employers.items()
+    }
+
+
+def test_get_endpoints_never_fail_and_match_the_schema(
+    schema, officer_a, registry, registrations, employers, vacancies
+):
     gets = operations(schema.include(method="GET"))
-    assert len(gets) == 18
+    assert len(gets) == 20
     for operation in gets:
 
         @FAST
@@ -119,10 +131,15 @@ def test_get_endpoints_never_fail_and_match_the_schema(schema, officer_a, regist
 # Records of township B, by the name of the path parameter that names them. A new endpoint with a new path
 # parameter fails `test_idor` until it is listed here.
 def b_records(
-    registry: Any, places: Any, registrations: dict[str, Any], employers: dict[str, Any]
+    registry: Any,
+    places: Any,
+    registrations: dict[str, Any],
+    employers: dict[str, Any],
+    vacancies: dict[str, Any],
 ) -> dict[str, list[Any]]:
     return {
         "employer_id": [employers["b"].pk],
+        "vacancy_id": [vacancies["b"].pk],
         "registration_id": [registrations["b"].pk],
         "person_id": [registry.person_b.pk],
         "household_id": [registry.household_b.pk],
@@ -131,9 +148,9 @@ def b_records(
 
 
 def test_idor_township_a_never_reaches_township_b(
-    schema, officer_a, registry, places, registrations, employers
+    schema, officer_a, registry, places, registrations, employers, vacancies
 ):
-    records = b_records(registry, places, registrations, employers)
+    records = b_records(registry, places, registrations, employers, vacancies)
     with_ids = [op for op in operations(schema) if "{" in op.path]
     assert {op.method.upper() for op in with_ids} >= {"GET", "PATCH", "POST"}
     for operation in with_ids:
@@ -158,12 +175,13 @@ def test_idor_township_a_never_reaches_township_b(
 
 
 def test_idor_check_reaches_township_a_records_with_the_same_calls(
-    schema, officer_a, registry, places, registrations, employers
+    schema, officer_a, registry, places, registrations, employers, vacancies
 ):
     """The control: the same GETs on township A's own records answer 200, so the 404s above are the
     jurisdiction at work, not a broken request."""
     own = {
         "employer_id": employers["a"].pk,
+        "vacancy_id": vacancies["a"].pk,
         "registration_id": registrations["a"].pk,
         "person_id": registry.person_a.pk,
         "household_id": registry.household_a.pk,

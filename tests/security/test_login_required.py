@@ -32,6 +32,13 @@ PUBLIC_PAGES = {
     "employer_portal:sign_up": "employers sign up on the public portal",
     "employer_portal:login": "the portal's sign-in page",
     "employer_portal:logout": "the portal's sign-out",
+    # The employers' vacancy pages: portal_login_required sends anyone not signed in to the portal login.
+    "vacancy_portal:vacancy_list": "an employer's own vacancies, behind the portal sign-in",
+    "vacancy_portal:vacancy_create": "an employer posts a vacancy, behind the portal sign-in",
+    "vacancy_portal:vacancy_detail": "an employer's own vacancy, behind the portal sign-in",
+    "vacancy_portal:vacancy_edit": "an employer edits its own vacancy, behind the portal sign-in",
+    "vacancy_portal:vacancy_submit": "an employer submits its own vacancy, behind the portal sign-in",
+    "vacancy_portal:vacancy_withdraw": "an employer withdraws its own vacancy, behind the portal sign-in",
 }
 PUBLIC_API = {
     "api:openapi-json": "the API's documentation: no data, only the operations and their fields",
@@ -124,7 +131,8 @@ def test_public_views_answer_without_a_sign_in(name: str):
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         # the portal's pages send a visitor to the portal's own sign-in, never to the staff's
-        login = "/jobs/employer/login/" if name.startswith("employer_portal:") else "/accounts/login/"
+        portal = name.startswith(("employer_portal:", "vacancy_portal:"))
+        login = "/jobs/employer/login/" if portal else "/accounts/login/"
         assert response["Location"].split("?")[0] == login
 
 

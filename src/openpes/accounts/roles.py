@@ -90,20 +90,42 @@ _EMPLOYERS_SPECIALIST = [
     "employers.change_assigned_employer",
     "employers.add_demandsurvey",
 ]
+# Vacancies: officers enter, change and review the vacancies of their jurisdiction; a specialist enters and
+# changes those of the employers they serve (`vacancies.services.may_change`) but does not review them;
+# managers and counsellors read.
+_VACANCIES_READ = ["vacancies.view_vacancy"]
+_VACANCIES_OFFICER = [
+    *_VACANCIES_READ,
+    "vacancies.add_vacancy",
+    "vacancies.change_vacancy",
+    "vacancies.review_vacancy",
+]
+_VACANCIES_SPECIALIST = [*_VACANCIES_READ, "vacancies.add_vacancy", "vacancies.change_served_vacancy"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VILLAGE_BROKER: [*_REGISTRY_WRITE, *_EMPLOYMENT_SURVEY],
-    Role.TOWNSHIP_OFFICER: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, *_EMPLOYERS_OFFICER],
+    Role.TOWNSHIP_OFFICER: [
+        *_REGISTRY_WRITE,
+        *_EMPLOYMENT_REGISTER,
+        *_EMPLOYERS_OFFICER,
+        *_VACANCIES_OFFICER,
+    ],
     Role.COUNTY_OFFICER: [
         *_REGISTRY_WRITE,
         *_EMPLOYMENT_REGISTER,
         "employment.change_ruleparameters",
         *_EMPLOYERS_OFFICER,
         "employers.manage_key_enterprise",
+        *_VACANCIES_OFFICER,
     ],
-    Role.COUNSELLOR: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, *_EMPLOYERS_READ],
-    Role.SPECIALIST: [*_REGISTRY_READ, *_EMPLOYMENT_READ, *_EMPLOYERS_SPECIALIST],
-    Role.MANAGER: [*_REGISTRY_READ, *_EMPLOYMENT_READ, *_EMPLOYERS_READ],
+    Role.COUNSELLOR: [*_REGISTRY_WRITE, *_EMPLOYMENT_REGISTER, *_EMPLOYERS_READ, *_VACANCIES_READ],
+    Role.SPECIALIST: [
+        *_REGISTRY_READ,
+        *_EMPLOYMENT_READ,
+        *_EMPLOYERS_SPECIALIST,
+        *_VACANCIES_SPECIALIST,
+    ],
+    Role.MANAGER: [*_REGISTRY_READ, *_EMPLOYMENT_READ, *_EMPLOYERS_READ, *_VACANCIES_READ],
     Role.ADMINISTRATOR: [
         "accounts.view_staff",
         "accounts.add_staff",

@@ -11,12 +11,14 @@ from openpes.employers.api import router as employers_router
 from openpes.employment.api import router as employment_router
 from openpes.people.api import router as people_router
 from openpes.regions.api import router as regions_router
+from openpes.vacancies.api import router as vacancies_router
 
 api.add_router("", accounts_router)
 api.add_router("", people_router)
 api.add_router("", regions_router)
 api.add_router("", employment_router)
 api.add_router("", employers_router)
+api.add_router("", vacancies_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]

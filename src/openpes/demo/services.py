@@ -39,6 +39,7 @@ class DemoReport:
     households: int = 0
     logins: list[Login] = field(default_factory=list)
     employer_logins: list[Login] = field(default_factory=list)
+    vacancies: dict[str, int] = field(default_factory=dict)  # by review state
     admin_totp_secret: str = ""
     already_built: bool = False
 
@@ -47,8 +48,11 @@ def demo_built() -> bool:
     return Staff.objects.filter(username="county").exists()
 
 
-def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None = None) -> DemoReport:
+def build_demo(
+    *, persons: int = 3000, seed: int = 430527, today: dt.date | None = None, vacancies: int = 300
+) -> DemoReport:
     from .employers import build_employers, employer_logins  # it takes Login and the password from here
+    from .vacancies import build_vacancies
 
     if demo_built():
         report = DemoReport(already_built=True, persons=Person.objects.count())
@@ -129,7 +133,9 @@ def build_demo(*, persons: int = 3000, seed: int = 430527, today: dt.date | None
             seed=seed,
             today=today,
         )
+        vacancy_states = build_vacancies(county=staff["county"], seed=seed, count=vacancies)
     report = DemoReport(persons=result.created, households=len(households), logins=_logins())
+    report.vacancies = vacancy_states
     report.employer_logins = employer_logins()
     report.admin_totp_secret = _totp_secret("admin")
     return report

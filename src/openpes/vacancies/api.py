@@ -1,0 +1,160 @@
+"""Vacancies over JSON: schema in → service or selector → schema out. Scoped like the pages: a vacancy is
+seen by the jurisdiction of its work place and by its employer's; anything else is a 404.
+
+(No `from __future__ import annotations` in the api modules: ninja reads handler annotations as objects.)"""
+
+from typing import Annotated, Any, cast
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router, Status
+from ninja.pagination import paginate
+
+from openpes.accounts.models import Staff
+from openpes.core import api as core_api
+from openpes.core.api import found, needs, responses
+from openpes.core.pagination import Pagination
+from openpes.core.schemas import MAX_ID
+from openpes.employers.selectors import employer_get
+from openpes.vacancies import selectors, services
+from openpes.vacancies.models import Vacancy
+from openpes.vacancies.schemas import (
+    CorrectionIn,
+    ReviewIn,
+    VacancyCreateIn,
+    VacancyFiltersIn,
+    VacancyOut,
+    VacancyPatchIn,
+    WithdrawIn,
+)
+
+router = Router()
+VACANCIES = ["岗位"]
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号")]
+VIEW = "vacancies.view_vacancy"
+
+
+def actor_of(request: HttpRequest) -> Staff:
+    return cast(Staff, core_api.actor_of(request))
+
+
+def _vacancy(request: HttpRequest, pk: int) -> tuple[Staff, Vacancy]:
+    actor = actor_of(request)
+    return actor, found(selectors.vacancy_get(actor=actor, pk=pk))
+
+
+@router.get(
+    "/vacancies",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(list[VacancyOut]),
+    summary="岗位列表",
+    description="工作地点或用人单位在辖区内的岗位，待审核的在前；可按名称、状态、区划、单位、来源、职业、筛查提示筛选；分页。",
+)
+@paginate(Pagination)
+def vacancy_list(request: HttpRequest, filters: Query[VacancyFiltersIn]) -> Any:
+    return selectors.vacancy_list(
+        actor=actor_of(request), filters=selectors.VacancyFilters(**filters.model_dump())
+    )
+
+
+@router.post(
+    "/vacancies",
+    auth=needs(VIEW, services.ADD),
+    tags=VACANCIES,
+    response=responses(VacancyOut, 201),
+    summary="登记岗位",
+    description="保存为草稿，同时识别职业、薪资、地点、学历、经验并进行歧视与虚假招聘筛查；核对后提交审核。",
+)
+def vacancy_create(request: HttpRequest, payload: VacancyCreateIn) -> Status[Vacancy]:
+    actor = actor_of(request)
+    given = payload.model_dump()
+    employer = found(employer_get(actor=actor, pk=given.pop("employer")))
+    channel = given.pop("channel")
+    vacancy = services.vacancy_create(
+        actor=actor, employer=employer, channel=channel, data=services.VacancyInput(**given)
+    )
+    return Status(201, found(selectors.vacancy_get(actor=actor, pk=vacancy.pk)))
+
+
+@router.get(
+    "/vacancies/{vacancy_id}",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="岗位详情",
+)
+def vacancy_detail(request: HttpRequest, vacancy_id: Id) -> Vacancy:
+    return _vacancy(request, vacancy_id)[1]
+
+
+@router.patch(
+    "/vacancies/{vacancy_id}",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="修改岗位",
+    description="只修改请求中给出的项，之后重新识别和筛查；已发布的岗位修改后重新进入审核。经办人员可改辖区内所有岗位，就业服务专员只能改自己服务的单位的岗位。",
+)
+def vacancy_update(request: HttpRequest, vacancy_id: Id, payload: VacancyPatchIn) -> Vacancy:
+    actor, vacancy = _vacancy(request, vacancy_id)
+    given = payload.model_dump(exclude_unset=True)
+    return services.vacancy_update(
+        actor=actor, vacancy=vacancy, data=services.VacancyInput(**given), fields=set(given)
+    )
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/submit",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="提交审核",
+    description="草稿或未通过的岗位提交审核；有须修改的筛查提示时不能提交。",
+)
+def vacancy_submit(request: HttpRequest, vacancy_id: Id) -> Vacancy:
+    actor, vacancy = _vacancy(request, vacancy_id)
+    return services.vacancy_submit(actor=actor, vacancy=vacancy)
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/review",
+    auth=needs(VIEW, services.REVIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="审核岗位",
+    description="通过即发布；有须修改的筛查提示、单位未审核通过或发布账号未确认时不能通过。不通过须写明原因。",
+)
+def vacancy_review(request: HttpRequest, vacancy_id: Id, payload: ReviewIn) -> Vacancy:
+    actor, vacancy = _vacancy(request, vacancy_id)
+    return services.vacancy_review(
+        actor=actor, vacancy=vacancy, approve=payload.approve, reason=payload.reason
+    )
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/withdraw",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="撤回岗位",
+    description="撤回后立即不再对外显示。",
+)
+def vacancy_withdraw(request: HttpRequest, vacancy_id: Id, payload: WithdrawIn) -> Vacancy:
+    actor, vacancy = _vacancy(request, vacancy_id)
+    return services.vacancy_withdraw(actor=actor, vacancy=vacancy, reason=payload.reason)
+
+
+@router.post(
+    "/vacancies/{vacancy_id}/corrections",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancyOut),
+    summary="更正识别结果",
+    description="更正一个识别出的字段；更正会保留并记入日志，职业的更正用于以后的识别。",
+)
+def vacancy_correct(request: HttpRequest, vacancy_id: Id, payload: CorrectionIn) -> Vacancy:
+    actor, vacancy = _vacancy(request, vacancy_id)
+    return services.vacancy_correct(
+        actor=actor, vacancy=vacancy, field=payload.field, value=payload.value, note=payload.note
+    )

@@ -1,0 +1,140 @@
+"""Forms of the vacancy pages (staff and portal). They only shape input; the services validate and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+
+from openpes.accounts.models import Staff
+from openpes.core.forms import StaffForm
+from openpes.regions.forms import region_choices
+from openpes.vacancies.choices import Channel, VacancyStatus
+from openpes.vacancies.models import Vacancy
+from openpes.vacancies.selectors import VacancyFilters
+from openpes.vacancies.services import CORRECTABLE, VacancyInput
+from openpes.vacancies.services.validation import RAW_FIELDS
+
+FLAGGED_CHOICES = [("", "全部"), ("yes", "有筛查提示"), ("no", "无筛查提示")]
+
+
+class VacancyFilterForm(StaffForm):
+    shown: QueryDict | None = None
+
+    q = forms.CharField(
+        label="查找",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "职位名称或单位名称"}),
+    )
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *VacancyStatus.choices])
+    region = forms.ChoiceField(label="地区", required=False)
+    channel = forms.ChoiceField(label="来源", required=False, choices=[("", "全部"), *Channel.choices])
+    flagged = forms.ChoiceField(label="筛查", required=False, choices=FLAGGED_CHOICES)
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("region", region_choices(actor, depth=2, include_self=False, blank="全部"))
+
+    def filters(self) -> VacancyFilters:
+        """The filters asked for; a field in error is left out."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
+            query = QueryDict(mutable=True)
+            for name in self.fields:
+                value = data.get(name)
+                if value:
+                    query[name] = str(value)
+            self.shown = query
+        return VacancyFilters(
+            q=data.get("q", ""),
+            status=data.get("status", ""),
+            region=data.get("region", ""),
+            channel=data.get("channel", ""),
+            flagged={"yes": True, "no": False}.get(data.get("flagged", "")),
+        )
+
+
+class VacancyForm(StaffForm):
+    """The raw fields, as an employer or a clerk writes them; the staff form also names the employer."""
+
+    employer = forms.TypedChoiceField(label="用人单位", coerce=int)
+    title = forms.CharField(label="职位名称", max_length=100)
+    pay_text = forms.CharField(
+        label="薪资待遇", max_length=100, required=False, help_text="照单位原话填写，如“4500-6000元/月”“面议”"
+    )
+    place_text = forms.CharField(label="工作地点", max_length=200, required=False)
+    education_text = forms.CharField(label="学历要求", max_length=50, required=False)
+    experience_text = forms.CharField(label="经验要求", max_length=50, required=False)
+    headcount = forms.IntegerField(label="招聘人数", required=False, min_value=1)
+    industry_text = forms.CharField(label="行业", max_length=100, required=False)
+    contact_text = forms.CharField(label="联系方式", max_length=200, required=False)
+    valid_until = forms.DateField(
+        label="有效期至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填为60天；到期后自动下架",
+    )
+    description = forms.CharField(
+        label="职位描述", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        vacancy: Vacancy | None = None,
+        employers: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if vacancy is not None:
+            kwargs.setdefault("initial", {name: getattr(vacancy, name) for name in self.input_fields()})
+        super().__init__(*args, **kwargs)
+        if employers is None:
+            del self.fields["employer"]
+        else:
+            self.set_choices("employer", [("", "请选择用人单位"), *employers])
+
+    @staticmethod
+    def input_fields() -> tuple[str, ...]:
+        return (*RAW_FIELDS, "headcount", "valid_until")
+
+    def to_input(self) -> VacancyInput:
+        values = {name: self.cleaned_data.get(name) for name in self.input_fields()}
+        return VacancyInput(
+            **{
+                name: value if value is not None else ""
+                for name, value in values.items()
+                if name in RAW_FIELDS
+            },
+            headcount=values["headcount"],
+            valid_until=values["valid_until"],
+        )
+
+
+class ReviewForm(StaffForm):
+    decision = forms.ChoiceField(
+        label="审核结果", choices=[("approve", "通过并发布"), ("reject", "不通过")], widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="审核意见", max_length=200, required=False, help_text="不通过时必填，单位将看到"
+    )
+
+
+class CorrectionForm(StaffForm):
+    field = forms.ChoiceField(
+        label="更正项", choices=[(name, label) for name, (label, _) in CORRECTABLE.items()]
+    )
+    value = forms.CharField(
+        label="更正为",
+        max_length=100,
+        required=False,
+        help_text="职业填大典代码（如 4-03-02-01）；工作地点填12位区划代码；金额填整数元；面议填1或0",
+    )
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class ReasonForm(StaffForm):
+    reason = forms.CharField(label="原因", max_length=200, required=False)

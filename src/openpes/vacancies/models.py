@@ -1,0 +1,180 @@
+"""The vacancy pool and the staff's corrections of normalised fields.
+
+Scoping: a vacancy is seen by the jurisdiction of its work place AND by the employer's jurisdiction
+(`VacancyQuerySet.in_prefix`). `region_code` is the work place when the normaliser resolved it to a region
+of this installation's division table at county level or deeper, else the employer's region (a posting
+that says "全国" or names only a city still belongs somewhere: to the office that serves its employer).
+`place_code` keeps whatever the normaliser resolved, at whatever depth, inside the table or not."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from openpes.core.jurisdiction import ScopedQuerySet, code_range
+from openpes.employers.models import Employer, EmployerAccount
+from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
+
+
+class VacancyQuerySet(ScopedQuerySet["Vacancy"]):
+    def in_prefix(self, prefix: str) -> Self:
+        if not prefix:
+            return self.none()
+        span = code_range(prefix)
+        return self.filter(Q(region_code__range=span) | Q(employer__region_code__range=span))
+
+
+class Vacancy(models.Model):
+    """One vacancy as it came in (the raw fields, exactly as received) and as the normaliser read it (the
+    normalised fields with their reasons), its screening flags and where it stands in review."""
+
+    employer = models.ForeignKey(
+        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="vacancies"
+    )
+    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
+
+    # As received.
+    title = models.CharField("职位名称", max_length=100)
+    pay_text = models.CharField("薪资待遇", max_length=100, blank=True)
+    place_text = models.CharField("工作地点", max_length=200, blank=True)
+    education_text = models.CharField("学历要求", max_length=50, blank=True)
+    experience_text = models.CharField("经验要求", max_length=50, blank=True)
+    description = models.TextField("职位描述", blank=True)
+    industry_text = models.CharField("行业", max_length=100, blank=True)
+    contact_text = models.CharField("联系方式", max_length=200, blank=True)
+    headcount = models.PositiveIntegerField("招聘人数", null=True, blank=True)
+
+    # As normalised (openpes.vacancies.normalise), or as staff corrected them (VacancyCorrection).
+    occupation_code = models.CharField(
+        "职业", max_length=10, blank=True, help_text="职业分类大典（2022年版）"
+    )
+    occupation_name = models.CharField("职业名称", max_length=100, blank=True)
+    occupation_candidates = models.JSONField("候选职业", default=list, blank=True)
+    occupation_confidence = models.FloatField("职业把握", null=True, blank=True)
+    pay_min = models.PositiveIntegerField("月薪下限（元）", null=True, blank=True)
+    pay_max = models.PositiveIntegerField("月薪上限（元）", null=True, blank=True)
+    pay_period = models.CharField("计薪方式", max_length=10, blank=True)
+    pay_months = models.PositiveSmallIntegerField("年薪月数", null=True, blank=True)
+    pay_negotiable = models.BooleanField("薪资面议", default=False)
+    place_code = models.CharField("工作地点区划", max_length=12, blank=True)
+    place_name = models.CharField("工作地点名称", max_length=100, blank=True)
+    region_code = models.CharField("所属区划", max_length=12)
+    education_min = models.CharField("最低学历", max_length=2, blank=True)
+    experience_min_years = models.PositiveSmallIntegerField("最低工作年限", null=True, blank=True)
+    work_type = models.CharField("工作类型", max_length=12, choices=WorkType.choices, blank=True)
+    flags = models.JSONField("待核实项", default=list, blank=True)
+    reasons = models.TextField("识别依据", blank=True)
+
+    screening_flags = models.JSONField("筛查提示", default=list, blank=True)
+
+    status = models.CharField(
+        "状态", max_length=16, choices=VacancyStatus.choices, default=VacancyStatus.DRAFT
+    )
+    status_reason = models.CharField("审核意见", max_length=200, blank=True)
+    status_changed_at = models.DateTimeField("状态变更时间", null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="状态变更人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="空：单位在网上操作或系统自动处理",
+    )
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    valid_until = models.DateField("有效期至")
+    reposts = models.ForeignKey(
+        "self",
+        verbose_name="重新发布自",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reposted_as",
+    )
+
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    posted_by_account = models.ForeignKey(
+        EmployerAccount,
+        verbose_name="发布账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
+    )
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = verbose_name
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["region_code", "status"], name="vacancy_region_status"),
+            models.Index(fields=["status", "submitted_at"], name="vacancy_status_submitted"),
+            models.Index(fields=["occupation_code", "status"], name="vacancy_occupation_status"),
+            models.Index(fields=["valid_until"], name="vacancy_valid_until"),
+        ]
+        permissions = [
+            ("review_vacancy", "审核岗位"),
+            ("change_served_vacancy", "登记、修改自己服务的单位的岗位"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VacancyCorrection(models.Model):
+    """A staff member's correction of one normalised field. Kept for good: the vacancy's later
+    normalisations re-apply it while the text it was read from stays the same, and occupation corrections
+    teach the occupation coder (`vacancies.services.normalising.current_coder`)."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name="岗位", on_delete=models.CASCADE, related_name="corrections"
+    )
+    field = models.CharField("字段", max_length=30)
+    old_value = models.CharField("原值", max_length=100, blank=True)
+    new_value = models.CharField("更正为", max_length=100, blank=True)
+    title = models.CharField("更正时的职位名称", max_length=100, blank=True)
+    source_text = models.TextField(
+        "更正时的原文", blank=True, help_text="该字段所依据的原文；原文改动后更正不再沿用"
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="更正人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "岗位识别更正"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        indexes = [models.Index(fields=["field", "id"], name="vacancy_correction_field")]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value} → {self.new_value}"

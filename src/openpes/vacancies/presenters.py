@@ -1,0 +1,96 @@
+"""What the vacancy pages show beside the stored fields: labels of the codes and the flags in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpes.people.models import Education
+from openpes.vacancies.choices import PayPeriod
+from openpes.vacancies.models import Vacancy
+from openpes.vacancies.normalise.posting import FLAG_LABELS
+
+
+def pay_shown(vacancy: Vacancy) -> str:
+    """The parsed pay in one phrase: "4,500–6,000 元/月", "面议", "计件"."""
+    if vacancy.pay_min is None and vacancy.pay_max is None:
+        if vacancy.pay_negotiable:
+            return "面议"
+        return PayPeriod(vacancy.pay_period).label if vacancy.pay_period else "—"
+    if vacancy.pay_min is not None and vacancy.pay_max is not None and vacancy.pay_min != vacancy.pay_max:
+        figures = f"{vacancy.pay_min:,}–{vacancy.pay_max:,}"
+    elif vacancy.pay_min is not None and vacancy.pay_max is None:
+        figures = f"{vacancy.pay_min:,} 以上"
+    elif vacancy.pay_min is None:
+        figures = f"{vacancy.pay_max:,} 以下"
+    else:
+        figures = f"{vacancy.pay_min:,}"
+    months = f"，{vacancy.pay_months}薪" if vacancy.pay_months else ""
+    return f"{figures} 元/月{months}"
+
+
+def normalised_rows(vacancy: Vacancy) -> list[dict[str, Any]]:
+    """The normalised fields beside the raw text they were read from, for the detail page."""
+    education = dict(Education.choices).get(vacancy.education_min, "") if vacancy.education_min else ""
+    candidates = "、".join(vacancy.occupation_candidates or [])
+    occupation = f"{vacancy.occupation_name}（{vacancy.occupation_code}）" if vacancy.occupation_code else "—"
+    if vacancy.occupation_confidence is not None:
+        occupation += f"，把握 {vacancy.occupation_confidence:.2f}"
+    return [
+        {
+            "label": "职业",
+            "raw": vacancy.title,
+            "value": occupation,
+            "more": f"候选：{candidates}" if candidates else "",
+        },
+        {
+            "label": "薪资",
+            "raw": vacancy.pay_text,
+            "value": pay_shown(vacancy),
+            "more": PayPeriod(vacancy.pay_period).label if vacancy.pay_period else "",
+        },
+        {
+            "label": "工作地点",
+            "raw": vacancy.place_text,
+            "value": vacancy.place_name or "—",
+            "more": vacancy.place_code,
+        },
+        {"label": "学历", "raw": vacancy.education_text, "value": education or "不限", "more": ""},
+        {
+            "label": "经验",
+            "raw": vacancy.experience_text,
+            "value": f"{vacancy.experience_min_years}年以上" if vacancy.experience_min_years else "不限",
+            "more": "",
+        },
+        {"label": "工作类型", "raw": "", "value": vacancy.get_work_type_display() or "—", "more": ""},
+    ]
+
+
+def reason_lines(vacancy: Vacancy) -> list[str]:
+    """The normaliser's reasons, one line per field ("职业：…。", "薪资：…。")."""
+    return [line + "。" for line in vacancy.reasons.split("。") if line.strip()]
+
+
+def flag_labels(vacancy: Vacancy) -> list[str]:
+    return [FLAG_LABELS.get(flag, flag) for flag in vacancy.flags]
+
+
+def screening_messages(vacancy: Vacancy) -> list[dict[str, Any]]:
+    """Each screening flag as the pages show it: severity in words, what was found, why, and the law."""
+    shown = []
+    for flag in vacancy.screening_flags:
+        laws = flag.get("laws") or []
+        by_law: dict[str, list[str]] = {}
+        for article in laws:
+            by_law.setdefault(article["law"], []).append(article["article"])
+        shown.append(
+            {
+                "blocking": flag.get("severity") == "block",
+                "severity": "须修改" if flag.get("severity") == "block" else "需核实",
+                "kind": "就业歧视" if flag.get("kind") == "discrimination" else "虚假招聘风险",
+                "text": flag.get("text") or "",
+                "explanation": flag.get("explanation") or "",
+                "law": "；".join(f"《{law}》{'、'.join(articles)}" for law, articles in by_law.items()),
+                "exception": flag.get("exception") or "",
+            }
+        )
+    return shown

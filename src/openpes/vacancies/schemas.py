@@ -1,0 +1,148 @@
+"""What the API takes and gives for vacancies: the raw fields as received, the normalised fields with their
+reasons, the screening flags with their explanations and the law, and the review state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+
+from openpes.core.schemas import MAX_ID, OPTIONAL_REGION_CODE, Strict, choices_text, enum_of, one_of
+from openpes.vacancies.choices import Channel, VacancyStatus
+from openpes.vacancies.models import Vacancy
+from openpes.vacancies.services import CORRECTABLE
+
+StatusCode = Annotated[str, one_of(VacancyStatus), enum_of(VacancyStatus)]
+ChannelCode = Annotated[str, one_of(Channel), enum_of(Channel)]
+STAFF_CHANNELS = "staff（经办人员录入，默认）、file（批量导入）、partner（合作系统）"
+
+
+class VacancyFiltersIn(Schema):
+    q: str = Field("", max_length=50, description="职位名称或单位名称（部分）")
+    status: StatusCode = Field("", description=f"状态：{choices_text(VacancyStatus)}")
+    region: str = Field("", pattern=OPTIONAL_REGION_CODE, description="只看该区划内的岗位，12位区划代码")
+    employer: int | None = Field(None, ge=1, le=MAX_ID, description="只看该用人单位（编号）的岗位")
+    channel: ChannelCode = Field("", description=f"来源渠道：{choices_text(Channel)}")
+    occupation: str = Field("", max_length=10, description="职业代码或其开头（如 4-03）")
+    flagged: bool | None = Field(None, description="true 只看有筛查提示的，false 只看没有的")
+
+
+class _RawFields(Strict):
+    pay_text: str = Field("", max_length=100, description="薪资待遇，照原文（如“8千-1.2万/月”“面议”）")
+    place_text: str = Field("", max_length=200, description="工作地点，照原文")
+    education_text: str = Field("", max_length=50, description="学历要求，照原文")
+    experience_text: str = Field("", max_length=50, description="经验要求，照原文")
+    description: str = Field("", max_length=5000, description="职位描述")
+    industry_text: str = Field("", max_length=100, description="行业，照原文")
+    contact_text: str = Field("", max_length=200, description="联系方式")
+    headcount: int | None = Field(None, ge=1, le=100_000, description="招聘人数")
+    valid_until: dt.date | None = Field(None, description="有效期至；不填为60天，最长365天")
+
+
+class VacancyCreateIn(_RawFields):
+    employer: int = Field(..., ge=1, le=MAX_ID, description="用人单位编号（辖区内的）")
+    title: str = Field(..., max_length=100, description="职位名称")
+    channel: str = Field("staff", pattern="^(staff|file|partner)$", description=f"来源渠道：{STAFF_CHANNELS}")
+
+
+class VacancyPatchIn(_RawFields):
+    """Only the keys present are changed; the vacancy is normalised and screened again, and a published one
+    goes back to review."""
+
+    title: str = Field("", max_length=100, description="职位名称")
+
+
+class ReviewIn(Strict):
+    approve: bool = Field(..., description="true 通过并发布；false 不通过（须写明原因，单位将看到）")
+    reason: str = Field("", max_length=200, description="审核意见；不通过时必填")
+
+
+class WithdrawIn(Strict):
+    reason: str = Field("", max_length=200, description="撤回原因（如“已招满”）")
+
+
+class CorrectionIn(Strict):
+    field: str = Field(..., pattern="^(" + "|".join(CORRECTABLE) + ")$", description="更正的字段")
+    value: str = Field("", max_length=100, description="更正为（职业填大典代码，工作地点填12位区划代码）")
+    note: str = Field("", max_length=200, description="说明")
+
+
+class LawOut(Schema):
+    law: str = Field(..., description="法律法规名称")
+    article: str = Field(..., description="条款")
+    gist: str = Field("", description="条款要点")
+
+
+class ScreeningFlagOut(Schema):
+    kind: str = Field(..., description="discrimination 就业歧视；fraud 虚假招聘风险")
+    code: str = Field(..., description="规则编号")
+    severity: str = Field(..., description="block 须修改（不能发布）；review 需人工核实")
+    field: str = Field(..., description="所在字段：title、description、contact 或 pay")
+    start: int | None = Field(None, description="在该字段原文中的起始位置")
+    end: int | None = Field(None, description="结束位置")
+    text: str = Field(..., description="原文中的相关文字")
+    explanation: str = Field(..., description="原因")
+    laws: list[LawOut] = Field(..., description="违反的法律法规条款")
+    exception: str | None = Field(None, description="可能的例外及其依据")
+
+
+class VacancyOut(Schema):
+    id: int = Field(..., description="编号")
+    employer: int = Field(..., description="用人单位编号")
+    employer_name: str = Field(..., description="单位名称")
+    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
+    title: str = Field(..., description="职位名称（原文）")
+    pay_text: str = Field(..., description="薪资待遇（原文）")
+    place_text: str = Field(..., description="工作地点（原文）")
+    education_text: str = Field(..., description="学历要求（原文）")
+    experience_text: str = Field(..., description="经验要求（原文）")
+    description: str = Field(..., description="职位描述（原文）")
+    industry_text: str = Field(..., description="行业（原文）")
+    contact_text: str = Field(..., description="联系方式（原文）")
+    headcount: int | None = Field(None, description="招聘人数")
+    occupation_code: str = Field(..., description="职业代码（职业分类大典2022）")
+    occupation_name: str = Field(..., description="职业名称")
+    occupation_candidates: list[str] = Field(..., description="候选职业代码，最可能的在前")
+    occupation_confidence: float | None = Field(None, description="职业识别的把握（0–1；更正后为1）")
+    pay_min: int | None = Field(None, description="月薪下限（元）")
+    pay_max: int | None = Field(None, description="月薪上限（元）")
+    pay_period: str = Field(..., description="原文的计薪方式：month、year、day、hour、week、piece")
+    pay_months: int | None = Field(None, description="每年发薪月数（如13薪）")
+    pay_negotiable: bool = Field(..., description="薪资面议")
+    place_code: str = Field(..., description="识别出的工作地点区划代码（可能在本地区划表之外）")
+    place_name: str = Field(..., description="识别出的工作地点名称")
+    region_code: str = Field(
+        ..., description="所属区划：工作地点在本系统区划表内（县级或更细）时为工作地点，否则为单位所在地"
+    )
+    education_min: str = Field(..., description="最低学历代码（GB/T 4658 分组）")
+    experience_min_years: int | None = Field(None, description="最低工作年限")
+    work_type: str = Field(..., description="full_time、part_time、gig、internship")
+    flags: list[str] = Field(..., description="识别时需人工核实的项")
+    reasons: str = Field(..., description="识别依据")
+    screening_flags: list[ScreeningFlagOut] = Field(..., description="筛查提示")
+    status: str = Field(..., description=f"状态：{choices_text(VacancyStatus)}")
+    status_reason: str = Field(..., description="审核意见或撤回原因")
+    submitted_at: dt.datetime | None = Field(None, description="提交审核时间")
+    reviewed_at: dt.datetime | None = Field(None, description="审核时间")
+    published_at: dt.datetime | None = Field(None, description="发布时间")
+    valid_until: dt.date = Field(..., description="有效期至")
+    reposts: int | None = Field(None, description="重新发布自（岗位编号）")
+    created_at: dt.datetime = Field(..., description="登记时间")
+    updated_at: dt.datetime = Field(..., description="更新时间")
+
+    @staticmethod
+    def resolve_employer(obj: Vacancy) -> int:
+        return obj.employer_id
+
+    @staticmethod
+    def resolve_employer_name(obj: Vacancy) -> str:
+        return obj.employer.name
+
+    @staticmethod
+    def resolve_reposts(obj: Vacancy) -> int | None:
+        return obj.reposts_id
+
+    @staticmethod
+    def resolve_screening_flags(obj: Vacancy) -> list[dict[str, Any]]:
+        return list(obj.screening_flags)

@@ -1,0 +1,115 @@
+"""Every staff read of vacancies starts from `Vacancy.objects.within(actor)` (the vacancy's region or its
+employer's, models.py); the portal's reads start from the signed-in account's employer; public reads
+(`public_vacancies`) show only published vacancies still within their validity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from openpes.accounts.models import Staff
+from openpes.core.jurisdiction import code_range, covers, prefix_of
+from openpes.employers.models import Employer
+from openpes.vacancies.choices import VacancyStatus
+from openpes.vacancies.models import Vacancy, VacancyCorrection, VacancyQuerySet
+
+
+@dataclass(frozen=True)
+class VacancyFilters:
+    q: str = ""  # part of the title or of the employer's name
+    status: str = ""
+    region: str = ""  # a region code inside the jurisdiction: its subtree
+    employer: int | None = None
+    channel: str = ""
+    occupation: str = ""  # an occupation code or the beginning of one ("4-03")
+    flagged: bool | None = None  # with screening flags (True) or without (False)
+
+
+def _queue_first(vacancies: VacancyQuerySet) -> VacancyQuerySet:
+    """The review queue first (oldest submission first), then everything else, latest change first."""
+    return vacancies.annotate(
+        queue=Case(
+            When(status=VacancyStatus.PENDING_REVIEW, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("queue", "submitted_at", "-updated_at", "-id")
+
+
+def vacancy_list(*, actor: Staff, filters: VacancyFilters = VacancyFilters()) -> VacancyQuerySet:
+    vacancies = Vacancy.objects.within(actor)
+    if filters.region:
+        if not covers(actor.jurisdiction_prefix, filters.region):
+            return vacancies.none()
+        vacancies = vacancies.filter(region_code__range=code_range(prefix_of(filters.region)))
+    if filters.status:
+        vacancies = vacancies.filter(status=filters.status)
+    if filters.employer is not None:
+        vacancies = vacancies.filter(employer_id=filters.employer)
+    if filters.channel:
+        vacancies = vacancies.filter(channel=filters.channel)
+    if filters.occupation:
+        vacancies = vacancies.filter(occupation_code__startswith=filters.occupation)
+    if filters.flagged is not None:
+        vacancies = (
+            vacancies.exclude(screening_flags=[]) if filters.flagged else vacancies.filter(screening_flags=[])
+        )
+    q = filters.q.strip()
+    if q:
+        vacancies = vacancies.filter(title__contains=q) | vacancies.filter(employer__name__contains=q)
+    return _queue_first(vacancies.select_related("employer"))
+
+
+def review_queue(*, actor: Staff) -> VacancyQuerySet:
+    """Vacancies waiting for review, oldest submission first."""
+    return vacancy_list(actor=actor, filters=VacancyFilters(status=VacancyStatus.PENDING_REVIEW))
+
+
+def queue_count(*, actor: Staff) -> int:
+    return Vacancy.objects.within(actor).filter(status=VacancyStatus.PENDING_REVIEW).count()
+
+
+def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
+    return (
+        Vacancy.objects.within(actor)
+        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def corrections_of(vacancy: Vacancy) -> QuerySet[VacancyCorrection]:
+    return vacancy.corrections.select_related("corrected_by").order_by("-id")
+
+
+def employers_for_posting(*, actor: Staff) -> QuerySet[Employer]:
+    """The employers a staff member may enter vacancies for: those of the jurisdiction."""
+    return Employer.objects.within(actor).order_by("name", "id")
+
+
+# --- the portal -------------------------------------------------------------------------------------------
+
+
+def portal_vacancy_list(*, employer: Employer) -> QuerySet[Vacancy]:
+    return Vacancy.objects.filter(employer=employer).select_related("employer").order_by("-updated_at", "-id")
+
+
+def portal_vacancy_get(*, employer: Employer, pk: int) -> Vacancy | None:
+    return (
+        Vacancy.objects.filter(employer=employer, pk=pk)
+        .select_related("employer", "posted_by_account")
+        .first()
+    )
+
+
+# --- the public -------------------------------------------------------------------------------------------
+
+
+def public_vacancies() -> QuerySet[Vacancy]:
+    """What the public may see: published and still valid today, whether or not the daily expiry job has
+    run yet (withdrawn and expired vacancies leave at once)."""
+    return Vacancy.objects.filter(
+        status=VacancyStatus.PUBLISHED, valid_until__gte=timezone.localdate()
+    ).select_related("employer")

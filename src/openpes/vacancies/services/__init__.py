@@ -1,0 +1,46 @@
+"""Every write of the vacancies app: validate, normalise and screen, write in one transaction, audit.
+
+Callers import this package (`from openpes.vacancies import services`)."""
+
+from openpes.vacancies.services.normalising import current_coder, scoping_region
+from openpes.vacancies.services.vacancies import (
+    ADD,
+    CHANGE_ANY,
+    CHANGE_SERVED,
+    REVIEW,
+    VacancyActor,
+    may_change,
+    publish_refusal,
+    sees,
+    vacancies_expire,
+    vacancy_correct,
+    vacancy_create,
+    vacancy_review,
+    vacancy_submit,
+    vacancy_update,
+    vacancy_withdraw,
+)
+from openpes.vacancies.services.validation import CORRECTABLE, VACANCY_FIELDS, VacancyInput
+
+__all__ = [
+    "ADD",
+    "CHANGE_ANY",
+    "CHANGE_SERVED",
+    "CORRECTABLE",
+    "REVIEW",
+    "VACANCY_FIELDS",
+    "VacancyActor",
+    "VacancyInput",
+    "current_coder",
+    "may_change",
+    "publish_refusal",
+    "scoping_region",
+    "sees",
+    "vacancies_expire",
+    "vacancy_correct",
+    "vacancy_create",
+    "vacancy_review",
+    "vacancy_submit",
+    "vacancy_update",
+    "vacancy_withdraw",
+]

@@ -1,0 +1,120 @@
+"""Normalisation and screening of a vacancy on every save, the corrected occupation coder, and the going
+rate the pay check compares with."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from django.db.models import Count, Max
+
+from openpes.core.jurisdiction import CODE_LENGTH, code_range, prefix_of
+from openpes.employers.models import Employer
+from openpes.regions.models import Region
+from openpes.taxonomy.coder import OccupationCoder, build_coder, default_coder
+from openpes.vacancies.choices import VacancyStatus
+from openpes.vacancies.models import Vacancy, VacancyCorrection
+from openpes.vacancies.normalise import normalise_posting
+from openpes.vacancies.screening import screen
+from openpes.vacancies.screening.going_rate import going_rate
+
+OCCUPATION = "occupation_code"
+# How many published vacancies of the same occupation and county the going rate reads at most.
+GOING_RATE_SAMPLE = 500
+COUNTY_LENGTH = 6
+
+_lock = threading.Lock()
+_coder: tuple[tuple[int, int | None], OccupationCoder] | None = None
+
+
+def current_coder() -> OccupationCoder:
+    """The occupation coder taught by every occupation correction staff have made, oldest first. Built once
+    and kept until the corrections change (one cheap aggregate query per call tells)."""
+    global _coder
+    corrections = VacancyCorrection.objects.filter(field=OCCUPATION)
+    stats = corrections.aggregate(count=Count("id"), last=Max("id"))
+    key = (int(stats["count"] or 0), stats["last"])
+    if key[0] == 0:
+        return default_coder()
+    with _lock:
+        if _coder is None or _coder[0] != key:
+            pairs = corrections.order_by("id").values_list("title", "new_value")
+            _coder = (key, build_coder(corrections=list(pairs)))
+        return _coder[1]
+
+
+def scoping_region(place_code: str, employer: Employer) -> str:
+    """The region a vacancy is filed under: its work place when that is a county or deeper region of this
+    installation's division table, else the employer's region (see models.py)."""
+    if (
+        len(place_code) == CODE_LENGTH
+        and len(prefix_of(place_code)) >= COUNTY_LENGTH
+        and Region.objects.filter(code=place_code, retired=False).exists()
+    ):
+        return place_code
+    return employer.region_code
+
+
+def comparable_pays(vacancy: Vacancy) -> Iterable[tuple[int | None, int | None]]:
+    """Monthly pay of the published vacancies of the same occupation in the same county."""
+    if not vacancy.occupation_code:
+        return []
+    county = vacancy.region_code[:COUNTY_LENGTH]
+    return (
+        Vacancy.objects.filter(
+            status=VacancyStatus.PUBLISHED,
+            occupation_code=vacancy.occupation_code,
+            region_code__range=code_range(county),
+        )
+        .exclude(pk=vacancy.pk)
+        .order_by("-published_at")
+        .values_list("pay_min", "pay_max")[:GOING_RATE_SAMPLE]
+    )
+
+
+def normalise(vacancy: Vacancy) -> None:
+    """Fill the normalised fields of a vacancy from its raw fields (not saved here)."""
+    employer = vacancy.employer
+    result = normalise_posting(
+        {
+            "title": vacancy.title,
+            "pay_text": vacancy.pay_text,
+            "place_text": vacancy.place_text,
+            "education_text": vacancy.education_text,
+            "experience_text": vacancy.experience_text,
+            "company": employer.name,
+            "industry_text": vacancy.industry_text,
+            "description": vacancy.description,
+        },
+        within=employer.region_code[:COUNTY_LENGTH],
+        coder=current_coder(),
+    )
+    vacancy.occupation_code = result.occupation_code
+    vacancy.occupation_name = result.occupation_name
+    vacancy.occupation_candidates = list(result.occupation_candidates)
+    vacancy.occupation_confidence = result.occupation_confidence
+    vacancy.pay_min, vacancy.pay_max = result.pay_min, result.pay_max
+    vacancy.pay_period, vacancy.pay_months = result.pay_period, result.pay_months
+    vacancy.pay_negotiable = result.pay_negotiable
+    vacancy.place_code, vacancy.place_name = result.region_code, result.region_name
+    vacancy.region_code = scoping_region(result.region_code, employer)
+    vacancy.education_min = result.education_min or ""
+    vacancy.experience_min_years = result.experience_min_years
+    vacancy.work_type = result.work_type
+    vacancy.flags = list(result.flags)
+    vacancy.reasons = result.reasons
+
+
+def rescreen(vacancy: Vacancy) -> None:
+    """Screen the vacancy's text, contact and pay (against the going rate when enough comparable
+    vacancies are published); the flags are stored as `Flag.as_dict()`."""
+    rate = going_rate(comparable_pays(vacancy))
+    flags = screen(
+        vacancy.title,
+        vacancy.description,
+        pay_min=vacancy.pay_min,
+        pay_max=vacancy.pay_max,
+        going_rate=rate,
+        contact_text=vacancy.contact_text,
+    )
+    vacancy.screening_flags = [flag.as_dict() for flag in flags]

@@ -1,0 +1,214 @@
+"""Vacancy pages for staff: list (review queue first), the review queue, detail with the raw text beside
+the normalised fields and the screening flags, entry, edit, corrections, review, withdrawal.
+Form in → service/selector → template out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from openpes.accounts.models import Staff
+from openpes.core.errors import DomainError, NotFound
+from openpes.core.views import list_response, paginate, posted, search_data, staff_page
+from openpes.employers import rules as employer_rules
+from openpes.vacancies import presenters, rules, selectors, services
+from openpes.vacancies.forms import CorrectionForm, ReasonForm, ReviewForm, VacancyFilterForm, VacancyForm
+from openpes.vacancies.models import Vacancy
+from openpes.vacancies.selectors import VacancyFilters
+
+VIEW = "vacancies.view_vacancy"
+
+
+def _actor(request: HttpRequest) -> Staff:
+    return request.user  # type: ignore[return-value]
+
+
+def _vacancy_or_404(request: HttpRequest, pk: int) -> Vacancy:
+    vacancy = selectors.vacancy_get(actor=_actor(request), pk=pk)
+    if vacancy is None:
+        raise Http404
+    return vacancy
+
+
+def _list(request: HttpRequest, *, queue: bool) -> HttpResponse:
+    actor = _actor(request)
+    form = VacancyFilterForm(search_data(request), actor=actor)
+    filters = form.filters()
+    rows = (
+        selectors.review_queue(actor=actor) if queue else selectors.vacancy_list(actor=actor, filters=filters)
+    )
+    page = paginate(request, rows)
+    for vacancy in page.object_list:
+        vacancy.pay_shown = presenters.pay_shown(vacancy)
+    context = {
+        "form": form,
+        "page": page,
+        "queue": queue,
+        "filtered": filters != VacancyFilters(),
+        "waiting": selectors.queue_count(actor=actor),
+    }
+    return list_response(
+        request,
+        page="vacancies/vacancy_list.html",
+        results="vacancies/_vacancy_results.html",
+        context=context,
+        shown=form.shown,
+    )
+
+
+@staff_page(VIEW)
+def vacancy_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, queue=False)
+
+
+@staff_page(VIEW)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return _list(request, queue=True)
+
+
+def _detail_context(request: HttpRequest, vacancy: Vacancy, **forms: Any) -> dict[str, Any]:
+    actor = _actor(request)
+    return {
+        "vacancy": vacancy,
+        "rows": presenters.normalised_rows(vacancy),
+        "reasons": presenters.reason_lines(vacancy),
+        "flags": presenters.flag_labels(vacancy),
+        "screening": presenters.screening_messages(vacancy),
+        "corrections": list(selectors.corrections_of(vacancy)[:20]),
+        "may_change": services.may_change(actor, vacancy.employer),
+        "may_review": actor.has_perm(services.REVIEW),
+        "submittable": vacancy.status in rules.SUBMITTABLE,
+        "editable": rules.change_refusal(vacancy.status) is None,
+        "publish_refusal": services.publish_refusal(vacancy),
+        "employer_refusal": employer_rules.publish_refusal(vacancy.employer),
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "correction_form": forms.get("correction_form") or CorrectionForm(),
+        "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+    }
+
+
+@staff_page(VIEW)
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = _vacancy_or_404(request, pk)
+    return render(request, "vacancies/vacancy_detail.html", _detail_context(request, vacancy))
+
+
+@staff_page(VIEW, services.ADD)
+def vacancy_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    employers = list(selectors.employers_for_posting(actor=actor).values_list("pk", "name"))
+    form = VacancyForm(posted(request), employers=employers)
+    if request.method == "POST" and form.is_valid():
+        employer = (
+            selectors.employers_for_posting(actor=actor).filter(pk=form.cleaned_data["employer"]).first()
+        )
+        try:
+            vacancy = services.vacancy_create(actor=actor, employer=employer, data=form.to_input())
+        except NotFound:
+            form.add_error("employer", "所选单位不存在或不在您的辖区内")
+        except PermissionDenied:
+            form.add_error("employer", "您只能为自己服务的单位登记岗位")
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"已登记岗位 {vacancy.title}（草稿），请核对识别结果后提交审核。")
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return render(request, "vacancies/vacancy_form.html", {"form": form})
+
+
+@staff_page(VIEW)
+def vacancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    vacancy = _vacancy_or_404(request, pk)
+    if not services.may_change(actor, vacancy.employer):
+        raise PermissionDenied
+    form = VacancyForm(posted(request), vacancy=vacancy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.vacancy_update(actor=actor, vacancy=vacancy, data=form.to_input())
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, f"已保存岗位 {vacancy.title}（{vacancy.get_status_display()}）。")
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    return render(request, "vacancies/vacancy_form.html", {"form": form, "vacancy": vacancy})
+
+
+def _post_action(
+    request: HttpRequest, pk: int, form_name: str, form: Any, act: Any, done: str
+) -> HttpResponse:
+    vacancy = _vacancy_or_404(request, pk)
+    if form.is_valid():
+        try:
+            act(vacancy, form.cleaned_data)
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            messages.success(request, done.format(title=vacancy.title, status=vacancy.get_status_display()))
+            return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+    context = _detail_context(request, vacancy, **{form_name: form})
+    return render(request, "vacancies/vacancy_detail.html", context, status=422)
+
+
+@staff_page(VIEW)
+@require_POST
+def vacancy_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = _vacancy_or_404(request, pk)
+    try:
+        services.vacancy_submit(actor=_actor(request), vacancy=vacancy)
+    except DomainError as exc:
+        messages.error(request, exc.errors[0].message)
+    else:
+        messages.success(request, f"岗位 {vacancy.title} 已提交审核。")
+    return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
+
+
+@staff_page(VIEW, services.REVIEW)
+@require_POST
+def vacancy_review(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _post_action(
+        request,
+        pk,
+        "review_form",
+        ReviewForm(request.POST),
+        lambda vacancy, data: services.vacancy_review(
+            actor=actor, vacancy=vacancy, approve=data["decision"] == "approve", reason=data["reason"]
+        ),
+        "岗位 {title}：{status}。",
+    )
+
+
+@staff_page(VIEW)
+@require_POST
+def vacancy_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _post_action(
+        request,
+        pk,
+        "correction_form",
+        CorrectionForm(request.POST),
+        lambda vacancy, data: services.vacancy_correct(
+            actor=actor, vacancy=vacancy, field=data["field"], value=data["value"], note=data["note"]
+        ),
+        "已更正岗位 {title} 的识别结果。",
+    )
+
+
+@staff_page(VIEW)
+@require_POST
+def vacancy_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    return _post_action(
+        request,
+        pk,
+        "withdraw_form",
+        ReasonForm(request.POST),
+        lambda vacancy, data: services.vacancy_withdraw(actor=actor, vacancy=vacancy, reason=data["reason"]),
+        "岗位 {title} 已撤回。",
+    )

@@ -1,0 +1,93 @@
+"""/api/v1/vacancies: scoped like the pages (another jurisdiction gets 404), normalised fields and screening
+flags in the answers, the review life cycle with refusals as 422 in Chinese, role permissions hold."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from openpes.accounts.roles import Role
+from openpes.vacancies.models import Vacancy
+from tests.employers.helpers import WELDER
+from tests.vacancies.pool import make_vacancy, verified_employer
+
+pytestmark = pytest.mark.django_db
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_create_list_detail_patch_submit_review(api_as, places):
+    api = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    employer = verified_employer(api.staff, places.village_a1)
+    created = api.call(
+        "post",
+        "/vacancies",
+        {"employer": employer.pk, "title": "中餐厨师", "pay_text": "15-25K·13薪", "description": "限女性"},
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "draft" and body["channel"] == "staff"
+    assert (body["pay_min"], body["pay_max"], body["pay_months"]) == (15000, 25000, 13)
+    assert body["occupation_code"] == "4-03-02-01" and body["reasons"]
+    flag = body["screening_flags"][0]
+    assert flag["severity"] == "block" and flag["text"] == "限女性" and flag["laws"][0]["law"]
+    refused = api.call("post", f"/vacancies/{body['id']}/submit")
+    assert refused.status_code == 422 and CJK.search(refused.json()["detail"][0]["message"])
+    patched = api.call("patch", f"/vacancies/{body['id']}", {"description": "负责湘菜"})
+    assert patched.status_code == 200 and patched.json()["screening_flags"] == []
+    assert patched.json()["title"] == "中餐厨师"  # untouched keys stay
+    assert api.call("post", f"/vacancies/{body['id']}/submit").json()["status"] == "pending_review"
+    listed = api.get_json("/api/v1/vacancies", {"status": "pending_review"}).json()
+    assert [row["id"] for row in listed["items"]] == [body["id"]]
+    rejected = api.call("post", f"/vacancies/{body['id']}/review", {"approve": False, "reason": ""})
+    assert rejected.status_code == 422
+    approved = api.call("post", f"/vacancies/{body['id']}/review", {"approve": True})
+    assert approved.json()["status"] == "published" and approved.json()["published_at"]
+    corrected = api.call(
+        "post", f"/vacancies/{body['id']}/corrections", {"field": "occupation_code", "value": WELDER}
+    )
+    assert corrected.json()["occupation_code"] == WELDER
+    withdrawn = api.call("post", f"/vacancies/{body['id']}/withdraw", {"reason": "已招满"})
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert api.get_json(f"/api/v1/vacancies/{body['id']}").json()["status_reason"] == "已招满"
+
+
+def test_another_jurisdiction_gets_404(api_as, make_staff, places):
+    officer = make_staff(Role.COUNTY_OFFICER, places.county)
+    employer_b = verified_employer(officer, places.village_b1)
+    vacancy = make_vacancy(officer, employer_b, place_text="")
+    api = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    assert api.get_json(f"/api/v1/vacancies/{vacancy.pk}").status_code == 404
+    assert api.call("patch", f"/vacancies/{vacancy.pk}", {"title": "x"}).status_code == 404
+    assert api.call("post", f"/vacancies/{vacancy.pk}/submit").status_code == 404
+    assert api.call("post", f"/vacancies/{vacancy.pk}/review", {"approve": True}).status_code == 404
+    assert api.call("post", f"/vacancies/{vacancy.pk}/withdraw", {}).status_code == 404
+    assert api.call("post", "/vacancies", {"employer": employer_b.pk, "title": "普工"}).status_code == 404
+    assert api.get_json("/api/v1/vacancies").json()["items"] == []
+    assert api.get_json("/api/v1/vacancies", {"region": places.village_b1}).json()["items"] == []
+    assert Vacancy.objects.count() == 1
+
+
+def test_permissions_of_the_roles(api_as, make_staff, places):
+    officer = make_staff(Role.COUNTY_OFFICER, places.county)
+    vacancy = make_vacancy(officer, verified_employer(officer, places.village_a1))
+    manager = api_as(Role.MANAGER, places.county)
+    assert manager.get_json(f"/api/v1/vacancies/{vacancy.pk}").status_code == 200
+    assert (
+        manager.call("post", "/vacancies", {"employer": vacancy.employer_id, "title": "x"}).status_code == 403
+    )
+    assert manager.call("patch", f"/vacancies/{vacancy.pk}", {"title": "x"}).status_code == 403
+    assert manager.call("post", f"/vacancies/{vacancy.pk}/review", {"approve": True}).status_code == 403
+    specialist = api_as(Role.SPECIALIST, places.county)
+    assert specialist.call("post", f"/vacancies/{vacancy.pk}/review", {"approve": True}).status_code == 403
+
+
+def test_bad_input_is_a_422_in_chinese(api_as, places):
+    api = api_as(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(api.staff, places.village_a1)
+    response = api.call("post", "/vacancies", {"employer": employer.pk, "title": "  ", "headcount": 0})
+    assert response.status_code == 422
+    response = api.call("post", "/vacancies", {"employer": employer.pk, "title": " ", "channel": "portal"})
+    assert response.status_code == 422
+    response = api.call("post", "/vacancies", {"employer": employer.pk, "title": "  "})
+    assert response.status_code == 422 and response.json()["detail"][0]["message"] == "请填写职位名称"
