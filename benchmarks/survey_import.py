@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from registry import Meter, machine, speed_check  # noqa: E402 - the house harness, beside this script
+from registry import Meter, machine, speed_check
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -75,7 +75,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--pg-url", default=PG_BASE, help="PostgreSQL server (a fresh database is created on it)")
     p.add_argument("--no-peer", action="store_true", help="skip django-import-export (a quicker run)")
     p.add_argument("--no-record", action="store_true", help="print only; do not append to docs/benchmarks.md")
-    p.add_argument("--profile", default="", help="write a cProfile of the first import to this path (per database)")
+    p.add_argument(
+        "--profile", default="", help="write a cProfile of the first import to this path (per database)"
+    )
     p.add_argument("--worker", default="", help=argparse.SUPPRESS)
     p.add_argument("--result", default="", help=argparse.SUPPRESS)
     return p.parse_args(argv)
@@ -316,7 +318,9 @@ def survey_rows(generator: Any, rows: int, village_name: str, seed: int) -> Iter
             if number == rows:
                 return
             number += 1
-            birth = dt.date(int(member.id_number[6:10]), int(member.id_number[10:12]), int(member.id_number[12:14]))
+            birth = dt.date(
+                int(member.id_number[6:10]), int(member.id_number[10:12]), int(member.id_number[12:14])
+            )
             sex = "M" if int(member.id_number[16]) % 2 else "F"
             age = rules.age_in_years(birth, TODAY)
             relation = {
@@ -326,16 +330,22 @@ def survey_rows(generator: Any, rows: int, village_name: str, seed: int) -> Iter
                 Relation.PARENT: "父亲" if sex == "M" else "母亲",
             }[Relation(member.relation)]
             status = form = place = employer = income = reason = since = wish = training = ""
-            if TODAY >= rules.retirement_month(birth, rules.default_retirement_category(sex)):
+            if rules.retirement_month(birth, rules.default_retirement_category(sex)) <= TODAY:
                 status = "退休"
             elif age <= 22 and rng.random() < 0.6:
                 status = "在校学生"
             elif rng.random() < 0.07:
                 status = rng.choice(("失业", "未就业", "待业"))
                 reason = rng.choice(REASON_WORDS)
-                adult = birth.replace(year=birth.year + 16) if (birth.month, birth.day) != (2, 29) else birth.replace(year=birth.year + 16, day=28)
+                adult = (
+                    birth.replace(year=birth.year + 16)
+                    if (birth.month, birth.day) != (2, 29)
+                    else birth.replace(year=birth.year + 16, day=28)
+                )
                 month = TODAY - dt.timedelta(days=rng.randint(20, max(20, min(500, (TODAY - adult).days))))
-                since = rng.choice((f"{month:%Y-%m}", f"{month.year}.{month.month}", f"{month.year}年{month.month}月"))
+                since = rng.choice(
+                    (f"{month:%Y-%m}", f"{month.year}.{month.month}", f"{month.year}年{month.month}月")
+                )
                 wish = rng.choice(JOB_WISHES)
                 training = rng.choice(("无", *TRAINING_WISHES))
             elif rng.random() < 0.02:
@@ -531,7 +541,7 @@ def empty_registry(connection: Any) -> None:
             cursor.execute("TRUNCATE " + ", ".join(tables))
         else:
             for table in tables:
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - model table names
+                cursor.execute(f"DELETE FROM {table}")
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -589,7 +599,9 @@ def worker(args: argparse.Namespace) -> None:
     statuses: dict[str, int] = {}
     for row in rows:
         statuses[row[10]] = statuses.get(row[10], 0) + 1
-    shares = ", ".join(f"{word} {count / len(rows):.1%}" for word, count in sorted(statuses.items(), key=lambda x: -x[1]))
+    shares = ", ".join(
+        f"{word} {count / len(rows):.1%}" for word, count in sorted(statuses.items(), key=lambda x: -x[1])
+    )
 
     start = time.perf_counter()
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
@@ -654,9 +666,12 @@ def worker(args: argparse.Namespace) -> None:
             computed = [c for c in PEER_COMPUTED if c not in sheet[1]]
             blanks = [""] * len(computed)
             dataset = tablib.Dataset(
-                *[[str(v) for v in r] + blanks for r in sheet[2:]], headers=[str(h) for h in sheet[1]] + computed
+                *[[str(v) for v in r] + blanks for r in sheet[2:]],
+                headers=[str(h) for h in sheet[1]] + computed,
             )
-            result = peer_resource(broker, village.code).import_data(dataset, dry_run=False, raise_errors=True)
+            result = peer_resource(broker, village.code).import_data(
+                dataset, dry_run=False, raise_errors=True
+            )
         assert not result.has_errors() and not result.has_validation_errors()
         created = Person.objects.count()
         assert created == args.rows and EmploymentProfile.objects.count() == args.rows
@@ -695,7 +710,11 @@ def worker(args: argparse.Namespace) -> None:
             "phases": phases,
             "rest_s": total_s - sum(phases.values()),
         },
-        "again": {"total_s": again_check + again_import, "unchanged": again.unchanged, "cpu_us": (again_meter.client + again_meter.server) / args.rows * 1e6},
+        "again": {
+            "total_s": again_check + again_import,
+            "unchanged": again.unchanged,
+            "cpu_us": (again_meter.client + again_meter.server) / args.rows * 1e6,
+        },
         "derived": f"{zero:,} zero-employment households and {groups:,} key-group memberships derived",
         "peer": peer,
     }

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from openpes.core.bulk import any_of
 from openpes.core.jurisdiction import code_range
 from openpes.employment import rules
 from openpes.employment.models import (
@@ -118,12 +119,18 @@ def refresh(*, person_ids: Iterable[int], on: dt.date) -> RefreshCounts:
     households: set[int] = set()
     for chunk in _chunks(person_ids):
         households.update(
-            h for h in Person.objects.filter(pk__in=chunk).values_list("household_id", flat=True) if h
+            h
+            for h in Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
+                "household_id", flat=True
+            )
+            if h
         )
     changed_households = _refresh_households(households, on, counts)
     if changed_households:  # a household found or cleared changes every member's groups
         for chunk in _chunks(changed_households):
-            person_ids.update(Person.objects.filter(household_id__in=chunk).values_list("pk", flat=True))
+            person_ids.update(
+                Person.objects.filter(household_id__in=any_of(Person, chunk)).values_list("pk", flat=True)
+            )
     for chunk in _chunks(person_ids):
         _refresh_persons(chunk, on, counts)
     return counts
@@ -133,10 +140,12 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
     changed: set[int] = set()
     for chunk in _chunks(household_ids):
         live = set(
-            Household.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", flat=True)
+            Household.objects.filter(pk__in=any_of(Household, chunk), closed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
         )
         members: dict[int, list[rules.MemberFacts]] = defaultdict(list)
-        rows = Person.objects.filter(household_id__in=live).values_list(
+        rows = Person.objects.filter(household_id__in=any_of(Person, sorted(live))).values_list(
             "household_id",
             "pk",
             "name",
@@ -163,7 +172,7 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
         open_cases = {
             case.household_id: case
             for case in ZeroEmploymentHousehold.objects.filter(
-                household_id__in=chunk, cleared_on__isnull=True
+                household_id__in=any_of(ZeroEmploymentHousehold, chunk), cleared_on__isnull=True
             )
         }
         new_cases: list[ZeroEmploymentHousehold] = []
@@ -196,25 +205,32 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
 def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> None:
     persons = [
         _PersonRow(*row)
-        for row in Person.objects.filter(pk__in=chunk).values_list(
+        for row in Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
             "pk", "birth_month", "sex", "household_id", "region_code"
         )
     ]
-    profiles = {p.person_id: p for p in EmploymentProfile.objects.filter(person_id__in=chunk)}
+    profiles = {
+        p.person_id: p
+        for p in EmploymentProfile.objects.filter(person_id__in=any_of(EmploymentProfile, chunk))
+    }
     households = {p.household_id for p in persons if p.household_id}
     zero = set(
         ZeroEmploymentHousehold.objects.filter(
-            household_id__in=households, cleared_on__isnull=True
+            household_id__in=any_of(ZeroEmploymentHousehold, sorted(households)), cleared_on__isnull=True
         ).values_list("household_id", flat=True)
     )
     open_unemployment = {
         r.person_id: r
         for r in Registration.objects.filter(
-            person_id__in=chunk, kind=RegistrationKind.UNEMPLOYMENT, closed_on__isnull=True
+            person_id__in=any_of(Registration, chunk),
+            kind=RegistrationKind.UNEMPLOYMENT,
+            closed_on__isnull=True,
         )
     }
     current: dict[int, dict[str, KeyGroupMembership]] = defaultdict(dict)
-    for membership in KeyGroupMembership.objects.filter(person_id__in=chunk, ended_on__isnull=True):
+    for membership in KeyGroupMembership.objects.filter(
+        person_id__in=any_of(KeyGroupMembership, chunk), ended_on__isnull=True
+    ):
         current[membership.person_id][membership.rule] = membership
     params_by_region: dict[str, rules.Parameters] = {}
     started: list[KeyGroupMembership] = []
@@ -260,7 +276,7 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
                 last = registration.last_contact_on or registration.registered_on
                 registration.next_contact_due = rules.next_contact_due(last, tier, params)
                 tiers.append(registration)
-    KeyGroupMembership.objects.filter(pk__in=ended).update(ended_on=on)
+    KeyGroupMembership.objects.filter(pk__in=any_of(KeyGroupMembership, ended)).update(ended_on=on)
     KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
     KeyGroupMembership.objects.bulk_create(started)
     Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])

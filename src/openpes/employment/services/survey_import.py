@@ -44,7 +44,7 @@ from openpes.employment.models import (
 from openpes.employment.services.derived import refresh
 from openpes.employment.survey import SurveyFile, SurveyRow, error_workbook, read_survey
 from openpes.people import services as people
-from openpes.people.models import Household, Person, Relation
+from openpes.people.models import Person, Relation
 from openpes.people.rules import registrable_age_problem
 from openpes.people.services.validation import village_in_jurisdiction
 
@@ -107,7 +107,9 @@ def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) ->
     registered: dict[str, Person] = {}
     indexes = list(index_of.values())
     for start in range(0, len(indexes), 2000):
-        for person in Person.objects.filter(id_number_index__in=indexes[start : start + 2000]).only(
+        for person in Person.objects.filter(
+            id_number_index__in=bulk.any_of(Person, indexes[start : start + 2000])
+        ).only(
             "pk",
             "name",
             "region_code",
@@ -541,9 +543,9 @@ def statuses_set(
     for start in range(0, len(ids), 2000):
         current.update(
             (row["person_id"], row)
-            for row in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000]).values(
-                "pk", "person_id", *STATUS_FIELDS
-            )
+            for row in EmploymentProfile.objects.filter(
+                person_id__in=bulk.any_of(EmploymentProfile, ids[start : start + 2000])
+            ).values("pk", "person_id", *STATUS_FIELDS)
         )
     now = timezone.now()
     created: list[int] = []
@@ -578,7 +580,12 @@ def statuses_set(
     EmploymentProfile.objects.bulk_update(
         update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
     )
-    event_row = {**bulk.new_row(StatusEvent), "kind": EventKind.SURVEYED, "on": on, "recorded_by_id": actor.pk}
+    event_row = {
+        **bulk.new_row(StatusEvent),
+        "kind": EventKind.SURVEYED,
+        "on": on,
+        "recorded_by_id": actor.pk,
+    }
     notes: dict[str, str] = {}  # labour status → the entry's note
     rows = []
     for pk, key in zip(events, bulk.reserve_keys(StatusEvent, len(events)), strict=True):
