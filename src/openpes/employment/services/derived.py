@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from openpes.core.bulk import any_of
 from openpes.core.jurisdiction import code_range
@@ -50,7 +51,7 @@ def facts_of(person: Person, profile: EmploymentProfile) -> rules.PersonFacts:
     )
     return _facts(
         _PersonRow(person.pk, person.birth_month, person.sex, person.household_id, person.region_code),
-        profile,
+        _profile_facts(profile),
         in_zero_household=in_zero_household,
         open_unemployment=open_unemployment.certificate_no if open_unemployment else "",
         open_employment=open_registration(person, RegistrationKind.EMPLOYMENT) is not None,
@@ -66,30 +67,52 @@ class _PersonRow:
     region_code: str
 
 
+# The profile's columns the rules read (besides the person's birth month and sex).
+PROFILE_FACTS = (
+    "retirement_category",
+    "labour_status",
+    "able_to_work",
+    "deceased_on",
+    "unemployed_since",
+    "disabled",
+    "low_income",
+    "poverty_alleviated",
+    "veteran_discharged_on",
+    "graduated_on",
+    "returned_home_on",
+)
+
+
+def _profile_facts(profile: EmploymentProfile) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in PROFILE_FACTS}
+
+
 def _facts(
     person: _PersonRow,
-    profile: EmploymentProfile | None,
+    profile: Mapping[str, Any] | None,
     *,
     in_zero_household: bool,
     open_unemployment: str = "",
     open_employment: bool = False,
 ) -> rules.PersonFacts:
+    """`profile`: the PROFILE_FACTS columns (read as values in bulk, not as models: a survey refreshes a
+    hundred thousand persons)."""
     if profile is None:
         return rules.PersonFacts(birth_month=person.birth_month, sex=person.sex)
     return rules.PersonFacts(
         birth_month=person.birth_month,
         sex=person.sex,
-        retirement_category=profile.retirement_category,
-        labour_status=profile.labour_status,
-        able_to_work=profile.able_to_work,
-        deceased=profile.deceased_on is not None,
-        unemployed_since=profile.unemployed_since,
-        disabled=profile.disabled,
-        low_income=profile.low_income,
-        poverty_alleviated=profile.poverty_alleviated,
-        veteran_discharged_on=profile.veteran_discharged_on,
-        graduated_on=profile.graduated_on,
-        returned_home_on=profile.returned_home_on,
+        retirement_category=profile["retirement_category"],
+        labour_status=profile["labour_status"],
+        able_to_work=profile["able_to_work"],
+        deceased=profile["deceased_on"] is not None,
+        unemployed_since=profile["unemployed_since"],
+        disabled=profile["disabled"],
+        low_income=profile["low_income"],
+        poverty_alleviated=profile["poverty_alleviated"],
+        veteran_discharged_on=profile["veteran_discharged_on"],
+        graduated_on=profile["graduated_on"],
+        returned_home_on=profile["returned_home_on"],
         in_zero_employment_household=in_zero_household,
         open_unemployment_certificate=open_unemployment,
         open_employment=open_employment,
@@ -210,8 +233,10 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
         )
     ]
     profiles = {
-        p.person_id: p
-        for p in EmploymentProfile.objects.filter(person_id__in=any_of(EmploymentProfile, chunk))
+        p["person_id"]: p
+        for p in EmploymentProfile.objects.filter(person_id__in=any_of(EmploymentProfile, chunk)).values(
+            "person_id", *PROFILE_FACTS
+        )
     }
     households = {p.household_id for p in persons if p.household_id}
     zero = set(

@@ -215,7 +215,9 @@ class _Cleaner:
         self.table = table
         self.today = today
         self.header = {column.key: table.header_of(column.key) for column in COLUMNS}
-        self.at = table.columns
+        # Looked up for every cell: the first column of each key, and the others where a key has several.
+        self.first_at = {key: positions[0] for key, positions in table.columns.items()}
+        self.more_at = {key: positions[1:] for key, positions in table.columns.items() if len(positions) > 1}
         self.name = _Memo(_read_name)
         self.sex = _Memo(_vocabulary_reader(vocab.SEX))
         self.ethnicity = _Memo(_vocabulary_reader(vocab.ETHNICITY))
@@ -236,12 +238,12 @@ class _Cleaner:
 
     def raw(self, cells: list[Any], key: str) -> Any:
         """The cell of a column; with the same column twice (手机 and 电话), the first one filled."""
-        positions = self.at.get(key)
-        if positions is None:
+        position = self.first_at.get(key)
+        if position is None:
             return ""
-        value = cells[positions[0]]
-        if len(positions) > 1 and (value is None or (isinstance(value, str) and not value.strip())):
-            for position in positions[1:]:
+        value = cells[position]
+        if key in self.more_at and (value is None or (isinstance(value, str) and not value.strip())):
+            for position in self.more_at[key]:
                 if cells[position] not in ("", None):
                     return cells[position]
         return value
@@ -346,7 +348,8 @@ class _Cleaner:
             self.note(row, left_out[0], f"已就业人员不填{columns}，未导入")
 
     def _filled(self, row: SurveyRow, key: str) -> bool:
-        return bool(clean_text(self.raw(row.cells, key)))
+        value = self.raw(row.cells, key)
+        return value not in ("", None) and bool(clean_text(value))
 
     def unemployment(self, row: SurveyRow, number: IdNumber | None) -> None:
         if row.labour_status != LabourStatus.UNEMPLOYED:
