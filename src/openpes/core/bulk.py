@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
@@ -94,22 +95,26 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     connection = connections[router.db_for_write(model)]
     fields = list(model._meta.concrete_fields)
     now = timezone.now()
-    getters: list[tuple[str, models.Field[Any, Any] | None, Any]] = []  # attname, field to adapt, constant
-    for f in fields:
+    constants: dict[int, Any] = {}  # position → the value of an auto_now column
+    adapted: list[tuple[int, models.Field[Any, Any]]] = []  # positions whose value goes through the field
+    for position, f in enumerate(fields):
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            getters.append((f.attname, None, f.get_db_prep_save(now, connection)))
-        else:
-            getters.append((f.attname, None if f.get_internal_type() in _PLAIN_TYPES else f, None))
+            constants[position] = f.get_db_prep_save(now, connection)
+        elif f.get_internal_type() not in _PLAIN_TYPES:
+            adapted.append((position, f))
+    take = itemgetter(*[f.attname for f in fields])
+    # A missing value (NULL) needs no adapting, except in JSON, where None may mean JSON null.
+    keeps_none = {position for position, f in adapted if not isinstance(f, models.JSONField)}
 
     def values(row: dict[str, Any]) -> list[Any]:
-        return [
-            constant
-            if constant is not None
-            else row[attname]
-            if field is None
-            else field.get_db_prep_save(row[attname], connection)
-            for attname, field, constant in getters
-        ]
+        out = list(take(row))
+        for position, constant in constants.items():
+            out[position] = constant
+        for position, field in adapted:
+            value = out[position]
+            if value is not None or position not in keeps_none:
+                out[position] = field.get_db_prep_save(value, connection)
+        return out
 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)

@@ -459,11 +459,11 @@ def _write(
             heads[slot] = head_person["id"]
     household_keys = people.households_insert(actor=actor, households=new_households, heads=heads)
     for group, joined, slot in zip(groups, household_of_group, pending, strict=True):
-        key = household_keys[slot] if slot >= 0 else joined
+        household = household_keys[slot] if slot >= 0 else joined
         for row in group:
-            person = prepared.persons.get(row.line)
-            if person is not None:
-                person["household_id"] = key
+            member = prepared.persons.get(row.line)
+            if member is not None:
+                member["household_id"] = household
     people.persons_insert(actor=actor, persons=[person for _, person in new_persons])
     for line, person in new_persons:
         person_of[line] = person["id"]
