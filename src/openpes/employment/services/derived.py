@@ -226,18 +226,22 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
 
 
 def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> None:
-    persons = [
-        _PersonRow(*row)
-        for row in Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
-            "pk", "birth_month", "sex", "household_id", "region_code"
-        )
-    ]
-    profiles = {
-        p["person_id"]: p
-        for p in EmploymentProfile.objects.filter(person_id__in=any_of(EmploymentProfile, chunk)).values(
-            "person_id", *PROFILE_FACTS
-        )
-    }
+    persons: list[_PersonRow] = []
+    profiles: dict[int, dict[str, Any]] = {}
+    rows = Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
+        "pk",
+        "birth_month",
+        "sex",
+        "household_id",
+        "region_code",
+        "employment__id",
+        *(f"employment__{name}" for name in PROFILE_FACTS),
+    )
+    for row in rows:  # persons and their profiles in one query
+        person = _PersonRow(*row[:5])
+        persons.append(person)
+        if row[5] is not None:
+            profiles[person.pk] = dict(zip(PROFILE_FACTS, row[6:], strict=True))
     households = {p.household_id for p in persons if p.household_id}
     zero = set(
         ZeroEmploymentHousehold.objects.filter(
