@@ -547,7 +547,7 @@ def empty_registry(connection: Any) -> None:
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("TRUNCATE " + ", ".join(tables))
+            cursor.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")  # and the empty tables that refer
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")
