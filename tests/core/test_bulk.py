@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 
 from openpes.accounts.roles import Role
 from openpes.core import bulk
+from openpes.employment.models import EmploymentProfile
 from openpes.people.models import Household, Person
 
 
@@ -113,3 +116,44 @@ def test_existing_values_names_exactly_the_values_already_stored(places):
     assert bulk.existing_values(Household, "address", asked) == set(stored[:2])
     assert bulk.existing_values(Household, "address", []) == set()
     assert Household.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_any_of_filters_as_an_in_list_would_for_keys_and_text(places):
+    addresses = [f"{n}号" for n in range(4)]
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Household, len(addresses))
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_a1, a) for k, a in zip(keys, addresses, strict=True)]
+        )
+    wanted = [keys[0], keys[2], *range(max(keys) + 1, max(keys) + 5000)]  # more than SQLite binds at once
+    assert set(
+        Household.objects.filter(pk__in=bulk.any_of(Household, wanted)).values_list("pk", flat=True)
+    ) == {
+        keys[0],
+        keys[2],
+    }
+    asked = [addresses[1], "'); DROP TABLE people_household; --"]
+    found = Household.objects.filter(address__in=bulk.any_of(Household, asked)).values_list("pk", flat=True)
+    assert list(found) == [keys[1]]
+    assert not Household.objects.filter(pk__in=bulk.any_of(Household, [])).exists()
+    assert Household.objects.count() == len(addresses)
+
+
+@pytest.mark.django_db
+def test_inserted_dates_and_missing_dates_read_back(places, make_staff, make_person):
+    person = make_person(make_staff(Role.COUNTY_OFFICER, places.county), places.village_a1)
+    since = dt.date(2026, 3, 1)
+    with transaction.atomic():
+        (key,) = bulk.reserve_keys(EmploymentProfile, 1)
+        row = {
+            **bulk.new_row(EmploymentProfile),
+            "id": key,
+            "person_id": person.pk,
+            "unemployed_since": since,
+        }
+        bulk.insert_rows(EmploymentProfile, [row])
+    profile = EmploymentProfile.objects.get(pk=key)
+    assert profile.unemployed_since == since
+    assert profile.graduated_on is None and profile.surveyed_on is None
+    assert profile.able_to_work is True and profile.updated_at is not None

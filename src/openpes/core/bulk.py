@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from operator import itemgetter
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 # Columns whose Python value is already what the database driver takes; the others (dates, JSON, …) go
@@ -93,22 +95,26 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     connection = connections[router.db_for_write(model)]
     fields = list(model._meta.concrete_fields)
     now = timezone.now()
-    getters: list[tuple[str, models.Field[Any, Any] | None, Any]] = []  # attname, field to adapt, constant
-    for f in fields:
+    constants: dict[int, Any] = {}  # position → the value of an auto_now column
+    adapted: list[tuple[int, models.Field[Any, Any]]] = []  # positions whose value goes through the field
+    for position, f in enumerate(fields):
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-            getters.append((f.attname, None, f.get_db_prep_save(now, connection)))
-        else:
-            getters.append((f.attname, None if f.get_internal_type() in _PLAIN_TYPES else f, None))
+            constants[position] = f.get_db_prep_save(now, connection)
+        elif f.get_internal_type() not in _PLAIN_TYPES:
+            adapted.append((position, f))
+    take = itemgetter(*[f.attname for f in fields])
+    # A missing value (NULL) needs no adapting, except in JSON, where None may mean JSON null.
+    keeps_none = {position for position, f in adapted if not isinstance(f, models.JSONField)}
 
     def values(row: dict[str, Any]) -> list[Any]:
-        return [
-            constant
-            if constant is not None
-            else row[attname]
-            if field is None
-            else field.get_db_prep_save(row[attname], connection)
-            for attname, field, constant in getters
-        ]
+        out = list(take(row))
+        for position, constant in constants.items():
+            out[position] = constant
+        for position, field in adapted:
+            value = out[position]
+            if value is not None or position not in keeps_none:
+                out[position] = field.get_db_prep_save(value, connection)
+        return out
 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -135,6 +141,19 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             params = [value for row in chunk for value in values(row)]
             rows_sql = ", ".join([placeholders] * len(chunk))
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {rows_sql}", params)  # noqa: S608
+
+
+def any_of(model: type[models.Model], values: list[int] | list[str]) -> RawSQL:
+    """The right-hand side of a `field__in=` filter as one parameter, whatever the count: Django builds and
+    binds an IN list value by value (about 30 µs a value, more than the query it feeds), and SQLite limits
+    the number of bound parameters. For lists of a few thousand keys or blind indexes."""
+    connection = connections[router.db_for_read(model)]
+    if connection.vendor == "postgresql":
+        array = "text[]" if values and isinstance(values[0], str) else "bigint[]"
+        return RawSQL(f"SELECT unnest(%s::{array})", [list(values)])  # noqa: S611 - a fixed type name
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
+    raise NotImplementedError(f"any_of does not support {connection.vendor}")
 
 
 def existing_values(model: type[models.Model], attname: str, values: list[str]) -> set[str]:

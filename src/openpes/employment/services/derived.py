@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from openpes.core.bulk import any_of
 from openpes.core.jurisdiction import code_range
 from openpes.employment import rules
 from openpes.employment.models import (
@@ -49,7 +51,7 @@ def facts_of(person: Person, profile: EmploymentProfile) -> rules.PersonFacts:
     )
     return _facts(
         _PersonRow(person.pk, person.birth_month, person.sex, person.household_id, person.region_code),
-        profile,
+        _profile_facts(profile),
         in_zero_household=in_zero_household,
         open_unemployment=open_unemployment.certificate_no if open_unemployment else "",
         open_employment=open_registration(person, RegistrationKind.EMPLOYMENT) is not None,
@@ -65,30 +67,52 @@ class _PersonRow:
     region_code: str
 
 
+# The profile's columns the rules read (besides the person's birth month and sex).
+PROFILE_FACTS = (
+    "retirement_category",
+    "labour_status",
+    "able_to_work",
+    "deceased_on",
+    "unemployed_since",
+    "disabled",
+    "low_income",
+    "poverty_alleviated",
+    "veteran_discharged_on",
+    "graduated_on",
+    "returned_home_on",
+)
+
+
+def _profile_facts(profile: EmploymentProfile) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in PROFILE_FACTS}
+
+
 def _facts(
     person: _PersonRow,
-    profile: EmploymentProfile | None,
+    profile: Mapping[str, Any] | None,
     *,
     in_zero_household: bool,
     open_unemployment: str = "",
     open_employment: bool = False,
 ) -> rules.PersonFacts:
+    """`profile`: the PROFILE_FACTS columns (read as values in bulk, not as models: a survey refreshes a
+    hundred thousand persons)."""
     if profile is None:
         return rules.PersonFacts(birth_month=person.birth_month, sex=person.sex)
     return rules.PersonFacts(
         birth_month=person.birth_month,
         sex=person.sex,
-        retirement_category=profile.retirement_category,
-        labour_status=profile.labour_status,
-        able_to_work=profile.able_to_work,
-        deceased=profile.deceased_on is not None,
-        unemployed_since=profile.unemployed_since,
-        disabled=profile.disabled,
-        low_income=profile.low_income,
-        poverty_alleviated=profile.poverty_alleviated,
-        veteran_discharged_on=profile.veteran_discharged_on,
-        graduated_on=profile.graduated_on,
-        returned_home_on=profile.returned_home_on,
+        retirement_category=profile["retirement_category"],
+        labour_status=profile["labour_status"],
+        able_to_work=profile["able_to_work"],
+        deceased=profile["deceased_on"] is not None,
+        unemployed_since=profile["unemployed_since"],
+        disabled=profile["disabled"],
+        low_income=profile["low_income"],
+        poverty_alleviated=profile["poverty_alleviated"],
+        veteran_discharged_on=profile["veteran_discharged_on"],
+        graduated_on=profile["graduated_on"],
+        returned_home_on=profile["returned_home_on"],
         in_zero_employment_household=in_zero_household,
         open_unemployment_certificate=open_unemployment,
         open_employment=open_employment,
@@ -118,12 +142,18 @@ def refresh(*, person_ids: Iterable[int], on: dt.date) -> RefreshCounts:
     households: set[int] = set()
     for chunk in _chunks(person_ids):
         households.update(
-            h for h in Person.objects.filter(pk__in=chunk).values_list("household_id", flat=True) if h
+            h
+            for h in Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
+                "household_id", flat=True
+            )
+            if h
         )
     changed_households = _refresh_households(households, on, counts)
     if changed_households:  # a household found or cleared changes every member's groups
         for chunk in _chunks(changed_households):
-            person_ids.update(Person.objects.filter(household_id__in=chunk).values_list("pk", flat=True))
+            person_ids.update(
+                Person.objects.filter(household_id__in=any_of(Person, chunk)).values_list("pk", flat=True)
+            )
     for chunk in _chunks(person_ids):
         _refresh_persons(chunk, on, counts)
     return counts
@@ -133,10 +163,12 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
     changed: set[int] = set()
     for chunk in _chunks(household_ids):
         live = set(
-            Household.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", flat=True)
+            Household.objects.filter(pk__in=any_of(Household, chunk), closed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
         )
         members: dict[int, list[rules.MemberFacts]] = defaultdict(list)
-        rows = Person.objects.filter(household_id__in=live).values_list(
+        rows = Person.objects.filter(household_id__in=any_of(Person, sorted(live))).values_list(
             "household_id",
             "pk",
             "name",
@@ -163,7 +195,7 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
         open_cases = {
             case.household_id: case
             for case in ZeroEmploymentHousehold.objects.filter(
-                household_id__in=chunk, cleared_on__isnull=True
+                household_id__in=any_of(ZeroEmploymentHousehold, chunk), cleared_on__isnull=True
             )
         }
         new_cases: list[ZeroEmploymentHousehold] = []
@@ -194,27 +226,40 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
 
 
 def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> None:
-    persons = [
-        _PersonRow(*row)
-        for row in Person.objects.filter(pk__in=chunk).values_list(
-            "pk", "birth_month", "sex", "household_id", "region_code"
-        )
-    ]
-    profiles = {p.person_id: p for p in EmploymentProfile.objects.filter(person_id__in=chunk)}
+    persons: list[_PersonRow] = []
+    profiles: dict[int, dict[str, Any]] = {}
+    rows = Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
+        "pk",
+        "birth_month",
+        "sex",
+        "household_id",
+        "region_code",
+        "employment__id",
+        *(f"employment__{name}" for name in PROFILE_FACTS),
+    )
+    for row in rows:  # persons and their profiles in one query
+        person = _PersonRow(*row[:5])
+        persons.append(person)
+        if row[5] is not None:
+            profiles[person.pk] = dict(zip(PROFILE_FACTS, row[6:], strict=True))
     households = {p.household_id for p in persons if p.household_id}
     zero = set(
         ZeroEmploymentHousehold.objects.filter(
-            household_id__in=households, cleared_on__isnull=True
+            household_id__in=any_of(ZeroEmploymentHousehold, sorted(households)), cleared_on__isnull=True
         ).values_list("household_id", flat=True)
     )
     open_unemployment = {
         r.person_id: r
         for r in Registration.objects.filter(
-            person_id__in=chunk, kind=RegistrationKind.UNEMPLOYMENT, closed_on__isnull=True
+            person_id__in=any_of(Registration, chunk),
+            kind=RegistrationKind.UNEMPLOYMENT,
+            closed_on__isnull=True,
         )
     }
     current: dict[int, dict[str, KeyGroupMembership]] = defaultdict(dict)
-    for membership in KeyGroupMembership.objects.filter(person_id__in=chunk, ended_on__isnull=True):
+    for membership in KeyGroupMembership.objects.filter(
+        person_id__in=any_of(KeyGroupMembership, chunk), ended_on__isnull=True
+    ):
         current[membership.person_id][membership.rule] = membership
     params_by_region: dict[str, rules.Parameters] = {}
     started: list[KeyGroupMembership] = []
@@ -260,7 +305,7 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
                 last = registration.last_contact_on or registration.registered_on
                 registration.next_contact_due = rules.next_contact_due(last, tier, params)
                 tiers.append(registration)
-    KeyGroupMembership.objects.filter(pk__in=ended).update(ended_on=on)
+    KeyGroupMembership.objects.filter(pk__in=any_of(KeyGroupMembership, ended)).update(ended_on=on)
     KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
     KeyGroupMembership.objects.bulk_create(started)
     Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
+from openpes.core import bulk
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
@@ -43,7 +44,7 @@ from openpes.employment.models import (
 from openpes.employment.services.derived import refresh
 from openpes.employment.survey import SurveyFile, SurveyRow, error_workbook, read_survey
 from openpes.people import services as people
-from openpes.people.models import Household, Person, Relation
+from openpes.people.models import Person, Relation
 from openpes.people.rules import registrable_age_problem
 from openpes.people.services.validation import village_in_jurisdiction
 
@@ -86,6 +87,7 @@ class _Plan:
     problems: dict[int, list[str]] = field(default_factory=dict)  # line → messages
     existing: dict[int, Person] = field(default_factory=dict)  # line → registered person of the village
     new_rows: list[SurveyRow] = field(default_factory=list)
+    index_of: dict[int, str] = field(default_factory=dict)  # line → the ID number's blind index
 
     def add(self, line: int, message: str) -> None:
         self.problems.setdefault(line, []).append(message)
@@ -101,11 +103,13 @@ def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) ->
         for problem in row.problems:
             plan.add(row.line, problem.message)
     candidates = [row for row in survey.rows if row.id_number and row.line not in plan.problems]
-    index_of = {row.line: people.id_index(row.id_number) for row in candidates}
+    index_of = plan.index_of = {row.line: people.id_index(row.id_number) for row in candidates}
     registered: dict[str, Person] = {}
     indexes = list(index_of.values())
     for start in range(0, len(indexes), 2000):
-        for person in Person.objects.filter(id_number_index__in=indexes[start : start + 2000]).only(
+        for person in Person.objects.filter(
+            id_number_index__in=bulk.any_of(Person, indexes[start : start + 2000])
+        ).only(
             "pk",
             "name",
             "region_code",
@@ -382,7 +386,7 @@ def _prepare_new(
         persons, errors = people.persons_prepare(actor, labelled, today)
         by_index = {p["id_number_index"]: p for p in persons}
         for row in chunk:
-            person = by_index.get(people.id_index(row.id_number))
+            person = by_index.get(plan.index_of[row.line])
             if person is not None:
                 prepared.persons[row.line] = person
         for error in errors:
@@ -451,24 +455,30 @@ def _write(
             new_households.append((record.region_code, address[:200]))
             household_of_group.append(None)
             pending.append(len(new_households) - 1)
-    household_keys = people.households_insert(actor=actor, households=new_households)
-    new_persons: list[tuple[int, dict[str, Any]]] = []  # (line, prepared person)
-    heads: dict[int, int] = {}  # household key → head's line
+    # Keys first, so that each new household names its head as it is written (no UPDATE per household).
+    new_persons: list[tuple[int, dict[str, Any]]] = [  # (line, prepared person), in sheet order
+        (row.line, prepared.persons[row.line])
+        for group in groups
+        for row in group
+        if row.line in prepared.persons
+    ]
+    for (_, person), key in zip(new_persons, bulk.reserve_keys(Person, len(new_persons)), strict=True):
+        person["id"] = key
+    heads: list[int | None] = [None] * len(new_households)
+    for group, slot in zip(groups, pending, strict=True):
+        head_person = prepared.persons.get(group[0].line)
+        if slot >= 0 and group[0].relation == Relation.HEAD and head_person is not None:
+            heads[slot] = head_person["id"]
+    household_keys = people.households_insert(actor=actor, households=new_households, heads=heads)
     for group, joined, slot in zip(groups, household_of_group, pending, strict=True):
-        key = household_keys[slot] if slot >= 0 else joined
+        household = household_keys[slot] if slot >= 0 else joined
         for row in group:
-            person = prepared.persons.get(row.line)
-            if person is None:
-                continue
-            person["household_id"] = key
-            new_persons.append((row.line, person))
-            if slot >= 0 and row.relation == Relation.HEAD:
-                heads[household_keys[slot]] = row.line
-    keys = people.persons_insert(actor=actor, persons=[person for _, person in new_persons])
-    for (line, _), key in zip(new_persons, keys, strict=True):
-        person_of[line] = key
-    for household_key, line in heads.items():
-        Household.objects.filter(pk=household_key).update(head_id=person_of[line])
+            member = prepared.persons.get(row.line)
+            if member is not None:
+                member["household_id"] = household
+    people.persons_insert(actor=actor, persons=[person for _, person in new_persons])
+    for line, person in new_persons:
+        person_of[line] = person["id"]
     counts.created = len(new_persons)
     changed_people = _update_existing(actor, plan, good)
     changed = _write_statuses(actor, record, good, person_of, today)
@@ -538,46 +548,67 @@ def statuses_set(
     *, actor: Staff, statuses: dict[int, dict[str, Any]], source: str, region_code: str, on: dt.date
 ) -> set[int]:
     """Set persons' employment status as collected (就失业信息采集), in bulk, with a timeline entry where it
-    changed; returns the persons whose status changed. The caller refreshes what follows (`refresh`)."""
+    changed; returns the persons whose status changed. Each person's values are some of STATUS_FIELDS; the
+    others keep what the profile has. The caller refreshes what follows (`refresh`)."""
     ids = list(statuses)
-    profiles: dict[int, EmploymentProfile] = {}
+    current: dict[int, dict[str, Any]] = {}  # person → the profile's key and status fields
     for start in range(0, len(ids), 2000):
-        profiles.update(
-            (p.person_id, p)
-            for p in EmploymentProfile.objects.filter(person_id__in=ids[start : start + 2000])
+        current.update(
+            (row["person_id"], row)
+            for row in EmploymentProfile.objects.filter(
+                person_id__in=bulk.any_of(EmploymentProfile, ids[start : start + 2000])
+            ).values("pk", "person_id", *STATUS_FIELDS)
         )
     now = timezone.now()
-    create: list[EmploymentProfile] = []
+    created: list[int] = []
     update: list[EmploymentProfile] = []
-    events: list[StatusEvent] = []
+    events: list[int] = []
     for pk, values in statuses.items():
-        profile = profiles.get(pk)
+        profile = current.get(pk)
         if profile is None:
-            create.append(EmploymentProfile(person_id=pk, surveyed_on=on, **values))
-        elif any(getattr(profile, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(profile, key, value)
-            profile.surveyed_on, profile.updated_at = on, now
-            update.append(profile)
+            created.append(pk)
+        elif any(profile[k] != v for k, v in values.items()):
+            update.append(
+                EmploymentProfile(
+                    pk=profile["pk"],
+                    person_id=pk,
+                    **{**{k: profile[k] for k in STATUS_FIELDS}, **values},
+                    surveyed_on=on,
+                    updated_at=now,
+                )
+            )
         else:
             continue
-        status = values.get("labour_status")
-        label = LabourStatus(status).label if status else "未填"
-        events.append(
-            StatusEvent(
-                person_id=pk,
-                kind=EventKind.SURVEYED,
-                on=on,
-                note=f"采集：{label}（{source}）"[:200],
-                recorded_by=actor,
-            )
-        )
-    EmploymentProfile.objects.bulk_create(create, batch_size=1000)
+        events.append(pk)
+    # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
+    profile_row = {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
+    bulk.insert_rows(
+        EmploymentProfile,
+        [
+            {**profile_row, **statuses[pk], "id": key, "person_id": pk}
+            for pk, key in zip(created, bulk.reserve_keys(EmploymentProfile, len(created)), strict=True)
+        ],
+    )
     EmploymentProfile.objects.bulk_update(
         update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
     )
-    StatusEvent.objects.bulk_create(events, batch_size=1000)
-    written = [p.person_id for p in [*create, *update]]
+    event_row = {
+        **bulk.new_row(StatusEvent),
+        "kind": EventKind.SURVEYED,
+        "on": on,
+        "recorded_by_id": actor.pk,
+    }
+    notes: dict[str, str] = {}  # labour status → the entry's note
+    rows = []
+    for pk, key in zip(events, bulk.reserve_keys(StatusEvent, len(events)), strict=True):
+        status = statuses[pk].get("labour_status") or ""
+        note = notes.get(status)
+        if note is None:
+            label = LabourStatus(status).label if status else "未填"
+            note = notes[status] = f"采集：{label}（{source}）"[:200]
+        rows.append({**event_row, "id": key, "person_id": pk, "note": note})
+    bulk.insert_rows(StatusEvent, rows)
+    written = [*created, *(p.person_id for p in update)]
     for start in range(0, len(written), 2000):
         batch = written[start : start + 2000]
         audit.record_bulk_change(

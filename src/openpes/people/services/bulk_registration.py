@@ -98,10 +98,12 @@ def persons_prepare(
 
 def persons_insert(*, actor: Staff, persons: list[dict[str, Any]]) -> list[int]:
     """Insert persons prepared by `persons_prepare` (household keys set by the caller), with their audit
-    rows; inside the caller's transaction. Returns the new keys in order."""
-    keys = bulk.reserve_keys(Person, len(persons))
-    for person, key in zip(persons, keys, strict=True):
+    rows; inside the caller's transaction. Returns the new keys in order. A person whose key the caller
+    already reserved (`bulk.reserve_keys`, so that a household could name its head) keeps it."""
+    unkeyed = [person for person in persons if "id" not in person]
+    for person, key in zip(unkeyed, bulk.reserve_keys(Person, len(unkeyed)), strict=True):
         person["id"] = key
+    keys = [person["id"] for person in persons]
     try:
         with transaction.atomic():
             _write_persons(actor, persons)
@@ -111,16 +113,21 @@ def persons_insert(*, actor: Staff, persons: list[dict[str, Any]]) -> list[int]:
     return keys
 
 
-def households_insert(*, actor: Staff, households: list[tuple[str, str]]) -> list[int]:
-    """Insert households given as (village, address), without heads yet; inside the caller's transaction.
-    The caller sets each head once its members exist (`head_id`)."""
+def households_insert(
+    *, actor: Staff, households: list[tuple[str, str]], heads: list[int | None] | None = None
+) -> list[int]:
+    """Insert households given as (village, address), with their heads' keys where given (reserved by the
+    caller, the persons written later in the same transaction: foreign keys are checked at commit); inside
+    the caller's transaction."""
     keys = bulk.reserve_keys(Household, len(households))
     template = bulk.new_row(Household)
     bulk.insert_rows(
         Household,
         [
-            {**template, "id": key, "region_code": code, "address": address}
-            for key, (code, address) in zip(keys, households, strict=True)
+            {**template, "id": key, "region_code": code, "address": address, "head_id": head}
+            for key, (code, address), head in zip(
+                keys, households, heads or [None] * len(households), strict=True
+            )
         ],
     )
     if keys:
