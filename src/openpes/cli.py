@@ -443,11 +443,18 @@ def cmd_import(args: argparse.Namespace) -> int:
                 )
                 return 2 if preview.problems and args.mode == "all" else 0
             record = importing.survey_check(
-                actor=staff, region_code=region, filename=path.name, content=content, mode=args.mode
+                actor=staff,
+                region_code=region,
+                filename=path.name,
+                content=content,
+                mode=args.mode,
+                preview=preview,
             )
             bar = ProgressBar(preview.new, sys.stderr)
             try:
-                importing.survey_import(actor=staff, record=record, progress=bar.update)
+                importing.survey_import(
+                    actor=staff, record=record, progress=bar.update, survey=preview.survey
+                )
             finally:
                 bar.close()
         except DomainError as exc:

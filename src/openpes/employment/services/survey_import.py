@@ -215,13 +215,21 @@ def survey_preview(*, actor: Staff, region_code: str, filename: str, content: by
 
 
 def survey_check(
-    *, actor: Staff, region_code: str, filename: str, content: bytes, mode: str = ImportMode.VALID
+    *,
+    actor: Staff,
+    region_code: str,
+    filename: str,
+    content: bytes,
+    mode: str = ImportMode.VALID,
+    preview: Preview | None = None,
 ) -> SurveyImport:
     """Read and check an upload; the record keeps the file (encrypted) and its problems for the clerk to
-    see before anything is imported."""
+    see before anything is imported. A caller that has just previewed these very bytes passes the preview
+    (the CLI), so the file is not read again."""
     if mode not in ImportMode.values:
         raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
-    preview = survey_preview(actor=actor, region_code=region_code, filename=filename, content=content)
+    if preview is None:
+        preview = survey_preview(actor=actor, region_code=region_code, filename=filename, content=content)
     rows = len(preview.survey.rows)
     with transaction.atomic():
         record = SurveyImport.objects.create(
@@ -272,16 +280,20 @@ class ImportCounts:
     refused: int = 0
 
 
-def survey_import(*, actor: Staff, record: SurveyImport, progress: Progress | None = None) -> SurveyImport:
+def survey_import(
+    *, actor: Staff, record: SurveyImport, progress: Progress | None = None, survey: SurveyFile | None = None
+) -> SurveyImport:
     """Import a checked upload in its mode. The rows are checked again (the registry may have changed since
-    the preview); with `all`, one problem row refuses the whole file and nothing is written."""
+    the preview); with `all`, one problem row refuses the whole file and nothing is written. `survey` is
+    the file as the same process has just read it (the CLI); otherwise the kept file is read again."""
     if record.finished or not record.content_encrypted:
         raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
     if not record.region_code.startswith(actor.jurisdiction_prefix):
         raise DomainError("import", "该村（社区）不在您的辖区内")
     _set(record, status=ImportStatus.RUNNING, progress=0)
     today = timezone.localdate()
-    survey = read_survey(_decrypt_file(record), record.filename, today=today)
+    if survey is None:
+        survey = read_survey(_decrypt_file(record), record.filename, today=today)
     plan = _plan(actor, record.region_code, survey, today)
     record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
     if plan.problems and record.mode == ImportMode.ALL:
