@@ -438,3 +438,52 @@ def test_normalise_runs_without_django_or_a_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no data directory made
+
+
+def _children(parent: int) -> list[tuple[int, str]]:
+    """(pid, command line) of a process's children, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append((int(entry.name), command))
+    return found
+
+
+def test_stopping_the_demo_stops_its_worker(tmp_path):
+    import signal
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPES_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    demo = subprocess.Popen(  # noqa: S603 - our own console script
+        [str(OPENPES), "--data-dir", str(tmp_path / "var"), "demo", "--persons", "50", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        workers = [pid for pid, command in _children(demo.pid) if "worker" in command]
+        assert len(workers) == 1, "the demo starts one worker beside the server"
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=60)
+        time.sleep(1)
+        assert not Path(f"/proc/{workers[0]}").exists(), "the worker outlived the demo"
+    finally:
+        if demo.poll() is None:
+            demo.kill()

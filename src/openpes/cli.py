@@ -6,6 +6,7 @@ import argparse
 import errno
 import getpass
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -378,6 +379,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     print()
     worker = start_worker()
+    # A service manager stops the demo with SIGTERM, whose default ends Python without running `finally`:
+    # turn it into an ordinary exit, so that the worker is stopped with the server and never left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         serve(server, args.host, args.port)
     finally:
