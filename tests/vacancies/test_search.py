@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.employers.models import Employer
+from openpes.taxonomy.models import Industry
 from openpes.vacancies import search, services
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.search.text import index_tokens, plan_query, synonym_groups
@@ -135,7 +136,12 @@ def test_the_filters(officer, employer, places) -> None:
     assert clerk.pk not in found(education_max="20") and cook.pk in found(education_max="20")
     assert found(work_type="gig") == [gig.pk]
     assert set(found(posted_within_days=7)) == {cook.pk, clerk.pk}
-    Employer.objects.filter(pk=employer.pk).update(industry_code="H6210")
+    Employer.objects.filter(pk=employer.pk).update(industry_code="6210")  # 正餐服务, section H, division 62
+    assert set(found(industry="62")) == everyone and found(industry="63") == []
+    Industry.objects.get_or_create(code="H", defaults={"name": "住宿和餐饮业", "level": "section"})
+    Industry.objects.get_or_create(
+        code="62", defaults={"name": "餐饮业", "level": "division", "parent_code": "H"}
+    )
     assert set(found(industry="H")) == everyone and found(industry="C") == []
 
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from openpes.core.jurisdiction import code_range, prefix_of
+from openpes.taxonomy.models import Industry
 from openpes.vacancies.choices import VacancyStatus
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.search.text import QueryPlan, index_text, plan_query
@@ -100,8 +101,8 @@ def _where(query: SearchQuery, today: dt.date, now: dt.datetime) -> tuple[list[s
         clauses.append("v.occupation_code LIKE %s")
         params.append(_like_prefix(query.occupation))
     if query.industry:
-        clauses.append(f"v.employer_id IN (SELECT id FROM {_employer_table()} WHERE industry_code LIKE %s)")
-        params.append(_like_prefix(query.industry))
+        industry, params = _industry_clause(query.industry.strip().upper(), params)
+        clauses.append(f"v.employer_id IN (SELECT id FROM {_employer_table()} WHERE {industry})")
     if query.pay_min is not None:
         clauses.append("COALESCE(v.pay_max, v.pay_min) >= %s")
         params.append(query.pay_min)
@@ -118,6 +119,21 @@ def _where(query: SearchQuery, today: dt.date, now: dt.datetime) -> tuple[list[s
         clauses.append("v.published_at >= %s")
         params.append(now - dt.timedelta(days=query.posted_within_days))
     return clauses, params
+
+
+def _industry_clause(code: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """GB/T 4754 codes of a section (门类, a letter) do not begin its divisions' codes ("H" holds 61, 62):
+    a section matches the employers coded with the letter itself or within one of its divisions."""
+    if not code.isalpha():
+        return "industry_code LIKE %s", [*params, _like_prefix(code)]
+    divisions = list(
+        Industry.objects.filter(parent_code=code, level=Industry.Level.DIVISION).values_list(
+            "code", flat=True
+        )
+    )
+    marks = ", ".join(["%s"] * len(divisions))
+    within = f" OR substr(industry_code, 1, 2) IN ({marks})" if divisions else ""
+    return f"(industry_code = %s{within})", [*params, code, *divisions]
 
 
 def _employer_table() -> str:
