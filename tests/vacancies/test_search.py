@@ -167,3 +167,15 @@ def test_rebuild_indexes_every_published_vacancy_again(officer, employer) -> Non
     assert found(q="厨师") == []
     assert search.rebuild() == 1
     assert found(q="厨师") == [cook.pk]
+
+
+@pytest.mark.django_db
+def test_counting_stops_at_the_cap(officer, employer, monkeypatch) -> None:
+    for _ in range(3):
+        published(officer, employer)
+    monkeypatch.setattr(search.engine, "MAX_COUNT", 2)
+    capped = search.search(search.SearchQuery(q="厨师", page_size=1))
+    assert (capped.total, capped.more, len(capped.ids)) == (2, True, 1)
+    monkeypatch.setattr(search.engine, "MAX_COUNT", 3)
+    exact = search.search(search.SearchQuery(q="厨师"))
+    assert (exact.total, exact.more, len(exact.ids)) == (3, False, 3)

@@ -76,9 +76,15 @@ def vacancy_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[st
     actor = actor_of(request)
     region = filters.region or actor.jurisdiction_prefix.ljust(CODE_LENGTH, "0")
     if not covers(actor.jurisdiction_prefix, region):
-        return {"items": [], "count": 0, "page": filters.page, "pages": 1}
+        return {"items": [], "count": 0, "more": False, "page": filters.page, "pages": 1}
     vacancies, page = selectors.search_vacancies(filters.query(region=region))
-    return {"items": vacancies, "count": page.total, "page": page.page, "pages": page.pages}
+    return {
+        "items": vacancies,
+        "count": page.total,
+        "more": page.more,
+        "page": page.page,
+        "pages": page.pages,
+    }
 
 
 @router.post(
@@ -195,4 +201,10 @@ def vacancy_correct(request: HttpRequest, vacancy_id: Id, payload: CorrectionIn)
 )
 def job_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[str, Any]:
     vacancies, page = selectors.search_vacancies(filters.query())
-    return {"items": vacancies, "count": page.total, "page": page.page, "pages": page.pages}
+    return {
+        "items": vacancies,
+        "count": page.total,
+        "more": page.more,
+        "page": page.page,
+        "pages": page.pages,
+    }

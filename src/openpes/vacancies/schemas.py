@@ -13,7 +13,7 @@ from openpes.people.models import Education
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.search import SearchQuery, Sort
-from openpes.vacancies.search.engine import MAX_PAGE_SIZE
+from openpes.vacancies.search.engine import MAX_COUNT, MAX_PAGE_SIZE
 from openpes.vacancies.services import CORRECTABLE
 
 StatusCode = Annotated[str, one_of(VacancyStatus), enum_of(VacancyStatus)]
@@ -219,13 +219,15 @@ class JobOut(Schema):
 
 class JobPageOut(Schema):
     items: list[JobOut]
-    count: int = Field(..., description="符合条件的岗位总数")
+    count: int = Field(..., description=f"符合条件的岗位数，最多计到{MAX_COUNT}")
+    more: bool = Field(..., description=f"符合条件的岗位超过{MAX_COUNT}个")
     page: int = Field(..., description="第几页")
     pages: int = Field(..., description="总页数")
 
 
 class VacancySearchPageOut(Schema):
     items: list[VacancyOut]
-    count: int = Field(..., description="符合条件的岗位总数")
+    count: int = Field(..., description=f"符合条件的岗位数，最多计到{MAX_COUNT}")
+    more: bool = Field(..., description=f"符合条件的岗位超过{MAX_COUNT}个")
     page: int = Field(..., description="第几页")
     pages: int = Field(..., description="总页数")

@@ -31,6 +31,9 @@ VACANCY_TABLE = Vacancy._meta.db_table
 # The title counts three times the rest of the text in the relevance.
 TITLE_WEIGHT = 3.0
 MAX_PAGE_SIZE = 100
+# Counting stops here ("10000+ 个岗位"): an exact count of a broad search costs a scan of every match, and
+# nobody pages that far.
+MAX_COUNT = 10_000
 REBUILD_BATCH = 2000
 
 
@@ -60,9 +63,10 @@ class SearchQuery:
 @dataclass(frozen=True)
 class SearchPage:
     ids: list[int]
-    total: int
+    total: int  # at most MAX_COUNT
     page: int
     page_size: int
+    more: bool = False  # more matches than MAX_COUNT
 
     @property
     def pages(self) -> int:
@@ -285,11 +289,15 @@ def search(query: SearchQuery) -> SearchPage:
             rank_params = []
     where = " AND ".join(clauses)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {VACANCY_TABLE} v {join} WHERE {where}", params)
-        total = int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {VACANCY_TABLE} v {join} WHERE {where} LIMIT %s) AS matches",
+            [*params, MAX_COUNT + 1],
+        )
+        counted = int(cursor.fetchone()[0])
         cursor.execute(
             f"SELECT v.id FROM {VACANCY_TABLE} v {join} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
             params + rank_params + [page_size, (page - 1) * page_size],
         )
         ids = [int(row[0]) for row in cursor.fetchall()]
-    return SearchPage(ids=ids, total=total, page=page, page_size=page_size)
+    total = min(counted, MAX_COUNT)
+    return SearchPage(ids=ids, total=total, page=page, page_size=page_size, more=counted > MAX_COUNT)
