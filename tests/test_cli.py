@@ -240,6 +240,10 @@ def test_worker_once_and_refresh_run(demo):
     expired = openpes(data_dir, "expire-vacancies")
     assert expired.returncode == 0, expired.stderr
     assert "已下架到期岗位 0 个" in expired.stdout  # the demo's expired ones were taken out when it was built
+    rebuilt = openpes(data_dir, "rebuild-job-search")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    published = int(re.search(r"已重建岗位搜索索引：(\d+) 个", rebuilt.stdout)[1])  # type: ignore[index]
+    assert published > 0
 
 
 # ---------------------------------------------------------------------------------------------------------

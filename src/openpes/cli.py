@@ -497,6 +497,17 @@ def cmd_expire_vacancies(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("rebuild-job-search")
+def cmd_rebuild_job_search(args: argparse.Namespace) -> int:
+    """Index every published vacancy afresh for the job search (after restoring a backup, or when the
+    segmentation or the synonyms change; the services keep the index in step otherwise)."""
+    from openpes.vacancies import search
+
+    migrate()
+    print(f"已重建岗位搜索索引：{search.rebuild()} 个已发布岗位")
+    return 0
+
+
 BIG_FILE_ROWS = (
     1000  # from here a file gets a progress bar and its rate printed; smaller ones are done at once
 )
@@ -670,6 +681,7 @@ SUMMARIES = {
     "import": "导入一个村（社区）的实名制数据采集表，按指定工作人员的辖区检查",
     "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
     "expire-vacancies": "将超过有效期的已发布岗位标记为已过期（每天运行一次）",
+    "rebuild-job-search": "重建岗位搜索索引（恢复备份后或同义词表更新后运行）",
     "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
 }
 
@@ -768,6 +780,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("refresh-employment")
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
     add("expire-vacancies")
+    add("rebuild-job-search")
     p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("vacancies/", include("openpes.vacancies.urls")),
     path("jobs/employer/vacancies/", include("openpes.vacancies.portal_urls")),
     path("jobs/employer/", include("openpes.employers.portal_urls")),
+    path("jobs/", include("openpes.vacancies.public_urls")),
     path("regions/", include("openpes.regions.urls")),
     path("api/v1/", include("openpes.api.urls")),
 ]

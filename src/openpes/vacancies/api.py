@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from openpes.accounts.models import Staff
 from openpes.core import api as core_api
 from openpes.core.api import found, needs, responses
+from openpes.core.jurisdiction import CODE_LENGTH, covers
 from openpes.core.pagination import Pagination
 from openpes.core.schemas import MAX_ID
 from openpes.employers.selectors import employer_get
@@ -19,11 +20,14 @@ from openpes.vacancies import selectors, services
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.schemas import (
     CorrectionIn,
+    JobPageOut,
+    JobSearchIn,
     ReviewIn,
     VacancyCreateIn,
     VacancyFiltersIn,
     VacancyOut,
     VacancyPatchIn,
+    VacancySearchPageOut,
     WithdrawIn,
 )
 
@@ -56,6 +60,31 @@ def vacancy_list(request: HttpRequest, filters: Query[VacancyFiltersIn]) -> Any:
     return selectors.vacancy_list(
         actor=actor_of(request), filters=selectors.VacancyFilters(**filters.model_dump())
     )
+
+
+@router.get(
+    "/vacancies/search",
+    auth=needs(VIEW),
+    tags=VACANCIES,
+    response=responses(VacancySearchPageOut),
+    url_name="vacancy_search",
+    summary="岗位搜索（经办人员）",
+    description="与公开的找工作相同的检索和筛选，只含已发布且在有效期内、工作地点在辖区内的岗位，返回完整的岗位信息"
+    "（识别依据、筛查提示）；不填地区时为整个辖区。",
+)
+def vacancy_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[str, Any]:
+    actor = actor_of(request)
+    region = filters.region or actor.jurisdiction_prefix.ljust(CODE_LENGTH, "0")
+    if not covers(actor.jurisdiction_prefix, region):
+        return {"items": [], "count": 0, "more": False, "page": filters.page, "pages": 1}
+    vacancies, page = selectors.search_vacancies(filters.query(region=region))
+    return {
+        "items": vacancies,
+        "count": page.total,
+        "more": page.more,
+        "page": page.page,
+        "pages": page.pages,
+    }
 
 
 @router.post(
@@ -158,3 +187,24 @@ def vacancy_correct(request: HttpRequest, vacancy_id: Id, payload: CorrectionIn)
     return services.vacancy_correct(
         actor=actor, vacancy=vacancy, field=payload.field, value=payload.value, note=payload.note
     )
+
+
+@router.get(
+    "/jobs",
+    auth=None,
+    tags=["找工作"],
+    response=responses(JobPageOut),
+    url_name="job_search",
+    summary="找工作（公开）",
+    description="已发布且在有效期内的岗位，无需登录：关键词（含常见职位同义词）、地区、职业、行业、薪资、学历、工作类型、发布时间筛选；"
+    "按相关度、发布时间或薪资排序；分页。只返回岗位信息和单位名称。",
+)
+def job_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[str, Any]:
+    vacancies, page = selectors.search_vacancies(filters.query())
+    return {
+        "items": vacancies,
+        "count": page.total,
+        "more": page.more,
+        "page": page.page,
+        "pages": page.pages,
+    }

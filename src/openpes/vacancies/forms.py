@@ -9,8 +9,12 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
+from openpes.people.models import Education
 from openpes.regions.forms import region_choices
-from openpes.vacancies.choices import Channel, VacancyStatus
+from openpes.regions.models import Region, RegionLevel
+from openpes.taxonomy.models import Industry, Occupation
+from openpes.vacancies import search
+from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.selectors import VacancyFilters
 from openpes.vacancies.services import CORRECTABLE, VacancyInput
@@ -138,3 +142,79 @@ class CorrectionForm(StaffForm):
 
 class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200, required=False)
+
+
+POSTED_WITHIN_CHOICES = [("", "不限"), ("1", "一天内"), ("3", "三天内"), ("7", "一周内"), ("30", "一个月内")]
+
+
+class JobSearchForm(forms.Form):
+    """The job search of the public pages: every field optional, wrong values simply ignored."""
+
+    q = forms.CharField(
+        label="职位、单位或关键词",
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "如：司机、保洁、普工"}),
+    )
+    region = forms.ChoiceField(label="工作地点", required=False)
+    occupation = forms.ChoiceField(label="职业类别", required=False)
+    industry = forms.ChoiceField(label="行业", required=False)
+    pay_min = forms.IntegerField(label="月薪不低于（元）", required=False, min_value=0, max_value=1_000_000)
+    pay_max = forms.IntegerField(label="月薪不高于（元）", required=False, min_value=0, max_value=1_000_000)
+    education_max = forms.ChoiceField(
+        label="我的学历", required=False, choices=[("", "不限"), *Education.choices]
+    )
+    work_type = forms.ChoiceField(label="工作类型", required=False, choices=[("", "不限"), *WorkType.choices])
+    posted_within_days = forms.TypedChoiceField(
+        label="发布时间", required=False, choices=POSTED_WITHIN_CHOICES, coerce=int, empty_value=None
+    )
+    sort = forms.ChoiceField(label="排序", required=False, choices=search.Sort.CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (
+            ("region", public_regions()),
+            ("occupation", occupation_groups()),
+            ("industry", industry_sections()),
+        ):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "不限"), *choices]
+
+    def query(self, page: int = 1, page_size: int = 20) -> search.SearchQuery:
+        # A field with a wrong value is left out of cleaned_data, so it simply does not filter.
+        data: dict[str, Any] = self.cleaned_data if self.is_bound and (self.is_valid() or True) else {}
+        return search.SearchQuery(
+            q=data.get("q") or "",
+            region=data.get("region") or "",
+            occupation=data.get("occupation") or "",
+            industry=data.get("industry") or "",
+            pay_min=data.get("pay_min"),
+            pay_max=data.get("pay_max"),
+            education_max=data.get("education_max") or "",
+            work_type=data.get("work_type") or "",
+            posted_within_days=data.get("posted_within_days"),
+            sort=data.get("sort") or search.Sort.RELEVANCE,
+            page=page,
+            page_size=page_size,
+        )
+
+
+def public_regions() -> list[tuple[str, str]]:
+    """The installation's counties and their townships (the places a job seeker looks for work)."""
+    regions = Region.objects.filter(level__in=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP)).order_by("code")
+    return [
+        (region.code, region.name if region.level == RegionLevel.COUNTY else f"　{region.name}")
+        for region in regions.only("code", "name", "level")[:500]
+    ]
+
+
+def occupation_groups() -> list[tuple[str, str]]:
+    """The 大典's sub-major groups (中类), coded "4-03": a job seeker's categories."""
+    groups = Occupation.objects.filter(level=Occupation.Level.SUB_MAJOR, replaced_by="").order_by("code")
+    return [(group.code, group.name) for group in groups.only("code", "name")]
+
+
+def industry_sections() -> list[tuple[str, str]]:
+    sections = Industry.objects.filter(level=Industry.Level.SECTION).order_by("code")
+    return [(section.code, section.name) for section in sections.only("code", "name")]

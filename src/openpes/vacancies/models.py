@@ -12,7 +12,8 @@ from typing import Self
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
@@ -135,6 +136,14 @@ class Vacancy(models.Model):
             models.Index(fields=["status", "submitted_at"], name="vacancy_status_submitted"),
             models.Index(fields=["occupation_code", "status"], name="vacancy_occupation_status"),
             models.Index(fields=["valid_until"], name="vacancy_valid_until"),
+            # The job search's orders (search/engine.py _ORDER) walk these and stop at the page.
+            models.Index(fields=["status", "-published_at", "-id"], name="vacancy_status_published"),
+            models.Index(
+                F("status"),
+                Coalesce("pay_max", "pay_min", Value(-1)).desc(),
+                F("published_at").desc(),
+                name="vacancy_status_pay",
+            ),
         ]
         permissions = [
             ("review_vacancy", "审核岗位"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpes.people.models import Education
-from openpes.vacancies.choices import PayPeriod
+from openpes.vacancies.choices import PayPeriod, WorkType
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.normalise.posting import FLAG_LABELS
 
@@ -94,3 +94,47 @@ def screening_messages(vacancy: Vacancy) -> list[dict[str, Any]]:
             }
         )
     return shown
+
+
+EMPLOYMENT_TYPES = {
+    WorkType.FULL_TIME: "FULL_TIME",
+    WorkType.PART_TIME: "PART_TIME",
+    WorkType.GIG: "TEMPORARY",
+    WorkType.INTERNSHIP: "INTERN",
+}
+
+
+def job_posting_ld(vacancy: Vacancy, place_path: list[str]) -> dict[str, Any]:
+    """schema.org JobPosting of a public vacancy (for search engines and job boards): the posting and the
+    employer's name only, never the contact person or anything about applicants. `place_path` names the
+    work place's regions from the province down (regions.selectors.region_path)."""
+    address: dict[str, Any] = {"@type": "PostalAddress", "addressCountry": "CN"}
+    if place_path:
+        address["addressRegion"] = place_path[0]
+        address["addressLocality"] = "".join(place_path[1:]) or place_path[0]
+    posting: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": vacancy.title,
+        "description": vacancy.description or vacancy.title,
+        "datePosted": (vacancy.published_at or vacancy.created_at).date().isoformat(),
+        "validThrough": vacancy.valid_until.isoformat(),
+        "hiringOrganization": {"@type": "Organization", "name": vacancy.employer.name},
+        "jobLocation": {"@type": "Place", "address": address},
+    }
+    if vacancy.work_type in EMPLOYMENT_TYPES:
+        posting["employmentType"] = EMPLOYMENT_TYPES[WorkType(vacancy.work_type)]
+    if vacancy.pay_min is not None or vacancy.pay_max is not None:
+        value: dict[str, Any] = {"@type": "QuantitativeValue", "unitText": "MONTH"}
+        if vacancy.pay_min is not None:
+            value["minValue"] = vacancy.pay_min
+        if vacancy.pay_max is not None:
+            value["maxValue"] = vacancy.pay_max
+        posting["baseSalary"] = {"@type": "MonetaryAmount", "currency": "CNY", "value": value}
+    if vacancy.occupation_code:
+        posting["occupationalCategory"] = f"{vacancy.occupation_code} {vacancy.occupation_name}".strip()
+    if vacancy.headcount:
+        posting["totalJobOpenings"] = vacancy.headcount
+    if vacancy.education_min:
+        posting["educationRequirements"] = Education(vacancy.education_min).label
+    return posting

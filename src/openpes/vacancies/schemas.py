@@ -9,8 +9,11 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from openpes.core.schemas import MAX_ID, OPTIONAL_REGION_CODE, Strict, choices_text, enum_of, one_of
-from openpes.vacancies.choices import Channel, VacancyStatus
+from openpes.people.models import Education
+from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 from openpes.vacancies.models import Vacancy
+from openpes.vacancies.search import SearchQuery, Sort
+from openpes.vacancies.search.engine import MAX_COUNT, MAX_PAGE_SIZE
 from openpes.vacancies.services import CORRECTABLE
 
 StatusCode = Annotated[str, one_of(VacancyStatus), enum_of(VacancyStatus)]
@@ -146,3 +149,85 @@ class VacancyOut(Schema):
     @staticmethod
     def resolve_screening_flags(obj: Vacancy) -> list[dict[str, Any]]:
         return list(obj.screening_flags)
+
+
+EducationCode = Annotated[str, one_of(Education), enum_of(Education)]
+WorkTypeCode = Annotated[str, one_of(WorkType), enum_of(WorkType)]
+SORTS = "、".join(f"{code}（{label}）" for code, label in Sort.CHOICES)
+
+
+class JobSearchIn(Schema):
+    q: str = Field(
+        "",
+        max_length=50,
+        description="关键词：职位名称、职业、单位、描述；常见职位名称的同义词一并查找（如 司机/驾驶员）",
+    )
+    region: str = Field("", pattern=OPTIONAL_REGION_CODE, description="工作地点在该区划内，12位区划代码")
+    occupation: str = Field(
+        "", max_length=10, pattern=r"^[0-9-]*$", description="职业代码或其开头（如 4-03）"
+    )
+    industry: str = Field(
+        "", max_length=5, pattern=r"^[A-T0-9]*$", description="单位行业代码或其开头（GB/T 4754，如 C、C13）"
+    )
+    pay_min: int | None = Field(
+        None, ge=0, le=1_000_000, description="月薪不低于（元）：岗位薪资范围与所填范围有交集"
+    )
+    pay_max: int | None = Field(None, ge=0, le=1_000_000, description="月薪不高于（元）")
+    education_max: EducationCode = Field(
+        "", description=f"求职者学历：只看要求不高于该学历或不限学历的岗位；{choices_text(Education)}"
+    )
+    work_type: WorkTypeCode = Field("", description=f"工作类型：{choices_text(WorkType)}")
+    posted_within_days: int | None = Field(None, ge=1, le=365, description="最近几天内发布")
+    sort: str = Field(
+        Sort.RELEVANCE,
+        pattern=f"^({'|'.join(code for code, _ in Sort.CHOICES)})$",
+        description=f"排序：{SORTS}",
+    )
+    page: int = Field(1, ge=1, le=500, description="第几页")
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（1–{MAX_PAGE_SIZE}）")
+
+    def query(self, **overrides: Any) -> SearchQuery:
+        return SearchQuery(**(self.model_dump() | overrides))
+
+
+class JobOut(Schema):
+    """A published vacancy as the public sees it: the posting and the employer's name, nothing internal."""
+
+    id: int = Field(..., description="岗位编号")
+    title: str = Field(..., description="职位名称")
+    employer_name: str = Field(..., description="单位名称")
+    description: str = Field(..., description="职位描述")
+    pay_min: int | None = Field(None, description="月薪下限（元）")
+    pay_max: int | None = Field(None, description="月薪上限（元）")
+    pay_negotiable: bool = Field(..., description="薪资面议")
+    pay_text: str = Field(..., description="薪资待遇（原文）")
+    region_code: str = Field(..., description="工作地点区划代码")
+    place_text: str = Field(..., description="工作地点（原文）")
+    occupation_code: str = Field(..., description="职业代码（职业分类大典2022）")
+    occupation_name: str = Field(..., description="职业名称")
+    education_min: str = Field(..., description="最低学历代码")
+    experience_min_years: int | None = Field(None, description="最低工作年限")
+    work_type: str = Field(..., description="full_time、part_time、gig、internship")
+    headcount: int | None = Field(None, description="招聘人数")
+    published_at: dt.datetime | None = Field(None, description="发布时间")
+    valid_until: dt.date = Field(..., description="有效期至")
+
+    @staticmethod
+    def resolve_employer_name(obj: Vacancy) -> str:
+        return obj.employer.name
+
+
+class JobPageOut(Schema):
+    items: list[JobOut]
+    count: int = Field(..., description=f"符合条件的岗位数，最多计到{MAX_COUNT}")
+    more: bool = Field(..., description=f"符合条件的岗位超过{MAX_COUNT}个")
+    page: int = Field(..., description="第几页")
+    pages: int = Field(..., description="总页数")
+
+
+class VacancySearchPageOut(Schema):
+    items: list[VacancyOut]
+    count: int = Field(..., description=f"符合条件的岗位数，最多计到{MAX_COUNT}")
+    more: bool = Field(..., description=f"符合条件的岗位超过{MAX_COUNT}个")
+    page: int = Field(..., description="第几页")
+    pages: int = Field(..., description="总页数")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpes.accounts.models import Staff
 from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
+from openpes.vacancies import search
 from openpes.vacancies.choices import VacancyStatus
 from openpes.vacancies.models import Vacancy, VacancyCorrection, VacancyQuerySet
 
@@ -113,3 +114,15 @@ def public_vacancies() -> QuerySet[Vacancy]:
     return Vacancy.objects.filter(
         status=VacancyStatus.PUBLISHED, valid_until__gte=timezone.localdate()
     ).select_related("employer")
+
+
+def public_vacancy_get(pk: int) -> Vacancy | None:
+    return public_vacancies().filter(pk=pk).first()
+
+
+def search_vacancies(query: search.SearchQuery) -> tuple[list[Vacancy], search.SearchPage]:
+    """The job search (public and staff alike: only published vacancies still valid): the vacancies of
+    the asked page in the engine's order, and the page with the total."""
+    page = search.search(query)
+    found = public_vacancies().in_bulk(page.ids)
+    return [found[pk] for pk in page.ids if pk in found], page

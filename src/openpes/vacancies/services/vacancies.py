@@ -24,7 +24,7 @@ from openpes.employers import rules as employer_rules
 from openpes.employers.models import Employer, EmployerAccount
 from openpes.employers.selectors import portal_employer
 from openpes.employers.services import PortalActor
-from openpes.vacancies import rules
+from openpes.vacancies import rules, search
 from openpes.vacancies.choices import Channel, VacancyStatus
 from openpes.vacancies.models import Vacancy, VacancyCorrection
 from openpes.vacancies.services.normalising import normalise, rescreen, scoping_region
@@ -169,6 +169,7 @@ def vacancy_create(
     rescreen(vacancy)
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         _record(actor, vacancy, "create", {**values, "channel": channel}, "登记岗位")
     return vacancy
 
@@ -209,6 +210,7 @@ def vacancy_update(
             vacancy.submitted_at = now if status == VacancyStatus.PENDING_REVIEW else vacancy.submitted_at
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", changes, "修改岗位")
     return vacancy
 
@@ -231,6 +233,7 @@ def vacancy_submit(*, actor: VacancyActor, vacancy: Vacancy) -> Vacancy:
     vacancy.submitted_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", {"status": [before, vacancy.status]}, "提交审核岗位")
     return vacancy
 
@@ -278,6 +281,7 @@ def vacancy_review(*, actor: Staff, vacancy: Vacancy, approve: bool, reason: str
         vacancy.published_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         _record(
             actor,
             vacancy,
@@ -298,6 +302,7 @@ def vacancy_withdraw(*, actor: VacancyActor, vacancy: Vacancy, reason: str = "")
     _set_status(vacancy, actor, VacancyStatus.WITHDRAWN, reason)
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", {"status": [before, vacancy.status]}, "撤回岗位")
     return vacancy
 
@@ -322,6 +327,7 @@ def vacancies_expire(*, today: dt.date | None = None) -> int:
             changes={"status": [VacancyStatus.PUBLISHED, VacancyStatus.EXPIRED]},
             summary=f"岗位到期下架 {len(ids)} 个",
         )
+        search.remove_vacancies(ids)
     return len(ids)
 
 
@@ -344,6 +350,7 @@ def vacancy_correct(*, actor: Staff, vacancy: Vacancy, field: str, value: str, n
         rescreen(vacancy)
     with transaction.atomic():
         vacancy.save()
+        search.sync_vacancy(vacancy)
         VacancyCorrection.objects.create(
             vacancy=vacancy,
             field=field,
