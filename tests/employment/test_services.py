@@ -330,3 +330,31 @@ def test_selectors_see_only_the_jurisdiction(
     assert selectors.employment_summary(actor=stranger)["registered_unemployed"] == 0
     assert selectors.employment_summary(actor=county)["registered_unemployed"] == 1
     assert selectors.registration_get(actor=stranger, pk=Registration.objects.get().pk) is None
+
+
+def test_a_member_leaving_or_joining_a_household_updates_its_zero_employment_case_at_once(
+    officer: Staff, make_person: Callable[..., Person], places: Places
+) -> None:
+    head, spouse = _household_of_two(officer, make_person, places)
+    unemployed(officer, head)
+    employment.employment_register(actor=officer, person=spouse, basis="residence", form="flexible")
+    assert not ZeroEmploymentHousehold.objects.exists()
+    household = head.household
+    assert household is not None
+    # The only one in work leaves: the household is found at once, not at the next daily refresh.
+    people.household_remove_member(actor=officer, household=household, person=spouse, reason="分户另居")
+    case = ZeroEmploymentHousehold.objects.get()
+    assert case.household == household and case.cleared_on is None
+    assert KeyGroupMembership.objects.filter(
+        person=head, rule="hard_to_employ.zero_household", ended_on__isnull=True
+    ).exists()
+    # ... and cleared at once when someone in work joins it.
+    spouse.refresh_from_db()
+    people.household_add_member(
+        actor=officer, household=household, person=spouse, relation="10", confirm_move=True
+    )
+    case.refresh_from_db()
+    assert case.cleared_on == TODAY
+    assert not KeyGroupMembership.objects.filter(
+        person=head, rule="hard_to_employ.zero_household", ended_on__isnull=True
+    ).exists()

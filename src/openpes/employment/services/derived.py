@@ -134,12 +134,12 @@ class RefreshCounts:
     groups_ended: int = 0
 
 
-def refresh(*, person_ids: Iterable[int], on: dt.date) -> RefreshCounts:
+def refresh(*, person_ids: Iterable[int], on: dt.date, household_ids: Iterable[int] = ()) -> RefreshCounts:
     """Bring zero-employment households, key groups and tiers up to date for these persons (and, through
-    their households, for everyone who shares one with them)."""
+    their households, for everyone who shares one with them), and for households whose members changed."""
     counts = RefreshCounts()
     person_ids = set(person_ids)
-    households: set[int] = set()
+    households: set[int] = set(household_ids)
     for chunk in _chunks(person_ids):
         households.update(
             h
@@ -312,6 +312,17 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
     counts.persons += len(persons)
     counts.groups_started += len(started)
     counts.groups_ended += len(ended)
+
+
+def households_changed(*, households: Iterable[int], **_: object) -> None:
+    """Receiver of `people.signals.household_members_changed`: a member joined or left, so the household may
+    have become, or stopped being, a zero-employment household, and its members' groups follow. Runs in the
+    registry's writing transaction."""
+    from django.utils import timezone
+
+    households = list(households)
+    members = list(Person.objects.filter(household_id__in=households).values_list("pk", flat=True))
+    refresh(person_ids=members, household_ids=households, on=timezone.localdate())
 
 
 def refresh_all(*, prefix: str, on: dt.date) -> RefreshCounts:

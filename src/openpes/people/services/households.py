@@ -16,6 +16,7 @@ from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
 from openpes.people.models import Household, Person, Relation
 from openpes.people.services.validation import village_in_jurisdiction
+from openpes.people.signals import household_members_changed
 from openpes.regions.selectors import full_name
 
 CLOSED = "该户已注销，不能修改或添加成员"
@@ -190,6 +191,8 @@ def household_add_member(
             summary=f"{person.name} 加入家庭 {household.pk}"
             + (f"（从户 {old.pk} 移入）" if old is not None and old.pk != household.pk else ""),
         )
+        changed = [household.pk] + ([old.pk] if old is not None and old.pk != household.pk else [])
+        household_members_changed.send(sender=Household, households=changed)
     return person
 
 
@@ -243,6 +246,7 @@ def household_remove_member(*, actor: Staff, household: Household, person: Perso
             },
             summary=f"{person.name} 移出户 {household.pk}：{reason}"[:200],
         )
+        household_members_changed.send(sender=Household, households=[household.pk, own.pk])
     return own
 
 

@@ -16,7 +16,7 @@ from openpes.core.errors import DomainError, FieldError, NotFound
 from openpes.core.identifiers import full_id_number, full_phone, mask_id_for_log, mask_phone
 from openpes.core.jurisdiction import covers
 from openpes.core.text import clean_text
-from openpes.people.models import Person
+from openpes.people.models import Household, Person
 from openpes.people.services.validation import (
     PERSON_FIELDS,
     REVEAL_PERMISSION,
@@ -30,6 +30,7 @@ from openpes.people.services.validation import (
     outside_household,
     recheck_household,
 )
+from openpes.people.signals import household_members_changed
 
 CHANGE_HOUSEHOLD = (
     "此人已是一户的成员：换到另一户请在该户用“添加成员”（会先请您确认移出原家庭），"
@@ -49,6 +50,8 @@ def person_create(*, actor: Staff, data: PersonInput, today: dt.date | None = No
         with transaction.atomic():
             recheck_household(person.household, person.region_code)
             person.save()
+            if person.household_id:
+                household_members_changed.send(sender=Household, households=[person.household_id])
             audit.record_change(
                 actor=actor,
                 action="create",
