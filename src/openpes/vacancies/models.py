@@ -200,3 +200,6 @@ class SearchOutbox(models.Model):
     class Meta:
         verbose_name = "岗位搜索索引待更新"
         verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"岗位 {self.vacancy_id}"

@@ -3,7 +3,6 @@ filters, sorting and pagination (`engine`), answered by a tantivy index kept bes
 or by the database's own full-text index, on segmented text with synonyms of common titles (`text`)."""
 
 from openpes.vacancies.search import index
-
 from openpes.vacancies.search.engine import (
     SearchPage,
     SearchQuery,

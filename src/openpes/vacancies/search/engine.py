@@ -316,11 +316,12 @@ def _search_tantivy(
 ) -> SearchPage | None:
     if not tantivy_index.exists():
         return None
-    if tantivy_index.pending():
-        # Rows written since the last apply: apply them now if this process may (never inside a
-        # transaction, which could still roll back), else the database answers this query.
-        if connection.in_atomic_block or tantivy_index.apply_pending() is None or tantivy_index.pending():
-            return None
+    # Rows written since the last apply: apply them now if this process may (never inside a transaction,
+    # which could still roll back), else the database answers this query.
+    if tantivy_index.pending() and (
+        connection.in_atomic_block or tantivy_index.apply_pending() is None or tantivy_index.pending()
+    ):
+        return None
     employers = None
     if query.industry:
         clause, params = _industry_clause(query.industry.strip().upper(), [])

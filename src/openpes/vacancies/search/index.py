@@ -34,7 +34,7 @@ from typing import IO, Any
 
 import tantivy
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from openpes.core.jurisdiction import code_range, prefix_of
 from openpes.vacancies.choices import VacancyStatus
@@ -456,7 +456,9 @@ def rebuild(
         try:
             index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
             writer = index.writer(heap_size=256_000_000, num_threads=1)
-            source = rows if rows is not None else _rows(Vacancy.objects.filter(status=VacancyStatus.PUBLISHED))
+            source = (
+                rows if rows is not None else _rows(Vacancy.objects.filter(status=VacancyStatus.PUBLISHED))
+            )
             for row in source:
                 writer.add_document(document(row))
                 count += 1
@@ -497,5 +499,3 @@ def drop() -> None:
     """Remove the index (tests; a damaged index before a rebuild)."""
     _reader.forget()
     shutil.rmtree(index_dir(), ignore_errors=True)
-
-
