@@ -260,6 +260,10 @@ def queries(count: int, seed: int) -> list[Query]:
 # --- the databases (one process each) --------------------------------------------------------------------
 
 
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openpes.settings")
     import django
@@ -310,6 +314,7 @@ def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
                 batch = []
         Vacancy.objects.bulk_create(batch)
     loaded = time.perf_counter() - started
+    _progress(f"{connection.vendor}: {size:,} vacancies loaded in {loaded:.0f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -323,6 +328,7 @@ def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
         with transaction.atomic():
             indexed = search.rebuild(engines=(engine,))
         build = time.perf_counter() - started
+        _progress(f"{connection.vendor}: {engine} index built in {build:.0f} s")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
         for query in plans[:WARM_UP]:
@@ -334,6 +340,7 @@ def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
             latencies.append((time.perf_counter() - started) * 1000)
             totals.append(page.total)
             answered.append(page.engine)
+        _progress(f"{connection.vendor}: {engine} queries done, p99 {_percentile(latencies, 0.99):.1f} ms")
         results[engine] = {
             "indexed": indexed,
             "build_s": build,
@@ -414,6 +421,7 @@ def run_tantivy(size: int, seed: int, count: int) -> dict[str, Any]:
         writer.commit()
         writer.wait_merging_threads()
         build = time.perf_counter() - started
+        _progress(f"tantivy alone: built in {build:.0f} s")
         index.reload()
         searcher = index.searcher()
 
@@ -530,7 +538,7 @@ def _worker(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     data_dir = tempfile.mkdtemp(prefix=f"openpes-search-{kind}-")
     env["OPENPES_DATA_DIR"] = data_dir
     env.pop("OPENPES_DATABASE_URL", None)
-    pg_name = f"openpes_search_bench_{os.getpid()}"
+    pg_name = args.pg_database or f"openpes_search_bench_{os.getpid()}"
     try:
         if kind == "postgresql":
             import psycopg
@@ -539,9 +547,10 @@ def _worker(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
                 conn.execute(f'CREATE DATABASE "{pg_name}"')
             env["OPENPES_DATABASE_URL"] = f"{args.pg_url}/{pg_name}"
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+        # stderr passes through: the workers say how far they are.
+        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
         if done.returncode != 0:
-            raise SystemExit(f"{kind} failed:\n{done.stderr[-4000:]}")
+            raise SystemExit(f"{kind} failed (exit {done.returncode})")
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         if kind == "postgresql":
@@ -567,6 +576,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
         "--pg-url", default=PG_BASE, help="PostgreSQL server (a fresh database is created on it)"
+    )
+    parser.add_argument(
+        "--pg-database", default="", help="name of the database to create (and drop) on that server"
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()

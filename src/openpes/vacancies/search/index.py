@@ -34,7 +34,7 @@ from typing import IO, Any
 
 import tantivy
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from openpes.core.jurisdiction import code_range, prefix_of
 from openpes.vacancies.choices import VacancyStatus
@@ -171,13 +171,29 @@ def document(row: Row) -> Any:
 # --- locations, the write lock ------------------------------------------------------------------------------
 
 
+_generation_cache: dict[str, tuple[tuple[int, int, int], Path | None]] = {}
+
+
 def _current_generation() -> Path | None:
+    """The live generation's directory, read from `current` (cached on its inode and mtime: asked at
+    every search)."""
+    pointer = os.path.join(settings.JOB_SEARCH_INDEX_DIR, "current")
     try:
-        name = (index_dir() / "current").read_text("utf-8").strip()
+        stat = os.stat(pointer)
+    except FileNotFoundError:
+        return None
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    cached = _generation_cache.get(pointer)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        name = Path(pointer).read_text("utf-8").strip()
     except FileNotFoundError:
         return None
     path = index_dir() / name
-    return path if name.startswith("gen-") and (path / "meta.json").exists() else None
+    generation = path if name.startswith("gen-") and (path / "meta.json").exists() else None
+    _generation_cache[pointer] = (stamp, generation)
+    return generation
 
 
 def exists() -> bool:
@@ -386,7 +402,9 @@ def enqueue(ids: Iterable[int]) -> None:
 
 
 def pending() -> bool:
-    return SearchOutbox.objects.exists()
+    with connection.cursor() as cursor:  # asked at every search: without the ORM's overhead
+        cursor.execute(f"SELECT 1 FROM {SearchOutbox._meta.db_table} LIMIT 1")  # noqa: S608 (a constant)
+        return cursor.fetchone() is not None
 
 
 def apply_pending(limit: int | None = None) -> int | None:
@@ -498,4 +516,5 @@ def _delete_chunked(ids: Sequence[int]) -> None:
 def drop() -> None:
     """Remove the index (tests; a damaged index before a rebuild)."""
     _reader.forget()
+    _generation_cache.clear()
     shutil.rmtree(index_dir(), ignore_errors=True)
