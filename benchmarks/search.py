@@ -320,17 +320,21 @@ def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
             cursor.execute("ANALYZE")
     results: dict[str, Any] = {"loaded_s": loaded}
     plans = queries(count, seed)
-    # The database's own index first, then the tantivy index beside it: each build timed with its
-    # segmentation, each engine asked the same queries.
-    for engine in (search.engine.DATABASE, search.engine.TANTIVY):
-        settings.JOB_SEARCH_ENGINE = engine
+    engines = [name for name in os.environ.get("BENCH_ENGINES", "database,tantivy").split(",") if name]
+    # Each index built on its own, timed with its segmentation (`rebuild-job-search` builds both in one
+    # pass); then, when the driver says so, the same queries to each engine.
+    builds: dict[str, tuple[int, float]] = {}
+    for engine in engines:
         started = time.perf_counter()
         with transaction.atomic():
             indexed = search.rebuild(engines=(engine,))
-        build = time.perf_counter() - started
-        _progress(f"{connection.vendor}: {engine} index built in {build:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
+        builds[engine] = (indexed, time.perf_counter() - started)
+        _progress(f"{connection.vendor}: {engine} index built in {builds[engine][1]:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
+    _wait_turn()
+    for engine in engines:
+        settings.JOB_SEARCH_ENGINE = engine
         for query in plans[:WARM_UP]:
             search.search(_search_query(query))
         latencies, totals, answered = [], [], []
@@ -342,13 +346,27 @@ def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
             answered.append(page.engine)
         _progress(f"{connection.vendor}: {engine} queries done, p99 {_percentile(latencies, 0.99):.1f} ms")
         results[engine] = {
-            "indexed": indexed,
-            "build_s": build,
+            "indexed": builds[engine][0],
+            "build_s": builds[engine][1],
             "latencies": latencies,
             "totals": totals,
             "answered_by_tantivy": answered.count(search.engine.TANTIVY) / len(answered),
         }
     return results
+
+
+def _wait_turn() -> None:
+    """With --parallel-builds, the workers build at the same time and then query one after the other:
+    each says it is ready and waits for its turn (files in BENCH_GATE), so no query is timed while another
+    worker is busy."""
+    gate = os.environ.get("BENCH_GATE")
+    if not gate:
+        return
+    kind = os.environ["BENCH_KIND"]
+    Path(gate, f"{kind}.built").touch()
+    while not Path(gate, f"{kind}.go").exists():
+        time.sleep(0.5)
+    _progress(f"{kind}: querying")
 
 
 def _shift(moment: dt.datetime) -> dt.datetime:
@@ -422,6 +440,7 @@ def run_tantivy(size: int, seed: int, count: int) -> dict[str, Any]:
         writer.wait_merging_threads()
         build = time.perf_counter() - started
         _progress(f"tantivy alone: built in {build:.0f} s")
+        _wait_turn()
         index.reload()
         searcher = index.searcher()
 
@@ -521,44 +540,74 @@ def _tantivy_filters(tantivy: Any, schema: Any, query: Query) -> list[Any]:
 # --- the driver ------------------------------------------------------------------------------------------
 
 
-def _worker(kind: str, args: argparse.Namespace) -> dict[str, Any]:
-    command = [
-        sys.executable,
-        __file__,
-        "--worker",
-        kind,
-        "--size",
-        str(args.size),
-        "--seed",
-        str(args.seed),
-        "--queries",
-        str(args.queries),
-    ]
-    env = dict(os.environ)
-    data_dir = tempfile.mkdtemp(prefix=f"openpes-search-{kind}-")
-    env["OPENPES_DATA_DIR"] = data_dir
-    env.pop("OPENPES_DATABASE_URL", None)
-    pg_name = args.pg_database or f"openpes_search_bench_{os.getpid()}"
-    try:
-        if kind == "postgresql":
-            import psycopg
+class _Worker:
+    """One worker process (tantivy alone, or one database), its data directory and its database."""
 
-            with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}"')
-                conn.execute(f'CREATE DATABASE "{pg_name}"')
-            env["OPENPES_DATABASE_URL"] = f"{args.pg_url}/{pg_name}"
+    def __init__(self, kind: str, args: argparse.Namespace, gate: str) -> None:
+        self.kind, self.args = kind, args
+        self.data_dir = tempfile.mkdtemp(prefix=f"openpes-search-{kind}-")
+        self.pg_name = args.pg_database or f"openpes_search_bench_{os.getpid()}"
+        env = dict(os.environ)
+        env.pop("OPENPES_DATABASE_URL", None)
+        env.update(
+            OPENPES_DATA_DIR=self.data_dir, BENCH_KIND=kind, BENCH_ENGINES=args.engines, BENCH_GATE=gate
+        )
+        if kind == "postgresql":
+            with self._postgres() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.pg_name}"')
+            env["OPENPES_DATABASE_URL"] = f"{args.pg_url}/{self.pg_name}"
+        command = [sys.executable, __file__, "--worker", kind, "--size", str(args.size)]
+        command += ["--seed", str(args.seed), "--queries", str(args.queries)]
         # stderr passes through: the workers say how far they are.
-        done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)  # noqa: S603
-        if done.returncode != 0:
-            raise SystemExit(f"{kind} failed (exit {done.returncode})")
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    finally:
-        if kind == "postgresql":
-            import psycopg
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)  # noqa: S603
 
-            with psycopg.connect(f"{args.pg_url}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        shutil.rmtree(data_dir, ignore_errors=True)
+    def _postgres(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(f"{self.args.pg_url}/postgres", autocommit=True)
+
+    def result(self) -> dict[str, Any]:
+        out, _ = self.process.communicate()
+        if self.process.returncode != 0:
+            raise SystemExit(f"{self.kind} failed (exit {self.process.returncode})")
+        return dict(json.loads(out.strip().splitlines()[-1]))
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.kind == "postgresql":
+            with self._postgres() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def _run_workers(kinds: list[str], args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Sequentially, or with --parallel-builds all at once until built, then querying one at a time."""
+    gate = tempfile.mkdtemp(prefix="openpes-search-gate-")
+    results: dict[str, dict[str, Any]] = {}
+    workers: list[_Worker] = []
+    try:
+        if not args.parallel_builds:
+            for kind in kinds:
+                Path(gate, f"{kind}.go").touch()
+                workers.append(_Worker(kind, args, gate))
+                results[kind] = workers[-1].result()
+            return results
+        workers = [_Worker(kind, args, gate) for kind in kinds]
+        while not all(Path(gate, f"{w.kind}.built").exists() for w in workers):
+            if any(w.process.poll() not in (None, 0) for w in workers):
+                raise SystemExit("a worker failed while building")
+            time.sleep(1)
+        for worker in workers:
+            Path(gate, f"{worker.kind}.go").touch()
+            results[worker.kind] = worker.result()
+        return results
+    finally:
+        for worker in workers:
+            worker.close()
+        shutil.rmtree(gate, ignore_errors=True)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -580,22 +629,37 @@ def main() -> None:
     parser.add_argument(
         "--pg-database", default="", help="name of the database to create (and drop) on that server"
     )
+    parser.add_argument(
+        "--engines",
+        default="database,tantivy",
+        help="the application's engines to measure on each database: database, tantivy or both",
+    )
+    parser.add_argument(
+        "--parallel-builds",
+        action="store_true",
+        help="build in all workers at once (on a busy machine), then query one worker at a time",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         run = run_tantivy if args.worker == "tantivy" else run_database
         print(json.dumps(run(args.size, args.seed, args.queries)))
         return
-    results = {"tantivy": _worker("tantivy", args)}
-    for kind in [name.strip() for name in args.databases.split(",") if name.strip()]:
-        engines = _worker(kind, args)
-        results[f"{kind}, database index"] = engines["database"]
-        results[f"{kind}, tantivy index (the default)"] = engines["tantivy"]
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    load_before = _load()
+    measured = _run_workers(["tantivy", *databases], args)
+    results = {"tantivy": measured["tantivy"]}
+    for kind in databases:
+        if "database" in measured[kind]:
+            results[f"{kind}, database index"] = measured[kind]["database"]
+        if "tantivy" in measured[kind]:
+            results[f"{kind}, tantivy index (the default)"] = measured[kind]["tantivy"]
     peer = results["tantivy"]
     print(f"\n### search.py — job search at {args.size:,} vacancies, {args.queries:,} queries\n")
+    print(f"`uv run python {' '.join(sys.argv)}`\n")
     print(
-        f"`uv run python benchmarks/search.py --size {args.size} --databases {args.databases}` "
-        f"(seed {args.seed}; {os.cpu_count()} CPUs; load average {_load()})\n"
+        f"seed {args.seed}; {os.cpu_count()} CPUs; load average (1, 5, 15 min) {load_before} at the start, "
+        f"{_load()} at the end\n"
     )
     print(
         "| engine | index build | p50 | p99 | mean | p99 ÷ tantivy | same hit counts as tantivy "
