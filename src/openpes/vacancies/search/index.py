@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 # Title words weigh three times the rest, as in the database engine.
 TITLE_BOOST = 3.0
-WRITER_HEAP = 50_000_000
+WRITER_HEAP = 15_000_000
 APPLY_BATCH = 500
 REBUILD_LOCK_WAIT_S = 120.0
 # A missing index is built by the first writer that finds it so while the database is this small (a new
