@@ -242,6 +242,15 @@ def test_the_staff_pages_show_the_clearance_and_the_form_refuses_a_short_reason(
     assert 'data-rule="gender.restricted"' in misfires and REASON in misfires and "限男性" in misfires
 
 
+def test_the_clearances_page_shows_only_the_jurisdictions(setting, login_as, places):
+    clear(setting)
+    elsewhere = login_as(Role.TOWNSHIP_OFFICER, third_township(places))
+    page = elsewhere.get("/vacancies/screening/clearances/").content.decode()
+    assert "还没有核实排除的筛查提示" in page and REASON not in page
+    here = login_as(Role.TOWNSHIP_OFFICER, places.township_b).get("/vacancies/screening/clearances/")
+    assert REASON in here.content.decode()
+
+
 def test_the_clerk_who_entered_it_is_told_to_ask_another_reviewer(setting, login_as):
     vacancy = setting["vacancy"]
     client = login_as(staff=setting["clerk"])
