@@ -200,6 +200,11 @@ class JobSearchForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "不限"), *choices]
+        # Bootstrap's classes make every control as wide as its column: without them a select is as wide as
+        # its longest option (an occupation group's name) and the page scrolled sideways on a phone.
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
     def query(self, page: int = 1, page_size: int = 20) -> search.SearchQuery:
         # A field with a wrong value is left out of cleaned_data, so it simply does not filter.
