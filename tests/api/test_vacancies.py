@@ -102,7 +102,9 @@ def test_a_cleared_flag_says_so_in_the_api_without_the_reviewers_name(api_as, ma
     vacancy = make_vacancy(clerk, employer, title="专职消防员", description="限男性，需登高作业")
     flag = rules.blocking_flags(vacancy.screening_flags)[0]
     reason = "国家综合性消防救援队伍消防员招录规定限男性"
-    services.vacancy_clear_flag(actor=api.staff, vacancy=vacancy, flag_ref=rules.flag_ref(flag), reason=reason)
+    services.vacancy_clear_flag(
+        actor=api.staff, vacancy=vacancy, flag_ref=rules.flag_ref(flag), reason=reason
+    )
     shown = api.get_json(f"/api/v1/vacancies/{vacancy.pk}").json()["screening_flags"][0]
     assert shown["severity"] == "block" and shown["cleared"]["reason"] == reason
     assert set(shown["cleared"]) == {"at", "reason"}
