@@ -20,6 +20,13 @@ from openpes.vacancies.services.vacancies import (
     vacancy_update,
     vacancy_withdraw,
 )
+from openpes.vacancies.services.partner import (
+    partner_employer,
+    partner_vacancy_patch,
+    partner_vacancy_post,
+    partner_vacancy_put,
+    partner_vacancy_withdraw,
+)
 from openpes.vacancies.services.validation import CORRECTABLE, VACANCY_FIELDS, VacancyInput
 
 __all__ = [
@@ -33,6 +40,11 @@ __all__ = [
     "VacancyInput",
     "current_coder",
     "may_change",
+    "partner_employer",
+    "partner_vacancy_patch",
+    "partner_vacancy_post",
+    "partner_vacancy_put",
+    "partner_vacancy_withdraw",
     "publish_refusal",
     "scoping_region",
     "sees",
