@@ -22,7 +22,7 @@ HEADER = "X-API-Key"
 MISSING_MESSAGE = f"缺少合作系统 API 密钥：请在请求头 {HEADER} 中带上签发的密钥（opes_p_…）"
 INVALID_MESSAGE = "合作系统 API 密钥无效、已过期或已吊销，请联系签发密钥的系统管理员"
 STAFF_TOKEN_MESSAGE = (
-    "这是工作人员的个人 API 令牌，不能用于合作系统接口；请使用签发给合作系统的密钥（opes_p_…）"
+    "这是工作人员的个人 API 令牌，不能用于合作系统接口；请使用签发给合作系统的密钥（opes_p_…）"  # noqa: S105
 )
 
 

@@ -20,7 +20,6 @@ from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
-
 PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id
 
 

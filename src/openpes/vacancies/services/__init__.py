@@ -3,6 +3,13 @@
 Callers import this package (`from openpes.vacancies import services`)."""
 
 from openpes.vacancies.services.normalising import current_coder, scoping_region
+from openpes.vacancies.services.partner import (
+    partner_employer,
+    partner_vacancy_patch,
+    partner_vacancy_post,
+    partner_vacancy_put,
+    partner_vacancy_withdraw,
+)
 from openpes.vacancies.services.vacancies import (
     ADD,
     CHANGE_ANY,
@@ -19,13 +26,6 @@ from openpes.vacancies.services.vacancies import (
     vacancy_submit,
     vacancy_update,
     vacancy_withdraw,
-)
-from openpes.vacancies.services.partner import (
-    partner_employer,
-    partner_vacancy_patch,
-    partner_vacancy_post,
-    partner_vacancy_put,
-    partner_vacancy_withdraw,
 )
 from openpes.vacancies.services.validation import CORRECTABLE, VACANCY_FIELDS, VacancyInput
 

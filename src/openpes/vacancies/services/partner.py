@@ -18,13 +18,13 @@ from openpes.employers.models import Employer
 from openpes.vacancies import rules, selectors
 from openpes.vacancies.choices import VacancyStatus
 from openpes.vacancies.models import Vacancy
-from openpes.vacancies.services.validation import VacancyInput
 from openpes.vacancies.services.vacancies import (
     vacancy_create,
     vacancy_submit,
     vacancy_update,
     vacancy_withdraw,
 )
+from openpes.vacancies.services.validation import VacancyInput
 
 EMPLOYER_FIELD = "employer_credit_code"
 # One answer whether the code is registered in another region or nowhere: a partner learns nothing about
