@@ -33,11 +33,15 @@ def token_get(*, actor: Staff, pk: int) -> ApiToken | None:
 def partner_list(*, actor: Staff) -> QuerySet[Partner]:
     """The partner systems serving a region of the actor's jurisdiction, each with its keys."""
     keys = PartnerKey.objects.select_related("created_by", "revoked_by").order_by("-created_at", "-id")
-    return Partner.objects.within(actor).prefetch_related(Prefetch("keys", queryset=keys))
+    return (
+        Partner.objects.within(actor)
+        .select_related("region")
+        .prefetch_related(Prefetch("keys", queryset=keys))
+    )
 
 
 def partner_get(*, actor: Staff, pk: int) -> Partner | None:
-    return Partner.objects.within(actor).filter(pk=pk).first()
+    return Partner.objects.within(actor).select_related("region").filter(pk=pk).first()
 
 
 def partner_key_get(*, actor: Staff, pk: int) -> PartnerKey | None:
