@@ -306,7 +306,7 @@ def partner_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = PartnerKeyRevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("accounts:partner_detail", pk=key.partner_id)
     try:
         services.partner_key_revoke(actor=actor, key=key, reason=form.cleaned_data["reason"])
