@@ -330,6 +330,7 @@ def test_a_key_used_is_stamped_and_a_revoked_key_keeps_who_and_why(world: World,
     raw = world.key_with(PartnerScope.VACANCIES_READ)
     key = PartnerKey.objects.get(digest=PartnerKey.digest_of(raw))
     assert key.last_used_at is None and key.prefix == raw[:13] and raw.startswith("opes_p_")
+    assert len(raw) == 7 + 43 and raw not in str(list(PartnerKey.objects.values()))  # only its digest
     assert world.client(raw).get_json("/partner/vacancies").status_code == 200
     key.refresh_from_db()
     assert key.last_used_at is not None
@@ -387,3 +388,12 @@ def test_rates_are_validated() -> None:
     for bad in ("120", "120/fortnight", "0/min", "x/min"):
         with pytest.raises(ImproperlyConfigured):
             parse_rate(bad)
+
+
+def test_a_mistyped_rate_fails_the_system_check(settings: Any) -> None:
+    from openpes.core.checks import api_rates_valid
+
+    assert api_rates_valid() == []
+    settings.API_JOBS_RATE = "120 per minute"
+    errors = api_rates_valid()
+    assert [e.id for e in errors] == ["openpes.E010"] and "OPENPES_API_JOBS_RATE" in errors[0].msg
