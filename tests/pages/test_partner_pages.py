@@ -119,3 +119,20 @@ def test_partner_pages_are_for_administrators_only(places: Any, login_as: Any, r
     assert client.post(f"/accounts/partners/keys/{key.pk}/revoke/", {"reason": "试试"}).status_code == 403
     assert PartnerKey.objects.filter(revoked_at__isnull=True).count() == 1
     assert 'href="/accounts/partners/"' not in text_of(client.get("/", follow=True))
+
+
+def test_staff_see_which_partner_posted_a_vacancy(places: Any, login_as: Any) -> None:
+    from openpes.vacancies import services as vacancies
+    from tests.vacancies.pool import COOK_POSTING, verified_employer
+
+    client = login_as(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(client.staff, places.village_a1)
+    partner = accounts.partner_create(actor=None, name="绥宁人才网", region_code=places.township_a)
+    key, _ = accounts.partner_key_create(actor=None, partner=partner, scopes=["vacancies:write"])
+    vacancy, created = vacancies.partner_vacancy_post(
+        key=key, external_id="job-9", credit_code=employer.uscc, data=vacancies.VacancyInput(**COOK_POSTING)
+    )
+    assert created and vacancy.status == "pending_review"
+    html = text_of(client.get(f"/vacancies/{vacancy.pk}/"))
+    assert "合作系统（绥宁人才网，对方编号" in html and "job-9" in html
+    assert f"/vacancies/{vacancy.pk}/" in text_of(client.get("/vacancies/review/"))

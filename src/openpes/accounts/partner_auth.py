@@ -36,6 +36,7 @@ class PartnerKeyAuth(APIKeyHeader):
     the next authentication of the operation (the public job search)."""
 
     param_name = HEADER
+    openapi_description = "合作系统的 API 密钥（opes_p_…），由系统管理员在“合作系统”页面签发；只用于 /partner/… 接口和找工作接口"
 
     def __init__(self, scope: str, *, optional: bool = False) -> None:
         self.scope, self.optional = scope, optional

@@ -75,7 +75,7 @@ def queue_count(*, actor: Staff) -> int:
 def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
     return (
         Vacancy.objects.within(actor)
-        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts")
+        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts", "partner")
         .filter(pk=pk)
         .first()
     )
