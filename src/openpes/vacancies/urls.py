@@ -7,10 +7,12 @@ urlpatterns = [
     path("", views.vacancy_list, name="vacancy_list"),
     path("review/", views.review_queue, name="review_queue"),
     path("new/", views.vacancy_create, name="vacancy_create"),
+    path("screening/clearances/", views.screening_clearances, name="screening_clearances"),
     path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
     path("<int:pk>/edit/", views.vacancy_edit, name="vacancy_edit"),
     path("<int:pk>/submit/", views.vacancy_submit, name="vacancy_submit"),
     path("<int:pk>/review/", views.vacancy_review, name="vacancy_review"),
     path("<int:pk>/correct/", views.vacancy_correct, name="vacancy_correct"),
     path("<int:pk>/withdraw/", views.vacancy_withdraw, name="vacancy_withdraw"),
+    path("<int:pk>/clear-flag/", views.vacancy_clear_flag, name="vacancy_clear_flag"),
 ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_partner_keys'),
         ('employers', '0001_initial'),
-        ('vacancies', '0003_search_order_indexes'),
+        ('vacancies', '0004_screening_overrides'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
