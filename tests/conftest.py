@@ -52,6 +52,15 @@ def job_search_index_dir(settings: Any, tmp_path_factory: Any) -> Any:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    # The API's rate limits count in the cache (core.throttling), which lives as long as the process: each
+    # test starts with none of the requests of the tests before it counted.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class Places:
     def __init__(self) -> None:
         townships = list(

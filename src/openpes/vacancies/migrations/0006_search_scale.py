@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vacancies', '0004_screening_overrides'),
+        ('vacancies', '0005_partner'),
     ]
 
     operations = [
