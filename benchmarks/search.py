@@ -267,7 +267,7 @@ def queries(count: int, seed: int) -> list[Query]:
 
 
 def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
 
 
 def run_database(size: int, seed: int, count: int) -> dict[str, Any]:
