@@ -149,7 +149,9 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     """The job search's synonym groups of common titles (search/data/synonyms.csv), read here rather than
     through `search.text`, whose package loads the search engine and with it Django."""
     path = resources.files("openpes.vacancies").joinpath("search/data/synonyms.csv")
-    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    lines = [
+        line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")
+    ]
     return tuple(tuple(word.strip() for word in row if word.strip()) for row in csv.reader(lines))
 
 
@@ -279,9 +281,7 @@ def decide(new: Posting, old: Posting, *, old_closed: bool = False) -> Decision:
     return Decision(Verdict.REPOST if old_closed else Verdict.DUPLICATE, score, certain, tuple(reasons))
 
 
-def best_match(
-    new: Posting, olds: list[tuple[Posting, bool]]
-) -> list[tuple[int, Decision]]:
+def best_match(new: Posting, olds: list[tuple[Posting, bool]]) -> list[tuple[int, Decision]]:
     """The matches of `new` among `olds` (each with whether it has closed), as (index, decision), the
     certain ones first, then by score."""
     found = [(index, decide(new, old, old_closed=closed)) for index, (old, closed) in enumerate(olds)]

@@ -9,6 +9,7 @@ reviewing needs `vacancies.review_vacancy`."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,9 +25,10 @@ from openpes.employers import rules as employer_rules
 from openpes.employers.models import Employer, EmployerAccount
 from openpes.employers.selectors import portal_employer
 from openpes.employers.services import PortalActor
-from openpes.vacancies import rules, search
+from openpes.vacancies import dedup, rules, search
 from openpes.vacancies.choices import Channel, VacancyStatus
-from openpes.vacancies.models import Vacancy, VacancyCorrection
+from openpes.vacancies.models import DuplicateCandidate, Vacancy, VacancyCorrection
+from openpes.vacancies.services import duplicates
 from openpes.vacancies.services.normalising import normalise, rescreen, scoping_region
 from openpes.vacancies.services.validation import (
     CORRECTABLE,
@@ -132,17 +134,47 @@ def _state(vacancy: Vacancy) -> dict[str, Any]:
     return {name: getattr(vacancy, name) for name in (*VACANCY_FIELDS, "status")}
 
 
-def vacancy_create(
+@dataclass(frozen=True)
+class Intake:
+    """What became of a posting: a new vacancy (perhaps with probable duplicates marked and the closed
+    vacancy it re-posts linked), or, when it was word for word an open vacancy of the same employer that
+    came through another channel, a new source of that vacancy (`merged`)."""
+
+    vacancy: Vacancy
+    merged: bool = False
+    duplicates: tuple[DuplicateCandidate, ...] = ()
+    reposts: Vacancy | None = None  # linked at intake as the closed vacancy this one posts again
+
+    @property
+    def message(self) -> str:
+        """What the person who posted is told, in Chinese ("" when there is nothing to tell)."""
+        if self.merged:
+            return f"该岗位与已有岗位#{self.vacancy.pk}重复，已合并为同一岗位的来源"
+        parts = []
+        if self.duplicates:
+            numbers = "、".join(f"#{candidate.other_id}" for candidate in self.duplicates)
+            parts.append(f"该岗位可能与已有岗位{numbers}重复，经办人员审核时将核对")
+        if self.reposts is not None:
+            parts.append(f"已关联为岗位#{self.reposts.pk}（已{self.reposts.get_status_display()}）的重新发布")
+        return "；".join(parts)
+
+
+def vacancy_intake(
     *,
     actor: VacancyActor,
     data: VacancyInput,
     employer: Employer | None = None,
     channel: str = "",
     reposts: Vacancy | None = None,
-) -> Vacancy:
-    """A new vacancy, as a draft, normalised and screened. Staff name the employer (one of their
-    jurisdiction) and the channel (staff entry by default, `file`/`partner` for the intake paths); a portal
-    account always posts for its own employer through the portal channel."""
+    external_ref: str = "",
+) -> Intake:
+    """A posting from any channel, compared with the same employer's vacancies (services.duplicates):
+    word for word the same as an open vacancy that no source of this channel has sent yet, it becomes a
+    source of that vacancy; otherwise a new vacancy, as a draft, normalised and screened, with its first
+    source, its probable duplicates marked for staff and, when it matches an expired or withdrawn vacancy,
+    linked to it as a re-post. Staff name the employer (one of their jurisdiction) and the channel (staff
+    entry by default, `file`/`partner` for the intake paths); a portal account always posts for its own
+    employer through the portal channel. `external_ref`: the posting's number in a partner system or file."""
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
         created_by = None
@@ -156,6 +188,7 @@ def vacancy_create(
             raise DomainError("channel", "经办人员不能以单位网上发布渠道登记岗位")
     if reposts is not None and reposts.employer_id != employer.pk:
         raise DomainError("reposts", "只能重新发布同一单位的岗位")
+    external_ref = clean_text(external_ref, field="external_ref", label="外部编号", max_length=100)
     values = clean_vacancy(data)
     vacancy = Vacancy(
         employer=employer,
@@ -167,11 +200,70 @@ def vacancy_create(
     )
     normalise(vacancy)
     rescreen(vacancy)
+    matches = duplicates.find_matches(vacancy)
+    for other, decision in matches.duplicates:
+        if decision.certain and channel not in duplicates.source_channels(other):
+            return _merge_at_intake(actor, vacancy, other, decision, external_ref)
+    linked = None
+    if reposts is None and matches.reposts:
+        linked = vacancy.reposts = matches.reposts[0][0]
     with transaction.atomic():
         vacancy.save()
+        duplicates.add_source(vacancy, raw=vacancy, channel=channel, external_ref=external_ref)
+        suggested = duplicates.suggest(vacancy, matches.duplicates)
         search.sync_vacancy(vacancy)
-        _record(actor, vacancy, "create", {**values, "channel": channel}, "登记岗位")
-    return vacancy
+        extra: dict[str, Any] = {"channel": channel}
+        if linked is not None:
+            extra["reposts"] = linked.pk
+        if suggested:
+            extra["duplicate_candidates"] = [candidate.other_id for candidate in suggested]
+        _record(actor, vacancy, "create", {**values, **extra}, "登记岗位")
+    return Intake(vacancy, duplicates=tuple(suggested), reposts=linked)
+
+
+def _merge_at_intake(
+    actor: VacancyActor, posting: Vacancy, existing: Vacancy, decision: dedup.Decision, external_ref: str
+) -> Intake:
+    """The posting is kept as a source of the open vacancy it repeats word for word; the vacancy itself
+    (its text, state and validity) stays as it is."""
+    existing = Vacancy.objects.select_related("employer").get(pk=existing.pk)
+    with transaction.atomic():
+        source = duplicates.add_source(
+            existing,
+            raw=posting,
+            channel=posting.channel,
+            external_ref=external_ref,
+            note=f"收到时自动合并：{decision.text}",
+        )
+        _record(
+            actor,
+            existing,
+            "update",
+            {"sources": [source.get_channel_display()], "valid_until_received": posting.valid_until},
+            "收到重复岗位，合并为来源",
+        )
+    return Intake(existing, merged=True)
+
+
+def vacancy_create(
+    *,
+    actor: VacancyActor,
+    data: VacancyInput,
+    employer: Employer | None = None,
+    channel: str = "",
+    reposts: Vacancy | None = None,
+    external_ref: str = "",
+) -> Vacancy:
+    """`vacancy_intake`, for callers that need only the vacancy: the new one, or the existing one the
+    posting was merged into (`vacancy_intake(...).merged` tells which)."""
+    return vacancy_intake(
+        actor=actor,
+        data=data,
+        employer=employer,
+        channel=channel,
+        reposts=reposts,
+        external_ref=external_ref,
+    ).vacancy
 
 
 def vacancy_update(
@@ -210,6 +302,9 @@ def vacancy_update(
             vacancy.submitted_at = now if status == VacancyStatus.PENDING_REVIEW else vacancy.submitted_at
     with transaction.atomic():
         vacancy.save()
+        if set(changes) & set(RAW_FIELDS):
+            # A changed text may now repeat another open vacancy of the employer, or no longer repeat one.
+            duplicates.suggest(vacancy, duplicates.find_matches(vacancy).duplicates)
         search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", changes, "修改岗位")
     return vacancy
