@@ -155,7 +155,7 @@ class Intake:
             numbers = "、".join(f"#{candidate.other_id}" for candidate in self.duplicates)
             parts.append(f"该岗位可能与已有岗位{numbers}重复，经办人员审核时将核对")
         if self.reposts is not None:
-            parts.append(f"已关联为岗位#{self.reposts.pk}（已{self.reposts.get_status_display()}）的重新发布")
+            parts.append(f"已关联为岗位#{self.reposts.pk}（{self.reposts.get_status_display()}）的重新发布")
         return "；".join(parts)
 
 
