@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.vacancy_list, name="vacancy_list"),
     path("review/", views.review_queue, name="review_queue"),
     path("new/", views.vacancy_create, name="vacancy_create"),
+    path("screening/clearances/", views.screening_clearances, name="screening_clearances"),
     path("<int:pk>/", views.vacancy_detail, name="vacancy_detail"),
     path("<int:pk>/edit/", views.vacancy_edit, name="vacancy_edit"),
     path("<int:pk>/submit/", views.vacancy_submit, name="vacancy_submit"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path(
         "<int:pk>/duplicates/<int:candidate_id>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"
     ),
+    path("<int:pk>/clear-flag/", views.vacancy_clear_flag, name="vacancy_clear_flag"),
 ]

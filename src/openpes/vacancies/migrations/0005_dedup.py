@@ -44,7 +44,7 @@ def first_sources(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("employers", "0001_initial"),
-        ("vacancies", "0003_search_order_indexes"),
+        ("vacancies", "0004_screening_overrides"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
