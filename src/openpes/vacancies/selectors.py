@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerKey, Staff
 from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
 from openpes.vacancies import search
@@ -94,7 +94,13 @@ def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
     return (
         Vacancy.objects.within(actor)
         .select_related(
-            "employer", "reviewed_by", "created_by", "posted_by_account", "reposts", "merged_into"
+            "employer",
+            "reviewed_by",
+            "created_by",
+            "posted_by_account",
+            "reposts",
+            "merged_into",
+            "partner",
         )
         .filter(pk=pk)
         .first()
@@ -235,3 +241,21 @@ def search_vacancies(query: search.SearchQuery) -> tuple[list[Vacancy], search.S
     page = search.search(query)
     found = public_vacancies().in_bulk(page.ids)
     return [found[pk] for pk in page.ids if pk in found], page
+
+
+# --- a partner system's own vacancies (the partner API) ---------------------------------------------------
+
+
+def partner_vacancies(*, key: PartnerKey, status: str = "") -> QuerySet[Vacancy]:
+    """The vacancies the key's partner posted, latest change first: never another partner's, nor one
+    entered on any other channel."""
+    vacancies = Vacancy.objects.filter(partner_id=key.partner_id).select_related("employer")
+    if status:
+        vacancies = vacancies.filter(status=status)
+    return vacancies.order_by("-updated_at", "-id")
+
+
+def partner_vacancy_get(*, key: PartnerKey, external_id: str) -> Vacancy | None:
+    """The partner's vacancy by its own id; None (a 404) for an id it never posted, another partner's
+    included."""
+    return partner_vacancies(key=key).filter(external_id=external_id).first()

@@ -11,6 +11,13 @@ from openpes.vacancies.services.merging import (
     vacancy_merge,
 )
 from openpes.vacancies.services.normalising import current_coder, scoping_region
+from openpes.vacancies.services.partner import (
+    partner_employer,
+    partner_vacancy_patch,
+    partner_vacancy_post,
+    partner_vacancy_put,
+    partner_vacancy_withdraw,
+)
 from openpes.vacancies.services.vacancies import (
     ADD,
     CHANGE_ANY,
@@ -52,6 +59,11 @@ __all__ = [
     "may_change",
     "may_decide",
     "merge_refusal",
+    "partner_employer",
+    "partner_vacancy_patch",
+    "partner_vacancy_post",
+    "partner_vacancy_put",
+    "partner_vacancy_withdraw",
     "publish_refusal",
     "scoping_region",
     "sees",

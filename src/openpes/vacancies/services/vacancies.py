@@ -1,8 +1,9 @@
 """Writing vacancies: create and change (normalised and screened on every save), submit, review, withdraw,
 expire, and staff corrections of normalised fields. Every write is audited.
 
-Who acts: a staff member (`Staff`) for an employer of their jurisdiction, or an employer's portal account
-(`EmployerAccount`) for its own employer only. Officers (`vacancies.change_vacancy`) change any vacancy of
+Who acts: a staff member (`Staff`) for an employer of their jurisdiction, an employer's portal account
+(`EmployerAccount`) for its own employer only, or a partner system's API key (`PartnerKey`, scope
+`vacancies:write`) for employers of the partner's region and the vacancies that partner posted only. Officers (`vacancies.change_vacancy`) change any vacancy of
 their jurisdiction; a specialist (`vacancies.change_served_vacancy`) those of the employers they serve;
 reviewing needs `vacancies.review_vacancy`."""
 
@@ -16,7 +17,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerKey, PartnerScope, Staff
+from openpes.accounts.services import PartnerActor
 from openpes.audit import services as audit
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.jurisdiction import covers
@@ -51,7 +53,7 @@ CHANGE_ANY = "vacancies.change_vacancy"
 CHANGE_SERVED = "vacancies.change_served_vacancy"
 REVIEW = "vacancies.review_vacancy"
 
-VacancyActor = Staff | EmployerAccount
+VacancyActor = Staff | EmployerAccount | PartnerKey
 
 
 def may_change(actor: Staff, employer: Employer) -> bool:
@@ -71,7 +73,15 @@ def sees(actor: Staff, vacancy: Vacancy) -> bool:
 
 
 def _audit_actor(actor: VacancyActor) -> Any:
+    if isinstance(actor, PartnerKey):
+        return PartnerActor(actor)
     return PortalActor(actor.login_name) if isinstance(actor, EmployerAccount) else actor
+
+
+def _partner_may_write(key: PartnerKey) -> None:
+    # The API checks the scope before the handler runs; this keeps any other caller of the services honest.
+    if not key.has_scope(PartnerScope.VACANCIES_WRITE):
+        raise PermissionDenied
 
 
 def _account_employer(account: EmployerAccount) -> Employer:
@@ -82,6 +92,11 @@ def _account_employer(account: EmployerAccount) -> Employer:
 
 
 def _may_write(actor: VacancyActor, vacancy: Vacancy) -> None:
+    if isinstance(actor, PartnerKey):
+        if vacancy.partner_id is None or vacancy.partner_id != actor.partner_id:
+            raise NotFound
+        _partner_may_write(actor)
+        return
     if isinstance(actor, EmployerAccount):
         if _account_employer(actor).pk != vacancy.employer_id:
             raise NotFound
@@ -173,6 +188,7 @@ def vacancy_intake(
     channel: str = "",
     reposts: Vacancy | None = None,
     external_ref: str = "",
+    external_id: str = "",
 ) -> Intake:
     """A posting from any channel, compared with the same employer's vacancies (services.duplicates):
     word for word the same as an open vacancy that no source of this channel has sent yet, it becomes a
@@ -180,10 +196,19 @@ def vacancy_intake(
     source, its probable duplicates marked for staff and, when it matches an expired or withdrawn vacancy,
     linked to it as a re-post. Staff name the employer (one of their jurisdiction) and the channel (staff
     entry by default, `file`/`partner` for the intake paths); a portal account always posts for its own
-    employer through the portal channel. `external_ref`: the posting's number in a partner system or file."""
+    employer through the portal channel; a partner key for an employer of its partner's region through the
+    partner channel, under the partner's own `external_id`. A partner's posting is never merged at intake:
+    the partner reaches its vacancies by its own id, so it always gets one of its own (a duplicate is marked
+    for staff). `external_ref`: the posting's number in another system or a file, kept with its source."""
+    partner = None
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
         created_by = None
+    elif isinstance(actor, PartnerKey):
+        if employer is None or not covers(actor.jurisdiction_prefix, employer.region_code):
+            raise NotFound
+        _partner_may_write(actor)
+        channel, account, created_by, partner = Channel.PARTNER, None, None, actor.partner
     else:
         if employer is None or not covers(actor.jurisdiction_prefix, employer.region_code):
             raise NotFound
@@ -202,13 +227,16 @@ def vacancy_intake(
         created_by=created_by,
         posted_by_account=account,
         reposts=reposts,
+        partner=partner,
+        external_id=external_id if partner is not None else "",
         **values,
     )
     normalise(vacancy)
     rescreen(vacancy)
+    external_ref = external_ref or vacancy.external_id
     matches = duplicates.find_matches(vacancy)
     for other, decision in matches.duplicates:
-        if decision.certain and channel not in duplicates.source_channels(other):
+        if partner is None and decision.certain and channel not in duplicates.source_channels(other):
             return _merge_at_intake(actor, vacancy, other, decision, external_ref)
     linked = None
     if reposts is None and matches.reposts:
@@ -218,7 +246,7 @@ def vacancy_intake(
         duplicates.add_source(vacancy, raw=vacancy, channel=channel, external_ref=external_ref)
         suggested = duplicates.suggest(vacancy, matches.duplicates)
         search.sync_vacancy(vacancy)
-        extra: dict[str, Any] = {"channel": channel}
+        extra: dict[str, Any] = {"channel": channel} | ({"external_id": external_id} if partner else {})
         if linked is not None:
             extra["reposts"] = linked.pk
         if suggested:
@@ -259,6 +287,7 @@ def vacancy_create(
     channel: str = "",
     reposts: Vacancy | None = None,
     external_ref: str = "",
+    external_id: str = "",
 ) -> Vacancy:
     """`vacancy_intake`, for callers that need only the vacancy: the new one, or the existing one the
     posting was merged into (`vacancy_intake(...).merged` tells which)."""
@@ -269,6 +298,7 @@ def vacancy_create(
         channel=channel,
         reposts=reposts,
         external_ref=external_ref,
+        external_id=external_id,
     ).vacancy
 
 

@@ -22,13 +22,14 @@ def first_sources(apps, schema_editor):
     """Every vacancy already in the pool gets its first source: its channel and raw text as they stand."""
     Vacancy = apps.get_model("vacancies", "Vacancy")
     VacancySource = apps.get_model("vacancies", "VacancySource")
-    fields = ("pk", "channel", "created_at", "created_by_id", "posted_by_account_id", *RAW)
+    fields = ("pk", "channel", "external_id", "created_at", "created_by_id", "posted_by_account_id", *RAW)
     batch = []
     for row in Vacancy.objects.order_by("pk").values(*fields).iterator(chunk_size=2000):
         batch.append(
             VacancySource(
                 vacancy_id=row["pk"],
                 channel=row["channel"],
+                external_ref=row["external_id"],
                 received_at=row["created_at"],
                 created_by_id=row["created_by_id"],
                 posted_by_account_id=row["posted_by_account_id"],
@@ -44,7 +45,7 @@ def first_sources(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("employers", "0001_initial"),
-        ("vacancies", "0004_screening_overrides"),
+        ("vacancies", "0005_partner"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
