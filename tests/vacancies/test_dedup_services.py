@@ -332,3 +332,35 @@ def test_the_scan_finds_duplicates_in_the_pool_and_merges_the_certain(make_staff
     assert DuplicateCandidate.objects.filter(vacancy=near, other=first, status="open").exists()
     again = services.dedup_scan(merge_certain=True)
     assert (again.merged, again.suggested) == (0, 0)
+
+
+def test_a_partners_posting_gets_its_own_vacancy_and_only_a_suggestion(make_staff, places):
+    from openpes.accounts import services as accounts
+    from openpes.accounts.models import PartnerScope
+
+    officer = make_staff(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(officer, places.village_a1)
+    staffs = make_vacancy(officer, employer)
+    partner = accounts.partner_create(actor=None, name="绥宁人才网", region_code=places.township_a)
+    key, _ = accounts.partner_key_create(actor=None, partner=partner, scopes=list(PartnerScope.values))
+    data = services.VacancyInput(**COOK_AGAIN)
+    posted, created = services.partner_vacancy_post(
+        key=key, external_id="HR-1", credit_code=employer.uscc, data=data
+    )
+    # The partner reaches its vacancies by its own id: word for word the same, it still gets its own.
+    assert created and posted.pk != staffs.pk and posted.partner == partner
+    candidate = DuplicateCandidate.objects.get(vacancy=posted)
+    assert candidate.other == staffs and candidate.certain
+    assert posted.sources.get().external_ref == "HR-1"
+    again, created = services.partner_vacancy_post(
+        key=key, external_id="HR-1", credit_code=employer.uscc, data=data
+    )
+    assert not created and again.pk == posted.pk and posted.sources.count() == 1
+    assert staffs.sources.count() == 1
+    # Staff merge the partner's copy into their own; the partner sees it withdrawn with the reason.
+    services.vacancy_merge(actor=officer, keep=staffs, duplicate=Vacancy.objects.get(pk=posted.pk))
+    posted.refresh_from_db()
+    assert (
+        posted.status == VacancyStatus.WITHDRAWN and posted.status_reason == f"与岗位#{staffs.pk}重复，已合并"
+    )
+    assert {s.channel for s in staffs.sources.all()} == {Channel.STAFF, Channel.PARTNER}
