@@ -116,6 +116,11 @@ class TableSpec:
     row_keys: tuple[str, ...]  # the columns a data row fills (at least one of them): where 示例 is looked for
     blank_markers: frozenset[str] = frozenset()  # cell texts meaning "empty" (/, 无), in clean_text's form
     multiple_sheets_hint: str = "请把它们合并到一个工作表，或分别保存为单独的文件上传"
+    # Keep a row holding one text and nothing else, wherever it stands (merged across the row, or alone in a
+    # column that is not the table's): an employer's name above a block of its jobs, in a fair's file.
+    headings: bool = False
+    # A header names at least this many columns (a notes sheet listing the column names one a row is not one).
+    min_columns: int = 1
 
 
 class TableFileError(DomainError):
@@ -380,7 +385,9 @@ class _Reader:
                 key = lookup.get(header_key(text)) if text else None
                 if key is not None:
                     columns.setdefault(key, []).append(position)
-            if columns and (best is None or len(columns) > len(best.columns)):
+            if len(columns) >= max(self.spec.min_columns, 1) and (
+                best is None or len(columns) > len(best.columns)
+            ):
                 best = _Header(index, headers, columns, self.spec)
         return best
 
@@ -425,7 +432,7 @@ class _Reader:
             blank = not any(values) or _blank(values)
             if fills:
                 fills.apply(line - 1, row)
-            if blank:
+            if blank and not (self.spec.headings and _one_text(row)):
                 continue
             why = self._not_data(row, keys, first)
             first = False
@@ -526,6 +533,11 @@ class _MergedFill:
         for left, right, value in self.pending.pop(index, ()):
             for column in range(max(left, 0), min(right + 1, len(row))):
                 row[column] = value
+
+
+def _one_text(row: list[Any]) -> bool:
+    texts = {cell.strip() for cell in row if isinstance(cell, str) and cell.strip()}
+    return len(texts) == 1 and all(isinstance(cell, str) or not _filled(cell) for cell in row)
 
 
 def _filled(cell: Any) -> bool:

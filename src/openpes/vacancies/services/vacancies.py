@@ -139,10 +139,14 @@ def vacancy_create(
     employer: Employer | None = None,
     channel: str = "",
     reposts: Vacancy | None = None,
+    source: str = "",
+    submit: bool = False,
 ) -> Vacancy:
     """A new vacancy, as a draft, normalised and screened. Staff name the employer (one of their
     jurisdiction) and the channel (staff entry by default, `file`/`partner` for the intake paths); a portal
-    account always posts for its own employer through the portal channel."""
+    account always posts for its own employer through the portal channel. `source` says where in the
+    channel it came from (a file's name and line); with `submit` it goes to the review queue at once unless
+    a blocking screening flag keeps it a draft."""
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
         created_by = None
@@ -163,14 +167,24 @@ def vacancy_create(
         created_by=created_by,
         posted_by_account=account,
         reposts=reposts,
+        source=source[:250],
         **values,
     )
     normalise(vacancy)
     rescreen(vacancy)
+    if submit and not rules.blocking_flags(vacancy.screening_flags):
+        _set_status(vacancy, actor, VacancyStatus.PENDING_REVIEW)
+        vacancy.submitted_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
         search.sync_vacancy(vacancy)
-        _record(actor, vacancy, "create", {**values, "channel": channel}, "登记岗位")
+        _record(
+            actor,
+            vacancy,
+            "create",
+            {**values, "channel": channel} | ({"source": source, "status": vacancy.status} if source else {}),
+            "登记岗位",
+        )
     return vacancy
 
 
