@@ -224,7 +224,7 @@ def industry_sections() -> list[tuple[str, str]]:
 class VacancyFileForm(StaffForm):
     file = forms.FileField(
         label="岗位文件",
-        help_text="Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码），最多 5 MB、1000 个岗位；请用下载的模板，或表头含岗位名称、单位名称（或统一社会信用代码）的本地表格。",
+        help_text="Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码），最多 5 MB、500 个岗位；请用下载的模板，或表头含岗位名称、单位名称（或统一社会信用代码）的本地表格。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
     )
     mode = forms.ChoiceField(

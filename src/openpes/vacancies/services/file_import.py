@@ -49,7 +49,7 @@ FILE_CONTEXT = "vacancies.file_import.file"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Rows are checked and imported while the clerk waits (see docs/vacancy-import.md for the measured rate):
 # a bigger file is split, not queued.
-MAX_ROWS = 1000
+MAX_ROWS = 500
 REGISTER_HINT = "请先在“用人单位”页面登记该单位（{url}），再重新上传"
 FIELD_LABELS = {name: label for name, (label, _) in RAW_FIELDS.items()} | {
     "headcount": "招聘人数",
@@ -183,7 +183,9 @@ class _Employers:
         return employer, ""
 
 
-def _plan(actor: Staff, upload: VacancyFile) -> FilePlan:
+def _plan(actor: Staff, upload: VacancyFile, *, normalised: bool = True) -> FilePlan:
+    """Each row's employer and problems; with `normalised`, also the vacancy it would be, normalised and
+    screened (the import leaves that to `vacancy_create`, which does it again anyway)."""
     employers = _Employers(actor, upload.rows)
     plans = []
     for row in upload.rows:
@@ -199,7 +201,7 @@ def _plan(actor: Staff, upload: VacancyFile) -> FilePlan:
         except DomainError as exc:
             plan.problems.extend(_field_problems(row, exc.errors, upload.columns))
             continue
-        if plan.employer is not None:
+        if plan.employer is not None and normalised:
             vacancy = Vacancy(employer=plan.employer, channel=Channel.FILE, **values)
             normalise(vacancy)
             rescreen(vacancy)
@@ -340,8 +342,8 @@ def vacancy_file_import(
         record.mode = mode
     if plan is None:
         upload = read_vacancy_file(_decrypt(record), today=timezone.localdate())
-        plan = _plan(actor, upload)
-    record.rows, record.problem_rows = [row.shown() for row in plan.rows], plan.problem_rows
+        plan = _plan(actor, upload, normalised=False)
+    _update_rows(record, plan)
     if plan.problem_rows and record.mode == ImportMode.ALL:
         return _finish(
             record, ImportStatus.REFUSED, 0, 0, len(plan.rows), "有问题行，按“全部无误才导入”未导入任何一行"
@@ -376,6 +378,17 @@ def vacancy_file_import(
         )
         _finish(record, ImportStatus.DONE, len(ids), drafts, plan.problem_rows, "")
     return record
+
+
+def _update_rows(record: VacancyFileImport, plan: FilePlan) -> None:
+    """The rows' problems as the import found them, beside what the check showed they would become."""
+    checked = {row["line"]: row for row in record.rows}
+    rows = []
+    for row_plan in plan.rows:
+        shown = row_plan.shown()
+        before = checked.get(row_plan.row.line, {})
+        rows.append({**before, **shown} if row_plan.vacancy is None else shown)
+    record.rows, record.problem_rows = rows, plan.problem_rows
 
 
 def _finish(
