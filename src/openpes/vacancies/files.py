@@ -36,6 +36,7 @@ from openpes.core.tabular import (
 )
 from openpes.core.tabular import error_workbook as tabular_error_workbook
 from openpes.employment.survey.values import CellProblem, parse_month
+from openpes.vacancies.services.validation import VacancyInput
 
 __all__ = [
     "COLUMNS",
@@ -202,41 +203,26 @@ def employer_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
-@dataclass(slots=True)
-class FileRow:
-    """One job row: the raw fields of a vacancy as the file gives them, its employer as named, and what the
-    file alone shows to be wrong."""
+@dataclass
+class FileRow(VacancyInput):
+    """One job row: the raw fields of a vacancy (`VacancyInput`) as the file gives them, its employer as
+    named, and what the file alone shows to be wrong."""
 
-    line: int
-    cells: list[Any]
-    title: str = ""
+    line: int = 0
+    cells: list[Any] = field(default_factory=list)
     employer_name: str = ""
     uscc: str = ""
-    pay_text: str = ""
-    place_text: str = ""
-    education_text: str = ""
-    experience_text: str = ""
-    description: str = ""
-    industry_text: str = ""
-    contact_text: str = ""
-    headcount: int | None = None
-    valid_until: dt.date | None = None
     problems: list[str] = field(default_factory=list)
 
     def raw(self) -> dict[str, Any]:
-        """The fields of `services.VacancyInput`."""
-        return {
-            "title": self.title,
-            "pay_text": self.pay_text,
-            "place_text": self.place_text,
-            "education_text": self.education_text,
-            "experience_text": self.experience_text,
-            "description": self.description,
-            "industry_text": self.industry_text,
-            "contact_text": self.contact_text,
-            "headcount": self.headcount,
-            "valid_until": self.valid_until,
-        }
+        """The fields of `VacancyInput`."""
+        return {name: getattr(self, name) for name in INPUT_FIELDS}
+
+    def data(self) -> VacancyInput:
+        return VacancyInput(**self.raw())
+
+
+INPUT_FIELDS = tuple(VacancyInput.__dataclass_fields__)
 
 
 @dataclass
@@ -356,7 +342,7 @@ def _clean(table: Table, today: dt.date) -> VacancyFile:
             out.headings += 1
             out.skipped.append((line, f"单位名称行：{found}"))
             continue
-        row = FileRow(line, cells)
+        row = FileRow(line=line, cells=cells)
         row.title = clean_text(title_cell)
         row.employer_name = _text(cells, columns.get("employer_name")) or heading
         row.uscc = _text(cells, columns.get("uscc"))

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
-from openpes.employment.models import ImportMode, ImportStatus
+from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
 
@@ -199,47 +199,20 @@ class VacancyCorrection(models.Model):
         return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
-class VacancyFileImport(models.Model):
+class VacancyFileImport(UploadedFile):
     """One upload of a vacancy file (an office's list, a job fair's table): checked first, with each row's
     problems and what it would become, then imported on the clerk's word. The file is kept encrypted until it
     is imported (contact phones of the employers' staff are in it)."""
 
     region_code = models.CharField("辖区", max_length=12, help_text="上传人的辖区")
-    filename = models.CharField("文件名", max_length=200)
-    content_encrypted = models.TextField("文件（密文）", blank=True)
-    mode = models.CharField("导入方式", max_length=8, choices=ImportMode.choices, default=ImportMode.VALID)
-    status = models.CharField(
-        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
-    )
     total_rows = models.PositiveIntegerField("岗位行数", default=0)
-    problem_rows = models.PositiveIntegerField("有问题的行", default=0)
     created = models.PositiveIntegerField("已导入", default=0)
     drafts = models.PositiveIntegerField("留作草稿", default=0, help_text="有违法内容提示，须修改后再提交")
-    refused = models.PositiveIntegerField("未导入", default=0)
     rows = models.JSONField(
         "检查结果", default=list, help_text="每行：行号、岗位、单位、识别结果、提示、问题"
     )
-    message = models.CharField("说明", max_length=300, blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "岗位文件导入"
         verbose_name_plural = verbose_name
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.filename}（{self.get_status_display()}）"
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)

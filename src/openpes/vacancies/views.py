@@ -10,12 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
-from openpes.core.exports import XLSX_TYPE
+from openpes.core.exports import Workbook, xlsx_response
 from openpes.core.views import list_response, paginate, posted, search_data, staff_page
 from openpes.employers import rules as employer_rules
 from openpes.employment.models import ImportStatus
@@ -261,9 +260,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
 
 @staff_page(*FILE_IMPORT)
 def file_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(files.vacancy_template(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, "招聘岗位信息表（模板）.xlsx")
-    return response
+    return xlsx_response(Workbook(files.vacancy_template(), 0), "招聘岗位信息表（模板）.xlsx")
 
 
 @staff_page(*FILE_IMPORT)
@@ -309,9 +306,6 @@ def file_errors(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.errors[0].message)
         return redirect("vacancies:file_detail", pk=record.pk)
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"问题行-{record.filename.rsplit('.', 1)[0]}.xlsx"
+    return xlsx_response(
+        Workbook(content, record.problem_rows), f"问题行-{record.filename.rsplit('.', 1)[0]}.xlsx"
     )
-    response["Cache-Control"] = "no-store"
-    return response

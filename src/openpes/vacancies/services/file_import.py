@@ -16,7 +16,6 @@ as a draft instead: it may not be submitted until it is fixed, exactly as `vacan
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from django.utils import timezone
 
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
-from openpes.core.crypto import provider
+from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_uscc
 from openpes.core.jurisdiction import CODE_LENGTH
@@ -43,7 +42,7 @@ from openpes.vacancies.models import Vacancy, VacancyFileImport
 from openpes.vacancies.presenters import pay_shown
 from openpes.vacancies.services.normalising import normalise, rescreen
 from openpes.vacancies.services.vacancies import ADD, may_change, vacancy_create
-from openpes.vacancies.services.validation import RAW_FIELDS, VacancyInput, clean_vacancy
+from openpes.vacancies.services.validation import RAW_FIELDS, clean_vacancy
 
 FILE_CONTEXT = "vacancies.file_import.file"
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -57,12 +56,8 @@ FIELD_LABELS = {name: label for name, (label, _) in RAW_FIELDS.items()} | {
 }
 
 
-def _encrypt(content: bytes) -> str:
-    return provider().encrypt(base64.b64encode(content).decode("ascii"), context=FILE_CONTEXT)
-
-
 def _decrypt(record: VacancyFileImport) -> bytes:
-    return base64.b64decode(provider().decrypt(record.content_encrypted, context=FILE_CONTEXT))
+    return decrypt_file(record.content_encrypted, context=FILE_CONTEXT)
 
 
 # ------------------------------------------------------------------------------------------- the plan
@@ -197,7 +192,7 @@ def _plan(actor: Staff, upload: VacancyFile, *, normalised: bool = True) -> File
                 plan.problems.append(problem)
                 plan.unregistered = problem.endswith(employers.hint)
         try:
-            values = clean_vacancy(VacancyInput(**row.raw()))
+            values = clean_vacancy(row.data())
         except DomainError as exc:
             plan.problems.extend(_field_problems(row, exc.errors, upload.columns))
             continue
@@ -277,7 +272,7 @@ def vacancy_file_check(
         record = VacancyFileImport.objects.create(
             region_code=region_code,
             filename=filename,
-            content_encrypted=_encrypt(content),
+            content_encrypted=encrypt_file(content, context=FILE_CONTEXT),
             mode=mode,
             total_rows=len(plan.rows),
             problem_rows=plan.problem_rows,
@@ -358,7 +353,7 @@ def vacancy_file_import(
             assert row_plan.employer is not None
             vacancy = vacancy_create(
                 actor=actor,
-                data=VacancyInput(**row_plan.row.raw()),
+                data=row_plan.row.data(),
                 employer=row_plan.employer,
                 channel=Channel.FILE,
                 source=f"{record.filename} 第{row_plan.row.line}行（导入编号 {record.pk}）",
