@@ -605,3 +605,18 @@ def test_cli_refuses_a_role_that_cannot_add_vacancies(
     path.write_bytes(csv_file([["岗位名称", "单位名称"], ["普工", "某单位"]]))
     assert run_cli(["import", "vacancies", str(path), "--as", manager.username], monkeypatch) == 2
     assert "的角色不能登记岗位" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("heading", "employer"),
+    [
+        ("招聘单位：绥宁县某某电子有限公司", "绥宁县某某电子有限公司"),
+        ("二、湖南某某食品有限公司", "湖南某某食品有限公司"),
+        ("1. 单位名称: 某某公司", "某某公司"),
+        ("单位制服厂", "单位制服厂"),  # a label only with its colon
+    ],
+)
+def test_a_headings_numbering_and_label_are_taken_off(heading: str, employer: str) -> None:
+    content = csv_file([["序号", "岗位名称", "人数"], [heading, "", ""], ["1", "普工", "5"]])
+    (row,) = rows_of(content).rows
+    assert row.employer_name == employer
