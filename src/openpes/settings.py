@@ -158,12 +158,15 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 # Persistent connections, one per server thread (Django keeps connections thread-local, so waitress's
 # threads never share one) and per process: opening a connection on every request cost SQLite its PRAGMAs
-# and PostgreSQL its authentication. Checked before reuse, so a restarted database costs one retry.
+# and PostgreSQL its authentication. Checked before reuse, so a restarted database costs no failed request.
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 600)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check that looks at the socket instead of a SELECT 1 per request.
+        DATABASES["default"]["ENGINE"] = "openpes.core.postgresql"
 else:
     DATABASES = {
         "default": {
