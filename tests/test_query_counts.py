@@ -459,6 +459,33 @@ def vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     return ListCase(lambda: client.get_json("/vacancies"), api_rows, _grow_vacancies(reg))
 
 
+def screening_clearances_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    """The clearances by rule: two rules, so that the rows (the latest clearances shown) grow."""
+    from openpes.vacancies import rules, services
+    from tests.vacancies.pool import make_vacancy, verified_employer
+
+    reviewer = make_staff(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(reg.clerk, reg.villages[0])
+    phrases = ["限男性", "已婚已育优先"]
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            vacancy = make_vacancy(reg.clerk, employer, description=phrases[i % 2])
+            flag = rules.blocking_flags(vacancy.screening_flags)[0]
+            services.vacancy_clear_flag(
+                actor=reviewer,
+                vacancy=vacancy,
+                flag_ref=rules.flag_ref(flag),
+                reason="核实为国家规定允许的情形",
+            )
+
+    def shown(response: HttpResponse) -> int:
+        return sum(len(rule.latest) for rule in response.context["rules"])  # type: ignore[attr-defined]
+
+    client = _signed_in(reviewer)
+    return ListCase(lambda: client.get("/vacancies/screening/clearances/"), shown, grow)
+
+
 # (list, its bound): the queries of one request, all told: the session, the staff member, roles and
 # permissions (about 6 for a page, 4 for a token), the count and the rows, and saving the session. The bounds
 # leave 2 for a check per request yet to come; what they must never do is grow with the rows.
@@ -496,6 +523,7 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (review_queue_page, 11),
     (vacancies_api, 6),
     (vacancy_file_imports_page, 10),
+    (screening_clearances_page, 10),
 ]
 
 

@@ -91,3 +91,20 @@ def test_bad_input_is_a_422_in_chinese(api_as, places):
     assert response.status_code == 422
     response = api.call("post", "/vacancies", {"employer": employer.pk, "title": "  "})
     assert response.status_code == 422 and response.json()["detail"][0]["message"] == "请填写职位名称"
+
+
+def test_a_cleared_flag_says_so_in_the_api_without_the_reviewers_name(api_as, make_staff, places):
+    from openpes.vacancies import rules, services
+
+    api = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    clerk = make_staff(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(clerk, places.village_a1)
+    vacancy = make_vacancy(clerk, employer, title="专职消防员", description="限男性，需登高作业")
+    flag = rules.blocking_flags(vacancy.screening_flags)[0]
+    reason = "国家综合性消防救援队伍消防员招录规定限男性"
+    services.vacancy_clear_flag(
+        actor=api.staff, vacancy=vacancy, flag_ref=rules.flag_ref(flag), reason=reason
+    )
+    shown = api.get_json(f"/api/v1/vacancies/{vacancy.pk}").json()["screening_flags"][0]
+    assert shown["severity"] == "block" and shown["cleared"]["reason"] == reason
+    assert set(shown["cleared"]) == {"at", "reason"}

@@ -141,6 +141,26 @@ class CorrectionForm(StaffForm):
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
+class ClearanceForm(StaffForm):
+    """核实排除 one blocking screening flag: which (its reference in the current screening) and why. The
+    service checks both, so that a stale page or a short reason gets its own message."""
+
+    flag = forms.CharField(label="要核实排除的提示", max_length=200, required=False, widget=forms.Select)
+    reason = forms.CharField(
+        label="核实排除理由",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="至少10个字：写明岗位的实际情况和所依据的法规。理由留档，单位也会看到（不显示您的姓名）",
+    )
+
+    def __init__(self, *args: Any, flags: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["flag"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = flags or []
+
+
 class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
@@ -181,6 +201,11 @@ class JobSearchForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", "不限"), *choices]
+        # Bootstrap's classes make every control as wide as its column: without them a select is as wide as
+        # its longest option (an occupation group's name) and the page scrolled sideways on a phone.
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
     def query(self, page: int = 1, page_size: int = 20) -> search.SearchQuery:
         # A field with a wrong value is left out of cleaned_data, so it simply does not filter.

@@ -216,3 +216,43 @@ class VacancyFileImport(UploadedFile):
         verbose_name = "岗位文件导入"
         verbose_name_plural = verbose_name
         ordering = ["-created_at", "-id"]
+
+
+class ScreeningClearance(models.Model):
+    """A reviewer's 核实排除 of one blocking screening flag: the flag was a mistake of the rules (a lawful
+    restriction, a look-alike phrase), with the reason in writing. It holds while the flag it was made for
+    comes back unchanged on every screening: the same rule, field, matched text, the clause around it and
+    the vacancy's title (`vacancies.rules.clearance_key`); an edit that changes any of them lapses it for
+    good and the flag blocks again. Kept after it lapses: the clearances of a rule are how the office sees
+    where the rule misfires."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name="岗位", on_delete=models.CASCADE, related_name="clearances"
+    )
+    code = models.CharField("筛查规则", max_length=50)
+    kind = models.CharField("类别", max_length=20)
+    field = models.CharField("所在字段", max_length=20)
+    text = models.CharField("命中的原文", max_length=200)
+    clause = models.CharField("所在语句", max_length=500)
+    title = models.CharField("核实时的职位名称", max_length=100)
+    reason = models.TextField("核实排除理由")
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核实人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField("核实时间", auto_now_add=True)
+    lapsed_at = models.DateTimeField(
+        "失效时间", null=True, blank=True, help_text="岗位修改后该提示重新出现或不再出现时失效"
+    )
+
+    class Meta:
+        verbose_name = "筛查提示核实排除"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["code", "id"], name="vacancy_clearance_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"

@@ -91,7 +91,7 @@ def _detail(request: HttpRequest, employer: Employer, vacancy: Vacancy, **extra:
         "employer": employer,
         "vacancy": vacancy,
         "rows": presenters.normalised_rows(vacancy),
-        "screening": presenters.screening_messages(vacancy),
+        "screening": presenters.screening_messages(vacancy, for_employer=True),
         "submit_refusal": rules.submit_refusal(vacancy.status, vacancy.screening_flags),
         "editable": rules.change_refusal(vacancy.status) is None,
         "refusal": employer_rules.publish_refusal(employer),

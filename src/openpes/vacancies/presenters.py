@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
+
 from openpes.people.models import Education
+from openpes.vacancies import rules
 from openpes.vacancies.choices import PayPeriod, WorkType
 from openpes.vacancies.models import Vacancy
 from openpes.vacancies.normalise.posting import FLAG_LABELS
+
+OFFICE = "公共就业服务机构"
 
 
 def pay_shown(vacancy: Vacancy) -> str:
@@ -74,18 +81,46 @@ def flag_labels(vacancy: Vacancy) -> list[str]:
     return [FLAG_LABELS.get(flag, flag) for flag in vacancy.flags]
 
 
-def screening_messages(vacancy: Vacancy) -> list[dict[str, Any]]:
-    """Each screening flag as the pages show it: severity in words, what was found, why, and the law."""
+def cleared_line(cleared: Mapping[str, Any], *, for_employer: bool = False) -> str:
+    """ "已由 张三 于 2026-11-29 22:30 核实排除：理由" (staff), or with the office for the reviewer's name
+    (the employer's pages: the clearance is the office's act, and the clerk's name is theirs to keep)."""
+    at = dt.datetime.fromisoformat(str(cleared.get("at")))
+    when = (
+        timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+        if timezone.is_aware(at)
+        else at.strftime("%Y-%m-%d %H:%M")
+    )
+    who = OFFICE if for_employer else (cleared.get("by") or "（已删除的账号）")
+    return f"已由 {who} 于 {when} 核实排除：{cleared.get('reason', '')}"
+
+
+def cleared_lines(vacancy: Vacancy) -> list[str]:
+    """The cleared blocking flags of a vacancy, one line each with the matched text, for the review queue."""
+    return [
+        f"“{flag.get('text')}”{cleared_line(flag['cleared'])}"
+        for flag in vacancy.screening_flags
+        if flag.get("cleared")
+    ]
+
+
+def screening_messages(vacancy: Vacancy, *, for_employer: bool = False) -> list[dict[str, Any]]:
+    """Each screening flag as the pages show it: severity in words, what was found, why, and the law; a
+    blocking flag a reviewer cleared says so, and by whom on the staff pages."""
     shown = []
     for flag in vacancy.screening_flags:
         laws = flag.get("laws") or []
         by_law: dict[str, list[str]] = {}
         for article in laws:
             by_law.setdefault(article["law"], []).append(article["article"])
+        cleared = flag.get("cleared")
         shown.append(
             {
-                "blocking": flag.get("severity") == "block",
-                "severity": "须修改" if flag.get("severity") == "block" else "需核实",
+                "ref": rules.flag_ref(flag),
+                "blocking": flag.get("severity") == "block" and not cleared,
+                "cleared": cleared_line(cleared, for_employer=for_employer) if cleared else "",
+                "severity": ("已核实排除" if cleared else "须修改")
+                if flag.get("severity") == "block"
+                else "需核实",
                 "kind": "就业歧视" if flag.get("kind") == "discrimination" else "虚假招聘风险",
                 "text": flag.get("text") or "",
                 "explanation": flag.get("explanation") or "",

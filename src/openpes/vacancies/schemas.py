@@ -77,6 +77,11 @@ class LawOut(Schema):
     gist: str = Field("", description="条款要点")
 
 
+class ClearedOut(Schema):
+    at: dt.datetime = Field(..., description="核实排除的时间")
+    reason: str = Field(..., description="审核人员写明的核实排除理由")
+
+
 class ScreeningFlagOut(Schema):
     kind: str = Field(..., description="discrimination 就业歧视；fraud 虚假招聘风险")
     code: str = Field(..., description="规则编号")
@@ -88,6 +93,9 @@ class ScreeningFlagOut(Schema):
     explanation: str = Field(..., description="原因")
     laws: list[LawOut] = Field(..., description="违反的法律法规条款")
     exception: str | None = Field(None, description="可能的例外及其依据")
+    cleared: ClearedOut | None = Field(
+        None, description="须修改的提示经审核人员核实排除（不再阻止提交和发布）时的时间和理由；原文改动后失效"
+    )
 
 
 class VacancyOut(Schema):

@@ -4,9 +4,9 @@ employer's, models.py); the portal's reads start from the signed-in account's em
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
@@ -14,7 +14,14 @@ from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
 from openpes.vacancies import search
 from openpes.vacancies.choices import VacancyStatus
-from openpes.vacancies.models import Vacancy, VacancyCorrection, VacancyFileImport, VacancyQuerySet
+from openpes.vacancies.models import (
+    ScreeningClearance,
+    Vacancy,
+    VacancyCorrection,
+    VacancyFileImport,
+    VacancyQuerySet,
+)
+from openpes.vacancies.screening import default_rules
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,54 @@ def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
 
 def corrections_of(vacancy: Vacancy) -> QuerySet[VacancyCorrection]:
     return vacancy.corrections.select_related("corrected_by").order_by("-id")
+
+
+def clearances_of(vacancy: Vacancy) -> QuerySet[ScreeningClearance]:
+    return vacancy.clearances.select_related("cleared_by").order_by("-id")
+
+
+@dataclass
+class RuleClearances:
+    """The clearances made of one screening rule's flags: how often a reviewer found the rule wrong."""
+
+    code: str
+    kind: str
+    explanation: str
+    total: int
+    in_force: int
+    latest: list[ScreeningClearance] = field(default_factory=list)
+
+
+LATEST_PER_RULE = 10
+
+
+def clearances_by_rule(*, actor: Staff) -> list[RuleClearances]:
+    """Per rule, the clearances of the jurisdiction's vacancies (most cleared rule first) with the latest
+    few: the matched text, its clause and the reviewer's reason say what the rule should have let pass."""
+    clearances = ScreeningClearance.objects.filter(vacancy__in=Vacancy.objects.within(actor).values("pk"))
+    counts = (
+        clearances.values("code")
+        .annotate(total=Count("id"), in_force=Count("id", filter=Q(lapsed_at__isnull=True)))
+        .order_by("-total", "code")
+    )
+    explained = {rule.code: (rule.kind, rule.explanation) for rule in default_rules().rules}
+    rows = {
+        row["code"]: RuleClearances(
+            code=row["code"],
+            kind="就业歧视" if explained.get(row["code"], ("",))[0] == "discrimination" else "虚假招聘风险",
+            explanation=explained.get(row["code"], ("", "（该规则已不在规则文件中）"))[1],
+            total=row["total"],
+            in_force=row["in_force"],
+        )
+        for row in counts
+    }
+    if rows:
+        latest = clearances.select_related("vacancy", "cleared_by").order_by("-id")[: LATEST_PER_RULE * 30]
+        for clearance in latest:
+            shown = rows[clearance.code].latest
+            if len(shown) < LATEST_PER_RULE:
+                shown.append(clearance)
+    return list(rows.values())
 
 
 def employers_for_posting(*, actor: Staff) -> QuerySet[Employer]:

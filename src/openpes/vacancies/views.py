@@ -20,6 +20,7 @@ from openpes.employers import rules as employer_rules
 from openpes.employment.models import ImportStatus
 from openpes.vacancies import files, presenters, rules, selectors, services
 from openpes.vacancies.forms import (
+    ClearanceForm,
     CorrectionForm,
     ReasonForm,
     ReviewForm,
@@ -56,6 +57,7 @@ def _list(request: HttpRequest, *, queue: bool) -> HttpResponse:
     page = paginate(request, rows)
     for vacancy in page.object_list:
         vacancy.pay_shown = presenters.pay_shown(vacancy)
+        vacancy.cleared_lines = presenters.cleared_lines(vacancy)
     context = {
         "form": form,
         "page": page,
@@ -82,8 +84,18 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return _list(request, queue=True)
 
 
+def _clearable_flags(vacancy: Vacancy) -> list[tuple[str, str]]:
+    """The blocking flags a reviewer may clear, as choices: reference, and the matched text with its rule."""
+    return [
+        (rules.flag_ref(flag), f"“{flag.get('text')}”（{flag.get('code')}）")
+        for flag in rules.blocking_flags(vacancy.screening_flags)
+    ]
+
+
 def _detail_context(request: HttpRequest, vacancy: Vacancy, **forms: Any) -> dict[str, Any]:
     actor = _actor(request)
+    clearable = _clearable_flags(vacancy) if vacancy.status in rules.CLEARABLE else []
+    may_clear = bool(clearable) and actor.has_perm(services.REVIEW)
     return {
         "vacancy": vacancy,
         "rows": presenters.normalised_rows(vacancy),
@@ -100,6 +112,10 @@ def _detail_context(request: HttpRequest, vacancy: Vacancy, **forms: Any) -> dic
         "review_form": forms.get("review_form") or ReviewForm(),
         "correction_form": forms.get("correction_form") or CorrectionForm(),
         "withdraw_form": forms.get("withdraw_form") or ReasonForm(),
+        "clearances": list(selectors.clearances_of(vacancy)[:20]),
+        "may_clear": may_clear,
+        "clear_refusal": services.clearance_separation_refusal(actor, vacancy) if may_clear else None,
+        "clear_form": forms.get("clear_form") or ClearanceForm(flags=clearable),
     }
 
 
@@ -309,3 +325,29 @@ def file_errors(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(
         Workbook(content, record.problem_rows), f"问题行-{record.filename.rsplit('.', 1)[0]}.xlsx"
     )
+
+
+@staff_page(VIEW, services.REVIEW)
+@require_POST
+def vacancy_clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    vacancy = _vacancy_or_404(request, pk)
+    form = ClearanceForm(request.POST, flags=_clearable_flags(vacancy))
+    return _post_action(
+        request,
+        pk,
+        "clear_form",
+        form,
+        lambda vacancy, data: services.vacancy_clear_flag(
+            actor=actor, vacancy=vacancy, flag_ref=data["flag"], reason=data["reason"]
+        ),
+        "已核实排除岗位 {title} 的筛查提示（{status}）。",
+    )
+
+
+@staff_page(VIEW)
+def screening_clearances(request: HttpRequest) -> HttpResponse:
+    """The clearances of the jurisdiction by rule: where the screening rules misfire, for whoever maintains
+    rules.toml (docs/screening.md)."""
+    rows = selectors.clearances_by_rule(actor=_actor(request))
+    return render(request, "vacancies/screening_clearances.html", {"rules": rows})

@@ -12,8 +12,9 @@ from openpes.core.jurisdiction import CODE_LENGTH, code_range, prefix_of
 from openpes.employers.models import Employer
 from openpes.regions.models import Region
 from openpes.taxonomy.coder import OccupationCoder, build_coder, default_coder
+from openpes.vacancies import rules
 from openpes.vacancies.choices import VacancyStatus
-from openpes.vacancies.models import Vacancy, VacancyCorrection
+from openpes.vacancies.models import ScreeningClearance, Vacancy, VacancyCorrection
 from openpes.vacancies.normalise import normalise_posting
 from openpes.vacancies.screening import screen
 from openpes.vacancies.screening.going_rate import going_rate
@@ -105,9 +106,27 @@ def normalise(vacancy: Vacancy) -> None:
     vacancy.reasons = result.reasons
 
 
-def rescreen(vacancy: Vacancy) -> None:
+def written_texts(vacancy: Vacancy) -> dict[str, str]:
+    """The fields the screening reads, as the employer wrote them (what a flag's start and end point into)."""
+    return {"title": vacancy.title, "description": vacancy.description, "contact": vacancy.contact_text}
+
+
+def cleared_mark(clearance: ScreeningClearance) -> dict[str, object]:
+    """What a cleared flag carries (under `cleared`), so that pages and rules need no query to tell."""
+    by = clearance.cleared_by
+    return {
+        "id": clearance.pk,
+        "by": (by.full_name or by.username) if by is not None else "",
+        "at": clearance.cleared_at.isoformat(),
+        "reason": clearance.reason,
+    }
+
+
+def rescreen(vacancy: Vacancy) -> list[int]:
     """Screen the vacancy's text, contact and pay (against the going rate when enough comparable
-    vacancies are published); the flags are stored as `Flag.as_dict()`."""
+    vacancies are published); the flags are stored as `Flag.as_dict()`. A blocking flag a reviewer cleared
+    stays cleared while its key (`rules.clearance_key`) is unchanged; returns the ids of the clearances in
+    force that no flag matches any more, for the caller to mark lapsed when it saves."""
     rate = going_rate(comparable_pays(vacancy))
     flags = screen(
         vacancy.title,
@@ -118,3 +137,24 @@ def rescreen(vacancy: Vacancy) -> None:
         contact_text=vacancy.contact_text,
     )
     vacancy.screening_flags = [flag.as_dict() for flag in flags]
+    if vacancy.pk is None:
+        return []
+    in_force = {
+        clearance.pk: clearance
+        for clearance in ScreeningClearance.objects.filter(vacancy=vacancy, lapsed_at__isnull=True)
+        .select_related("cleared_by")
+        .order_by("id")
+    }
+    if not in_force:
+        return []
+    texts = written_texts(vacancy)
+    by_key = {(c.code, c.field, c.text, c.clause, c.title): c for c in in_force.values()}
+    used: set[int] = set()
+    for flag in vacancy.screening_flags:
+        if flag["severity"] != rules.BLOCK:
+            continue
+        clearance = by_key.get(rules.clearance_key(flag, texts))
+        if clearance is not None:
+            flag["cleared"] = cleared_mark(clearance)
+            used.add(clearance.pk)
+    return sorted(set(in_force) - used)

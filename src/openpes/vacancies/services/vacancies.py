@@ -26,8 +26,14 @@ from openpes.employers.selectors import portal_employer
 from openpes.employers.services import PortalActor
 from openpes.vacancies import rules, search
 from openpes.vacancies.choices import Channel, VacancyStatus
-from openpes.vacancies.models import Vacancy, VacancyCorrection
-from openpes.vacancies.services.normalising import normalise, rescreen, scoping_region
+from openpes.vacancies.models import ScreeningClearance, Vacancy, VacancyCorrection
+from openpes.vacancies.services.normalising import (
+    cleared_mark,
+    normalise,
+    rescreen,
+    scoping_region,
+    written_texts,
+)
 from openpes.vacancies.services.validation import (
     CORRECTABLE,
     RAW_FIELDS,
@@ -209,10 +215,13 @@ def vacancy_update(
     changes = audit.diff(before, values)
     if not changes:
         return vacancy
+    lapsed: list[int] = []
     if set(changes) & set(RAW_FIELDS):
         normalise(vacancy)
         _reapply_corrections(vacancy)
-        rescreen(vacancy)
+        lapsed = rescreen(vacancy)
+        if lapsed:
+            changes["clearances_lapsed"] = lapsed
         now = timezone.now()
         status = rules.status_after_change(
             vacancy.status, bool(rules.blocking_flags(vacancy.screening_flags))
@@ -224,9 +233,17 @@ def vacancy_update(
             vacancy.submitted_at = now if status == VacancyStatus.PENDING_REVIEW else vacancy.submitted_at
     with transaction.atomic():
         vacancy.save()
+        _lapse(lapsed)
         search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", changes, "修改岗位")
     return vacancy
+
+
+def _lapse(clearance_ids: list[int]) -> None:
+    if clearance_ids:
+        ScreeningClearance.objects.filter(pk__in=clearance_ids, lapsed_at__isnull=True).update(
+            lapsed_at=timezone.now()
+        )
 
 
 def _set_status(vacancy: Vacancy, actor: VacancyActor, status: str, reason: str = "") -> None:
@@ -360,10 +377,10 @@ def vacancy_correct(*, actor: Staff, vacancy: Vacancy, field: str, value: str, n
     new = getattr(vacancy, shown_field)
     if old == new:
         return vacancy
-    if field.startswith("pay_"):
-        rescreen(vacancy)
+    lapsed = rescreen(vacancy) if field.startswith("pay_") else []
     with transaction.atomic():
         vacancy.save()
+        _lapse(lapsed)
         search.sync_vacancy(vacancy)
         VacancyCorrection.objects.create(
             vacancy=vacancy,
@@ -377,3 +394,64 @@ def vacancy_correct(*, actor: Staff, vacancy: Vacancy, field: str, value: str, n
         )
         _record(actor, vacancy, "update", {field: [old, new]}, f"更正岗位{CORRECTABLE[field][0]}")
     return vacancy
+
+
+def clearance_separation_refusal(actor: Staff, vacancy: Vacancy) -> str | None:
+    """Separation of duties: the clerk who entered a vacancy does not clear its flags (an employer's
+    account is no staff member and never clears anything)."""
+    if vacancy.created_by_id is not None and vacancy.created_by_id == actor.pk:
+        return "您登记了这个岗位，不能由您核实排除它的筛查提示，请交由其他审核人员核实"
+    return None
+
+
+def vacancy_clear_flag(*, actor: Staff, vacancy: Vacancy, flag_ref: str, reason: str) -> ScreeningClearance:
+    """核实排除: a reviewer clears one blocking screening flag that is a mistake of the rules, with the
+    reason in writing. Kept (who, when, rule, matched text and its clause, reason), audited, shown on the
+    staff pages and, without the reviewer's name, to the employer; the vacancy may then be submitted and
+    approved. The clearance holds while the flag comes back unchanged (`rules.clearance_key`)."""
+    if not isinstance(actor, Staff):
+        raise PermissionDenied
+    if not sees(actor, vacancy):
+        raise NotFound
+    if not actor.has_perm(REVIEW):
+        raise PermissionDenied
+    refusal = clearance_separation_refusal(actor, vacancy)
+    if refusal:
+        raise DomainError("flag", refusal)
+    flag = next((f for f in vacancy.screening_flags if rules.flag_ref(f) == flag_ref), None)
+    refusal = rules.clearance_refusal(vacancy.status, flag)
+    if refusal or flag is None:
+        raise DomainError("flag", refusal or "")
+    reason = clean_text(reason, field="reason", label="核实排除理由", max_length=500)
+    refusal = rules.clearance_reason_refusal(reason)
+    if refusal:
+        raise DomainError("reason", refusal)
+    code, field, text, clause, title = rules.clearance_key(flag, written_texts(vacancy))
+    with transaction.atomic():
+        clearance = ScreeningClearance.objects.create(
+            vacancy=vacancy,
+            code=code,
+            kind=str(flag.get("kind") or ""),
+            field=field,
+            text=text[:200],
+            clause=clause,
+            title=title,
+            reason=reason,
+            cleared_by=actor,
+        )
+        key = (code, field, text, clause, title)
+        texts = written_texts(vacancy)
+        # Every flag with this key (the same clause written twice) is the same judgement.
+        for other in vacancy.screening_flags:
+            same = rules.clearance_key(other, texts) == key
+            if same and other["severity"] == rules.BLOCK and not other.get("cleared"):
+                other["cleared"] = cleared_mark(clearance)
+        vacancy.save(update_fields=["screening_flags", "updated_at"])
+        _record(
+            actor,
+            vacancy,
+            "update",
+            {"screening_clearance": {"id": clearance.pk, "code": code, "text": text, "reason": reason}},
+            f"核实排除筛查提示“{text}”",
+        )
+    return clearance

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vacancies', '0003_search_order_indexes'),
+        ('vacancies', '0004_screening_overrides'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
