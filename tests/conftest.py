@@ -40,6 +40,15 @@ def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    # The API's rate limits count in the cache (core.throttling), which lives as long as the process: each
+    # test starts with none of the requests of the tests before it counted.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 class Places:
     def __init__(self) -> None:
         townships = list(

@@ -117,6 +117,32 @@ def test_token_create_prints_the_token_once_and_revoke_revokes_it(demo):
     assert token.group(1) not in revoked.stdout
 
 
+def test_partner_key_create_list_revoke(demo):
+    data_dir, _ = demo
+    bad = openpes(
+        data_dir, "partner-key", "create", "--partner", "人才网", "--region", "430527", "--scopes", "x"
+    )
+    assert bad.returncode == 2 and "权限范围“x”无效" in bad.stderr
+    created = openpes(
+        data_dir, "partner-key", "create", "--partner", "绥宁人才网", "--region", "430527",
+        "--scopes", "vacancies:write,vacancies:read", "--days", "30",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "已登记合作系统 绥宁人才网（430527000000）" in created.stdout
+    key = re.search(r"(opes_p_\S+)", created.stdout)
+    number = re.search(r"编号 (\d+)", created.stdout)
+    assert key and number
+    listed = openpes(data_dir, "partner-key", "list", "--region", "430527")
+    assert listed.returncode == 0 and "绥宁人才网" in listed.stdout and "有效" in listed.stdout
+    assert key.group(1) not in listed.stdout and key.group(1)[:13] in listed.stdout
+    no_reason = openpes(data_dir, "partner-key", "revoke", "--id", number.group(1))
+    assert no_reason.returncode == 2 and "吊销原因" in no_reason.stderr
+    revoked = openpes(data_dir, "partner-key", "revoke", "--id", number.group(1), "--reason", "测试结束")
+    assert revoked.returncode == 0, revoked.stderr
+    assert "已吊销密钥" in revoked.stdout
+    assert "已吊销" in openpes(data_dir, "partner-key", "list").stdout
+
+
 @pytest.mark.parametrize("command", ["serve", "demo"])
 def test_a_port_in_use_is_one_chinese_line_and_exit_2_before_anything_starts(tmp_path, command):
     with socket.socket() as taken:

@@ -416,3 +416,48 @@ def test_vacancy_file_imports_show_only_the_viewers_subtree(
             assert (response.status_code != 404) is inside, f"{label}: {name}"
         response = client.post(reverse("vacancies:file_run", args=[record.pk]))
         assert (response.status_code != 404) is inside, f"{label}: run"
+
+
+# --- partner systems: post for the employers of their region only; administrators see their own ---------
+
+PARTNER_PLACES = ["county", "township_a", "township_b", "village_a1"]
+
+
+@pytest.mark.parametrize("place", PARTNER_PLACES)
+def test_a_partner_posts_only_for_employers_of_its_region(places: Any, make_staff: Any, place: str) -> None:
+    from openpes.accounts import selectors as account_selectors
+    from openpes.accounts.models import PartnerScope
+    from openpes.vacancies.services.partner import UNKNOWN_EMPLOYER
+    from tests.vacancies.pool import COOK_POSTING, verified_employer
+
+    county = make_staff(Role.COUNTY_OFFICER, places.county, username="partner_registrar")
+    employers = {
+        where: verified_employer(county, getattr(places, where), name=f"{NAMES[where]}的工厂")
+        for where in PLACES_OF_RECORDS
+    }
+    region = getattr(places, place)
+    partner = accounts.partner_create(actor=None, name=f"{place}人才网", region_code=region)
+    _, raw = accounts.partner_key_create(actor=None, partner=partner, scopes=list(PartnerScope.values))
+    key = {"X-API-Key": raw}
+    prefix = partner.jurisdiction_prefix
+    client = Client()
+    posted = set()
+    for where, employer in employers.items():
+        inside = covers(prefix, employer.region_code)
+        body = {"external_id": f"job-{where}", "employer_credit_code": employer.uscc, **COOK_POSTING}
+        answer = client.post("/api/v1/partner/vacancies", body, content_type="application/json", headers=key)
+        label = f"partner of {place} posting for {where}"
+        if inside:
+            assert answer.status_code == 201, label
+            posted.add(f"job-{where}")
+        else:
+            assert answer.status_code == 422, label
+            assert answer.json()["detail"][0]["message"] == UNKNOWN_EMPLOYER, label
+    listed = client.get("/api/v1/partner/vacancies?limit=100", headers=key).json()["items"]
+    assert {v["external_id"] for v in listed} == posted
+    # the administrator of each jurisdiction sees the partner exactly when its region is inside
+    for admin_place in PARTNER_PLACES:
+        admin = make_staff(Role.ADMINISTRATOR, getattr(places, admin_place))
+        inside = covers(admin.jurisdiction_prefix, partner.region_code)
+        assert (partner in account_selectors.partner_list(actor=admin)) is inside, (admin_place, place)
+        assert (account_selectors.partner_get(actor=admin, pk=partner.pk) is not None) is inside

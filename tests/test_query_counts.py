@@ -459,6 +459,61 @@ def vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     return ListCase(lambda: client.get_json("/vacancies"), api_rows, _grow_vacancies(reg))
 
 
+def partners_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(make_staff(Role.ADMINISTRATOR, places.county), second_factor=True)
+    counter = iter(range(10_000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = next(counter)
+            partner = accounts.partner_create(actor=None, name=f"人才网{i}", region_code=reg.villages[i % 3])
+            key, _ = accounts.partner_key_create(actor=None, partner=partner, scopes=["jobs:read"])
+            if i % 2:
+                accounts.partner_key_revoke(actor=reg.clerk, key=key, reason="换发")
+
+    return ListCase(lambda: client.get("/accounts/partners/"), page_rows("page"), grow)
+
+
+def partner_keys_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    admin = make_staff(Role.ADMINISTRATOR, places.county)
+    client = _signed_in(admin, second_factor=True)
+    partner = accounts.partner_create(actor=None, name="人才网", region_code=places.township_a)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            key, _ = accounts.partner_key_create(actor=admin, partner=partner, scopes=["jobs:read"])
+            if i % 2:
+                accounts.partner_key_revoke(actor=admin, key=key, reason="换发")
+
+    return ListCase(lambda: client.get(f"/accounts/partners/{partner.pk}/"), page_rows("keys"), grow)
+
+
+def partner_vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    from openpes.vacancies import services as vacancies
+    from tests.api.conftest import PartnerClient
+    from tests.vacancies.pool import COOK_POSTING, verified_employer
+
+    partner = accounts.partner_create(actor=None, name="人才网", region_code=places.county)
+    key, raw = accounts.partner_key_create(
+        actor=None, partner=partner, scopes=["vacancies:write", "vacancies:read"]
+    )
+    employers = [verified_employer(reg.clerk, village) for village in reg.villages]
+    client = PartnerClient(raw)
+    counter = iter(range(10_000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = next(counter)
+            vacancies.partner_vacancy_post(
+                key=key,
+                external_id=f"job-{i}",
+                credit_code=employers[i % 3].uscc,
+                data=vacancies.VacancyInput(**{**COOK_POSTING, "title": f"厨师{i}"}),
+            )
+
+    return ListCase(lambda: client.get_json("/partner/vacancies"), api_rows, grow)
+
+
 def screening_clearances_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     """The clearances by rule: two rules, so that the rows (the latest clearances shown) grow."""
     from openpes.vacancies import rules, services
@@ -523,6 +578,9 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (review_queue_page, 11),
     (vacancies_api, 6),
     (vacancy_file_imports_page, 10),
+    (partners_page, 10),  # 8: the partners with their regions, then their keys, issuers and revokers
+    (partner_keys_page, 8),
+    (partner_vacancies_api, 5),  # 3: the key (its last use at most once a minute), count, rows
     (screening_clearances_page, 10),
 ]
 

@@ -151,6 +151,53 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("partner-key")
+def cmd_partner_key(args: argparse.Namespace) -> int:
+    """Issue, list or revoke the API keys of partner systems."""
+    from openpes.accounts import services as accounts
+    from openpes.accounts.models import Partner, PartnerKey
+    from openpes.core.errors import DomainError
+
+    if args.action == "list":
+        keys = PartnerKey.objects.select_related("partner").order_by(
+            "partner__region_code", "partner__name", "-id"
+        )
+        if args.region:
+            keys = keys.filter(partner__region_code__startswith=args.region.rstrip("0") or args.region)
+        for key in keys:
+            until = f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "直至吊销"
+            used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "从未使用"
+            print(
+                f"{key.pk}\t{key.prefix}…\t{key.partner.name}\t{key.partner.region_code}\t"
+                f"{','.join(key.scopes)}\t{key.status}\t到期 {until}\t最近使用 {used}"
+            )
+        return 0
+    try:
+        if args.action == "create":
+            if not args.partner or not args.region or not args.scopes:
+                return fail("create 需要 --partner、--region 和 --scopes")
+            region = args.region.ljust(12, "0")
+            partner = Partner.objects.filter(name=args.partner.strip(), region_code=region).first()
+            if partner is None:
+                partner = accounts.partner_create(actor=None, name=args.partner, region_code=region)
+                print(f"已登记合作系统 {partner.name}（{partner.region_code}）")
+            key, raw = accounts.partner_key_create(
+                actor=None, partner=partner, scopes=args.scopes.split(","), days=args.days
+            )
+            print(f"密钥（只显示这一次，请通过可靠渠道交给合作系统的负责人）：{raw}")
+            until = f"{key.expires_at:%Y-%m-%d %H:%M}" if key.expires_at else "直至吊销"
+            print(f"编号 {key.pk}，权限 {','.join(key.scopes)}，到期 {until}")
+            return 0
+        found = PartnerKey.objects.filter(pk=args.id).select_related("partner").first() if args.id else None
+        if found is None:
+            return fail("没有这个密钥编号")
+        accounts.partner_key_revoke(actor=None, key=found, reason=args.reason or "")
+    except DomainError as exc:
+        return domain_errors(exc)
+    print(f"已吊销密钥 {found.prefix}…（{found.partner.name}）")
+    return 0
+
+
 @command("check")
 def cmd_check(args: argparse.Namespace) -> int:
     """Run Django's system checks (--deploy for production settings)."""
@@ -714,6 +761,7 @@ SUMMARIES = {
     "load-reference": "载入随附的参考数据（行政区划、职业分类、行业分类），或导入本地区划更正",
     "createstaff": "创建工作人员账号（首个管理员或其他人员）",
     "token": "创建或吊销个人接口令牌",
+    "partner-key": "签发、列出或吊销合作系统的接口密钥（合作系统通过接口发布岗位）",
     "check": "运行系统检查（--deploy 按生产环境要求检查）",
     "audit-purge": "删除超过保留期（至少 180 天）的审计记录",
     "collect-static": "压缩并生成静态文件（serve 和 demo 会自动完成；供其他 WSGI 服务器使用）",
@@ -795,6 +843,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="命令行创建", help="create：用途")
     p.add_argument("--days", type=int, default=None, help="create：有效天数（默认 90）")
     p.add_argument("--id", type=int, help="revoke：令牌编号")
+    p = add("partner-key")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--partner", help="create：合作系统名称（该区划没有同名系统时新登记）")
+    p.add_argument("--region", help="create：服务区划代码，如 430527；list：只列该区划及以下")
+    p.add_argument("--scopes", help="create：权限范围，逗号分隔：vacancies:write,vacancies:read,jobs:read")
+    p.add_argument("--days", type=int, default=None, help="create：有效天数（不填则直至吊销）")
+    p.add_argument("--id", type=int, help="revoke：密钥编号（见 list）")
+    p.add_argument("--reason", help="revoke：吊销原因")
     p = add("check")
     p.add_argument("--deploy", action="store_true", help="按生产环境要求检查")
     add("audit-purge")

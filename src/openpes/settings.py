@@ -233,6 +233,12 @@ API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 90)
 # AUTHENTICATION_BACKENDS are, so that the kernel does not import the accounts app above it.
 API_TOKEN_AUTHENTICATOR = "openpes.accounts.services.token_authenticate"  # noqa: S105 (a dotted path)
 
+# Rate limits of the API (core.throttling), counted in the default cache (Redis when several processes
+# serve): the public job search per client address, and everything a partner system's key does, per key.
+# A rate is "120/min", "10/s", "5000/hour" or "off".
+API_JOBS_RATE = env("API_JOBS_RATE", "120/min")
+API_PARTNER_RATE = env("API_PARTNER_RATE", "600/min")
+
 # Per account (django-axes): locked after LOGIN_FAILURE_LIMIT wrong passwords, first for LOGIN_LOCKOUT_MINUTES,
 # each further round twice as long up to LOGIN_LOCKOUT_MAX_MINUTES (accounts/throttle.py).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -20,6 +20,24 @@ from openpes.people.models import Household, Person
 API = "/api/v1"
 
 
+class PartnerClient(Client):
+    """A test client that speaks JSON to /api/v1 with a partner system's key in X-API-Key."""
+
+    def __init__(self, key: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.key = key
+
+    def call(self, method: str, path: str, data: Any = None, headers: dict[str, str] | None = None) -> Any:
+        url = path if path.startswith(API) else API + path
+        body = data if isinstance(data, str | bytes) else json.dumps(data) if data is not None else ""
+        sent = ({"X-API-Key": self.key} if self.key else {}) | (headers or {})
+        return self.generic(method, url, body, content_type="application/json", headers=sent)
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        url = path if path.startswith(API) else API + path
+        return self.get(url, params or {}, headers={"X-API-Key": self.key} if self.key else {})
+
+
 class ApiClient(Client):
     """A test client that speaks JSON to /api/v1 with a Bearer token."""
 

@@ -61,9 +61,18 @@ ENDPOINTS = {
     ("get", "/api/v1/employment/key-groups"),
     ("get", "/api/v1/employment/zero-employment-households"),
     ("get", "/api/v1/employment/summary"),
+    ("post", "/api/v1/partner/vacancies"),
+    ("get", "/api/v1/partner/vacancies"),
+    ("get", "/api/v1/partner/vacancies/{external_id}"),
+    ("put", "/api/v1/partner/vacancies/{external_id}"),
+    ("patch", "/api/v1/partner/vacancies/{external_id}"),
+    ("post", "/api/v1/partner/vacancies/{external_id}/withdraw"),
 }
-# Operations anyone may call (tests/security/test_login_required.py PUBLIC_API says why).
+# Operations anyone may call (tests/security/test_login_required.py PUBLIC_API says why); a partner key
+# (X-API-Key) is optional there and counts the calls against the key instead of the address.
 PUBLIC_OPERATIONS = {("get", "/api/v1/jobs")}
+# Operations of partner systems: their key only, never a staff token or session (tests/api/test_partner.py).
+PARTNER_OPERATIONS = {(method, path) for method, path in ENDPOINTS if path.startswith("/api/v1/partner/")}
 HIDDEN = (
     "id_number_encrypted",
     "id_number_index",
@@ -98,13 +107,25 @@ def test_every_operation_is_authenticated_described_and_documents_its_errors(doc
         for method, op in ops.items():
             assert re.search(r"[\u4e00-\u9fff]", op["summary"]), (method, path)
             if (method, path) in PUBLIC_OPERATIONS:
-                assert "security" not in op and "422" in op["responses"], (method, path)
+                assert op["security"] == [{"PartnerKeyAuth": []}, {}], (method, path)
+                assert {"401", "403", "422", "429"} <= set(op["responses"]), (method, path)
+                continue
+            if (method, path) in PARTNER_OPERATIONS:
+                assert op["security"] == [{"PartnerKeyAuth": []}], (method, path)
+                assert {"401", "403", "404", "422", "429"} <= set(op["responses"]), (method, path)
                 continue
             assert {"BearerToken", "StaffSession"} <= {k for s in op["security"] for k in s}, (method, path)
             assert {"401", "403", "404", "422"} <= set(op["responses"]), (method, path)
     schemes = document["components"]["securitySchemes"]
     assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
     assert schemes["StaffSession"]["in"] == "cookie"
+    partner = schemes["PartnerKeyAuth"]
+    assert {k: partner[k] for k in ("type", "in", "name")} == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+    }
+    assert "opes_p_" in partner["description"]
 
 
 def test_schemas_describe_fields_in_chinese_and_never_name_hidden_columns(document):

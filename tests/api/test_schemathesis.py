@@ -1,9 +1,11 @@
 """Property-based runs over the OpenAPI document with schemathesis (SECURITY.md 2).
 
-1. Every GET endpoint, with generated query and path values, as a township-A officer: never a 5xx, and every
-   answer matches the documented schema, status codes and content type.
-2. IDOR: every operation whose path names a record ({person_id}, {household_id}, {code}), called as the
-   township-A officer with the ids of township B's records and otherwise generated input, is never a 2xx.
+1. Every GET endpoint, with generated query and path values, as a township-A officer (and, on the partner
+   endpoints, a partner system of township A whose key holds every scope): never a 5xx, and every answer
+   matches the documented schema, status codes and content type.
+2. IDOR: every operation whose path names a record ({person_id}, {household_id}, {code}, {external_id}),
+   called as the township-A officer (partner) with the ids of township B's records (another partner's
+   external_id) and otherwise generated input, is never a 2xx.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from schemathesis import checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
 from openpes.accounts import services as accounts
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerScope, Staff
 from openpes.accounts.roles import Role
 from openpes.employment import services as employment
 
@@ -58,10 +60,22 @@ def schema() -> Iterator[Any]:
 
 
 @pytest.fixture
-def officer_a(places: Any, make_staff: Callable[..., Staff]) -> dict[str, str]:
+def partners(places: Any) -> dict[str, Any]:
+    """A partner system serving each township."""
+    return {
+        which: accounts.partner_create(actor=None, name=f"{which}镇人才网", region_code=region)
+        for which, region in (("a", places.township_a), ("b", places.township_b))
+    }
+
+
+@pytest.fixture
+def officer_a(places: Any, make_staff: Callable[..., Staff], partners: dict[str, Any]) -> dict[str, str]:
+    """A township-A officer's token for the staff endpoints, and the key (every scope) of township A's
+    partner system for the partner endpoints: each kind of endpoint reads only its own header."""
     staff = make_staff(Role.TOWNSHIP_OFFICER, places.township_a)
     _, raw = accounts.token_create(actor=staff, name="schemathesis")
-    return {"Authorization": f"Bearer {raw}"}
+    _, key = accounts.partner_key_create(actor=None, partner=partners["a"], scopes=list(PartnerScope.values))
+    return {"Authorization": f"Bearer {raw}", "X-API-Key": key}
 
 
 def operations(schema: Any) -> list[Any]:
@@ -111,11 +125,31 @@ def vacancies(registry: Any, employers: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@pytest.fixture
+def partner_vacancies(partners: dict[str, Any], employers: dict[str, Any]) -> dict[str, Any]:
+    """A vacancy posted by each township's partner system for its township's employer."""
+    from openpes.vacancies import services as vacancy_services
+    from tests.vacancies.pool import COOK_POSTING
+
+    made = {}
+    for which in ("a", "b"):
+        key, _ = accounts.partner_key_create(
+            actor=None, partner=partners[which], scopes=[PartnerScope.VACANCIES_WRITE]
+        )
+        made[which], _ = vacancy_services.partner_vacancy_post(
+            key=key,
+            external_id=f"{which}-1",
+            credit_code=employers[which].uscc,
+            data=vacancy_services.VacancyInput(**COOK_POSTING),
+        )
+    return made
+
+
 def test_get_endpoints_never_fail_and_match_the_schema(
-    schema, officer_a, registry, registrations, employers, vacancies
+    schema, officer_a, registry, registrations, employers, vacancies, partner_vacancies
 ):
     gets = operations(schema.include(method="GET"))
-    assert len(gets) == 22
+    assert len(gets) == 24
     for operation in gets:
 
         @FAST
@@ -136,8 +170,10 @@ def b_records(
     registrations: dict[str, Any],
     employers: dict[str, Any],
     vacancies: dict[str, Any],
+    partner_vacancies: dict[str, Any],
 ) -> dict[str, list[Any]]:
     return {
+        "external_id": [partner_vacancies["b"].external_id],
         "employer_id": [employers["b"].pk],
         "vacancy_id": [vacancies["b"].pk],
         "registration_id": [registrations["b"].pk],
@@ -148,9 +184,9 @@ def b_records(
 
 
 def test_idor_township_a_never_reaches_township_b(
-    schema, officer_a, registry, places, registrations, employers, vacancies
+    schema, officer_a, registry, places, registrations, employers, vacancies, partner_vacancies
 ):
-    records = b_records(registry, places, registrations, employers, vacancies)
+    records = b_records(registry, places, registrations, employers, vacancies, partner_vacancies)
     with_ids = [op for op in operations(schema) if "{" in op.path]
     assert {op.method.upper() for op in with_ids} >= {"GET", "PATCH", "POST"}
     for operation in with_ids:
@@ -175,11 +211,12 @@ def test_idor_township_a_never_reaches_township_b(
 
 
 def test_idor_check_reaches_township_a_records_with_the_same_calls(
-    schema, officer_a, registry, places, registrations, employers, vacancies
+    schema, officer_a, registry, places, registrations, employers, vacancies, partner_vacancies
 ):
     """The control: the same GETs on township A's own records answer 200, so the 404s above are the
     jurisdiction at work, not a broken request."""
     own = {
+        "external_id": partner_vacancies["a"].external_id,
         "employer_id": employers["a"].pk,
         "vacancy_id": vacancies["a"].pk,
         "registration_id": registrations["a"].pk,

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from openpes.accounts import services
-from openpes.accounts.models import Institution, Staff
+from openpes.accounts.models import Institution, PartnerScope, Staff
 from openpes.accounts.roles import Role
 from openpes.core.forms import StaffForm, use_our_messages
 from openpes.regions.forms import region_choices
@@ -141,3 +141,36 @@ class StaffCreateForm(StaffForm):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", "两次输入的密码不一致")
         return data
+
+
+class PartnerForm(StaffForm):
+    name = forms.CharField(
+        label="合作系统名称", max_length=100, help_text="例如：绥宁人才网、长铺镇招聘会系统"
+    )
+    region_code = forms.ChoiceField(
+        label="服务区划", help_text="该系统只能发布在此区划内登记的用人单位的岗位"
+    )
+
+    def __init__(self, *args: Any, actor: Staff, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("region_code", region_choices(actor, depth=2, blank="请选择区划"))
+
+
+class PartnerKeyForm(StaffForm):
+    scopes = forms.MultipleChoiceField(
+        label="权限范围", choices=PartnerScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    days = forms.IntegerField(
+        label="有效天数",
+        required=False,
+        min_value=1,
+        max_value=services.PARTNER_KEY_MAX_DAYS,
+        initial=365,
+        help_text=f"1至{services.PARTNER_KEY_MAX_DAYS}天；不填则直至吊销",
+    )
+
+
+class PartnerKeyRevokeForm(StaffForm):
+    reason = forms.CharField(
+        label="吊销原因", max_length=200, help_text="例如：合作终止、密钥泄露、换发新密钥"
+    )

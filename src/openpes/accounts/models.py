@@ -203,3 +203,117 @@ class ApiToken(models.Model):
         if self.expires_at <= timezone.now():
             return "已过期"
         return "有效"
+
+
+# --- partner systems (合作系统) and their API keys ------------------------------------------------------------
+
+
+class PartnerScope(models.TextChoices):
+    """What a partner key may do. A fixed list: a key holds any of them, nothing else."""
+
+    VACANCIES_WRITE = "vacancies:write", "登记、修改、撤回本系统发布的岗位"
+    VACANCIES_READ = "vacancies:read", "查看本系统发布的岗位及审核结果"
+    JOBS_READ = "jobs:read", "以合作系统的频率限制调用公开的找工作接口"
+
+
+class PartnerQuerySet(ScopedQuerySet["Partner"]):
+    pass
+
+
+class Partner(models.Model):
+    """A partner system (合作系统: a city's job board, a school's placement office, a fair's system) that
+    posts vacancies over the API for one region. Its keys can be rotated: the vacancies belong to the
+    partner, not to one key, so a new key reaches what the old one posted."""
+
+    name = models.CharField("合作系统名称", max_length=100)
+    region = models.ForeignKey(Region, verbose_name="服务区划", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField("服务区划代码", max_length=12, db_index=True)
+    created_by = models.ForeignKey(
+        Staff, verbose_name="登记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "合作系统"
+        verbose_name_plural = verbose_name
+        ordering = ["region_code", "name"]
+        constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="partner_region_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def jurisdiction_prefix(self) -> str:
+        """The partner acts for its region's subtree, as a staff member for their jurisdiction."""
+        return prefix_of(self.region_code)
+
+
+class PartnerKeyQuerySet(ScopedQuerySet["PartnerKey"]):
+    region_field = "partner__region_code"
+
+    def usable(self) -> PartnerKeyQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class PartnerKey(models.Model):
+    """An API key of a partner system, with its scopes. Only a SHA-256 digest is stored (the key is 256
+    random bits, so a slow hash adds nothing); the key itself is shown once, when issued."""
+
+    partner = models.ForeignKey(
+        Partner, verbose_name="合作系统", on_delete=models.PROTECT, related_name="keys"
+    )
+    prefix = models.CharField("前缀", max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField("权限范围", default=list)
+    created_by = models.ForeignKey(
+        Staff, verbose_name="签发人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间", null=True, blank=True, help_text="空：不过期，直至吊销")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Staff, verbose_name="吊销人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField("吊销原因", max_length=200, blank=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    objects = PartnerKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "合作系统 API 密钥"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.partner_id}"
+
+    digest_of = staticmethod(ApiToken.digest_of)
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [f"{s}（{PartnerScope(s).label}）" for s in self.scopes if s in PartnerScope.values]
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
+    @property
+    def jurisdiction_prefix(self) -> str:
+        return self.partner.jurisdiction_prefix
+
+    @property
+    def rate_limit_ident(self) -> str:
+        """Each key is rate-limited as itself (core.throttling), not by the address it calls from."""
+        return f"partner-key:{self.pk}"

@@ -132,6 +132,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_staff",
         "accounts.view_institution",
         "accounts.add_institution",
+        # Partner systems and their API keys are accounts too, of programs: the administrator issues and
+        # revokes them (三员分立) and, like any account, they read no personal data.
+        "accounts.view_partner",
+        "accounts.add_partner",
+        "accounts.view_partnerkey",
+        "accounts.add_partnerkey",
+        "accounts.change_partnerkey",
         "regions.view_region",
         "regions.add_regioncorrection",
     ],

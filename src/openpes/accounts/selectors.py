@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from openpes.accounts.models import ApiToken, Institution, Staff
+from openpes.accounts.models import ApiToken, Institution, Partner, PartnerKey, Staff
 
 
 def staff_list(*, actor: Staff, query: str = "") -> QuerySet[Staff]:
@@ -28,6 +28,24 @@ def token_list(*, actor: Staff) -> QuerySet[ApiToken]:
 
 def token_get(*, actor: Staff, pk: int) -> ApiToken | None:
     return ApiToken.objects.filter(staff=actor, pk=pk).first()
+
+
+def partner_list(*, actor: Staff) -> QuerySet[Partner]:
+    """The partner systems serving a region of the actor's jurisdiction, each with its keys."""
+    keys = PartnerKey.objects.select_related("created_by", "revoked_by").order_by("-created_at", "-id")
+    return (
+        Partner.objects.within(actor)
+        .select_related("region")
+        .prefetch_related(Prefetch("keys", queryset=keys))
+    )
+
+
+def partner_get(*, actor: Staff, pk: int) -> Partner | None:
+    return Partner.objects.within(actor).select_related("region").filter(pk=pk).first()
+
+
+def partner_key_get(*, actor: Staff, pk: int) -> PartnerKey | None:
+    return PartnerKey.objects.within(actor).select_related("partner").filter(pk=pk).first()
 
 
 def second_factor_required(staff: Staff) -> bool:

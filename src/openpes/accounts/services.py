@@ -6,6 +6,8 @@ import datetime as dt
 import math
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -19,17 +21,29 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openpes.accounts import throttle
-from openpes.accounts.models import ApiToken, Institution, Staff, StaffSession
+from openpes.accounts.models import (
+    ApiToken,
+    Institution,
+    Partner,
+    PartnerKey,
+    PartnerScope,
+    Staff,
+    StaffSession,
+)
 from openpes.accounts.roles import ROLE_DUTY, ROLE_PERMISSIONS, Duty, Role, duties_of, mixed_duties
 from openpes.audit import services as audit
 from openpes.audit.models import LoginLog
-from openpes.core.errors import DomainError
+from openpes.core.errors import DomainError, NotFound
 from openpes.core.jurisdiction import covers
 from openpes.core.middleware import client_ip
 from openpes.core.text import clean_person_name, clean_text
 from openpes.regions.models import Region
 
 TOKEN_PREFIX = "opes_"  # noqa: S105 - a marker, not a secret
+# A partner key looks different from a staff token at a glance (and in a leaked log), and each is looked up
+# only in its own table: a staff token never opens a partner endpoint, nor a partner key a staff one.
+PARTNER_KEY_PREFIX = "opes_p_"
+PARTNER_KEY_MAX_DAYS = 3 * 366
 TOKEN_LAST_USED_STEP = dt.timedelta(minutes=1)
 
 
@@ -298,7 +312,7 @@ def token_revoke(*, actor: Staff, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> Staff | None:
-    if not raw.startswith(TOKEN_PREFIX):
+    if not raw.startswith(TOKEN_PREFIX) or raw.startswith(PARTNER_KEY_PREFIX):
         return None
     # [:1] rather than .first(): the digest is unique, and ordering the answer cost a sixth of the look-up.
     found = (
@@ -316,6 +330,126 @@ def token_authenticate(raw: str) -> Staff | None:
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_LAST_USED_STEP:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.staff
+
+
+# --- partner systems and their API keys (administrators; the CLI with actor None) ---------------------------
+
+
+@dataclass(frozen=True)
+class PartnerActor:
+    """Who acts in the change log when a partner system writes through its key: no staff member (actor is
+    empty, as for an employer on the portal), the partner's name and the key's prefix instead, so that every
+    write names the system and the key it used."""
+
+    key: PartnerKey
+    pk: Any = None
+
+    def get_username(self) -> str:
+        return f"合作系统 {self.key.partner.name}（{self.key.prefix}…）"
+
+
+def partner_create(*, actor: Staff | None, name: str, region_code: str) -> Partner:
+    """Register a partner system serving `region_code` (a region in the administrator's jurisdiction): its
+    keys post vacancies of that region's employers only."""
+    name = clean_text(name, field="name", label="合作系统名称", max_length=100, required=True)
+    region = _check_region_for(actor, region_code, "region_code")
+    if Partner.objects.filter(region_code=region.code, name=name).exists():
+        raise DomainError("name", "该区划已有同名的合作系统；换发密钥请在该系统下签发新密钥")
+    with transaction.atomic():
+        partner = Partner.objects.create(name=name, region=region, region_code=region.code, created_by=actor)
+        audit.record_change(
+            actor=actor,
+            action="create",
+            target=partner,
+            region_code=region.code,
+            changes={"name": name, "region_code": region.code},
+            summary=f"登记合作系统 {name}",
+        )
+    return partner
+
+
+def clean_scopes(scopes: Iterable[str]) -> list[str]:
+    chosen = list(dict.fromkeys(s.strip() for s in scopes if s and s.strip()))
+    unknown = [s for s in chosen if s not in PartnerScope.values]
+    if unknown:
+        raise DomainError("scopes", f"权限范围“{unknown[0]}”无效，可选：{'、'.join(PartnerScope.values)}")
+    if not chosen:
+        raise DomainError("scopes", "请至少选择一项权限范围")
+    return [s for s in PartnerScope.values if s in chosen]  # in the list's order, whatever was given
+
+
+def partner_key_create(
+    *, actor: Staff | None, partner: Partner, scopes: Iterable[str], days: int | None = None
+) -> tuple[PartnerKey, str]:
+    """Issue a key of `partner` with `scopes`, valid `days` days (None: until revoked). Returns the row and
+    the key itself, which is shown once and never stored."""
+    if actor is not None and not covers(actor.jurisdiction_prefix, partner.region_code):
+        raise NotFound
+    chosen = clean_scopes(scopes)
+    if days is not None and not 1 <= days <= PARTNER_KEY_MAX_DAYS:
+        raise DomainError("days", f"有效期应为1至{PARTNER_KEY_MAX_DAYS}天，或不填（直至吊销）")
+    raw = PARTNER_KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = PartnerKey.objects.create(
+            partner=partner,
+            prefix=raw[: len(PARTNER_KEY_PREFIX) + 6],
+            digest=PartnerKey.digest_of(raw),
+            scopes=chosen,
+            created_by=actor,
+            expires_at=None if days is None else timezone.now() + dt.timedelta(days=days),
+        )
+        audit.record_change(
+            actor=actor,
+            action="account",
+            target=key,
+            region_code=partner.region_code,
+            changes={"partner": partner.name, "scopes": chosen, "days": days},
+            summary=f"签发合作系统 {partner.name} 的 API 密钥 {key.prefix}…",
+        )
+    return key, raw
+
+
+def partner_key_revoke(*, actor: Staff | None, key: PartnerKey, reason: str) -> PartnerKey:
+    """Revoke a key at once, with the reason (kept with the key and in the change log)."""
+    if actor is not None and not covers(actor.jurisdiction_prefix, key.partner.region_code):
+        raise NotFound
+    reason = clean_text(reason, field="reason", label="吊销原因", max_length=200, required=True)
+    if len(reason) < 2:
+        raise DomainError("reason", "请写明吊销原因（至少2个字）")
+    if key.revoked_at is not None:
+        raise DomainError("reason", "该密钥已经吊销")
+    with transaction.atomic():
+        key.revoked_at, key.revoked_by, key.revoke_reason = timezone.now(), actor, reason
+        key.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit.record_change(
+            actor=actor,
+            action="account",
+            target=key,
+            region_code=key.partner.region_code,
+            changes={"revoked": True, "reason": reason},
+            summary=f"吊销合作系统 {key.partner.name} 的 API 密钥 {key.prefix}…",
+        )
+    return key
+
+
+def partner_key_authenticate(raw: str) -> PartnerKey | None:
+    """The usable key (not revoked, not expired) that `raw` is, with its partner; None for anything else,
+    a staff token included."""
+    if not raw.startswith(PARTNER_KEY_PREFIX):
+        return None
+    found = (
+        PartnerKey.objects.usable()
+        .select_related("partner")
+        .filter(digest=PartnerKey.digest_of(raw))
+        .order_by()[:1]
+    )
+    key = next(iter(found), None)
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= TOKEN_LAST_USED_STEP:
+        PartnerKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
 
 
 def totp_device_for(staff: Staff, *, confirmed: bool = False) -> TOTPDevice:

@@ -15,4 +15,7 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("staff/<int:pk>/active/", views.staff_set_active, name="staff_set_active"),
     path("staff/<int:pk>/password/", views.staff_reset_password, name="staff_reset_password"),
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("partners/keys/<int:pk>/revoke/", views.partner_key_revoke, name="partner_key_revoke"),
 ]

@@ -1,4 +1,5 @@
-"""Account pages: sign-in and out, the TOTP second factor, personal API tokens, staff management."""
+"""Account pages: sign-in and out, the TOTP second factor, personal API tokens, staff management, partner
+systems and their API keys."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -17,10 +19,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from openpes.accounts import selectors, services
+from openpes.accounts import partner_auth, selectors, services
 from openpes.accounts.forms import (
     LoginForm,
     OtpForm,
+    PartnerForm,
+    PartnerKeyForm,
+    PartnerKeyRevokeForm,
     PasswordChangeForm,
     PasswordResetForm,
     StaffCreateForm,
@@ -227,3 +232,86 @@ def staff_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已{'启用' if active else '停用'}账号 {staff.username}。")
     return redirect("accounts:staff_detail", pk=staff.pk)
+
+
+# --- partner systems and their API keys (administrators) ---------------------------------------------------
+
+
+@staff_page("accounts.view_partner", "accounts.view_partnerkey")
+def partner_list(request: HttpRequest) -> HttpResponse:
+    actor: Staff = request.user  # type: ignore[assignment]
+    may_add = actor.has_perm("accounts.add_partner")
+    form = PartnerForm(posted(request), actor=actor)
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                partner = services.partner_create(
+                    actor=actor, name=form.cleaned_data["name"], region_code=form.cleaned_data["region_code"]
+                )
+            except DomainError as exc:
+                form.attach(exc)
+            else:
+                messages.success(request, f"已登记合作系统 {partner.name}，请为其签发 API 密钥。")
+                return redirect("accounts:partner_detail", pk=partner.pk)
+    page = paginate(request, selectors.partner_list(actor=actor))
+    return render(request, "accounts/partner_list.html", {"page": page, "form": form, "may_add": may_add})
+
+
+@staff_page("accounts.view_partner", "accounts.view_partnerkey")
+@never_cache
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner system, its keys, and the form that issues one; a new key is shown on this response only."""
+    actor: Staff = request.user  # type: ignore[assignment]
+    partner = selectors.partner_get(actor=actor, pk=pk)
+    if partner is None:
+        raise Http404
+    form = PartnerKeyForm(posted(request))
+    created = raw = None
+    if request.method == "POST":
+        if not actor.has_perm("accounts.add_partnerkey"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created, raw = services.partner_key_create(
+                    actor=actor,
+                    partner=partner,
+                    scopes=form.cleaned_data["scopes"],
+                    days=form.cleaned_data["days"],
+                )
+            except DomainError as exc:
+                form.attach(exc)
+            else:
+                form = PartnerKeyForm()
+    keys = partner.keys.select_related("created_by", "revoked_by").order_by("-created_at", "-id")
+    context = {
+        "partner": partner,
+        "keys": keys,
+        "form": form,
+        "revoke_form": PartnerKeyRevokeForm(),
+        "created": created,
+        "raw_key": raw,
+        "header": partner_auth.HEADER,
+    }
+    return render(request, "accounts/partner_detail.html", context)
+
+
+@staff_page("accounts.view_partnerkey", "accounts.change_partnerkey")
+@require_POST
+def partner_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    actor: Staff = request.user  # type: ignore[assignment]
+    key = selectors.partner_key_get(actor=actor, pk=pk)
+    if key is None:
+        raise Http404
+    form = PartnerKeyRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("accounts:partner_detail", pk=key.partner_id)
+    try:
+        services.partner_key_revoke(actor=actor, key=key, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.errors[0].message)
+    else:
+        messages.success(request, f"密钥 {key.prefix}… 已吊销，使用它的合作系统将无法再访问。")
+    return redirect("accounts:partner_detail", pk=key.partner_id)

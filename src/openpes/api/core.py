@@ -13,10 +13,13 @@ Error format, for every endpoint:
 - a method the address does not take: 405 `{"detail": "…"}` with an Allow header
 - a body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 `{"detail": "…"}`
 - a write whose body is not declared `Content-Type: application/json`: 415 `{"detail": "…"}`
+- over a rate limit (the public job search per address, a partner key per key, core/throttling.py): 429
+  `{"detail": "…"}` with Retry-After
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
@@ -27,7 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 from django.urls import reverse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.parser import Parser
 
@@ -42,6 +45,7 @@ from openpes.core.api import (
 )
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.schemas import OPTIONAL_REGION_CODE, REGION_CODE
+from openpes.core.throttling import throttled_message
 from openpes.core.views import too_large_message
 
 NOT_JSON_MESSAGE = "请求内容须为 JSON，并带请求头 Content-Type: application/json"
@@ -104,6 +108,10 @@ DESCRIPTION = """OpenPES 公共就业服务信息平台的数据接口。
 
 **错误**：输入有误返回 422 `{"detail": [{"field": "…", "message": "…"}]}`；记录不存在或不在辖区内返回 404；
 无权限返回 403；未登录或令牌无效返回 401。
+
+**合作系统**：`/partner/…` 接口用签发给合作系统的 API 密钥认证，放在请求头 `X-API-Key: opes_p_…` 中
+（不用 Authorization）；工作人员的令牌不能用于合作系统接口，合作系统的密钥也不能用于其他接口。
+密钥缺少所需权限范围返回 403，无效、过期或吊销返回 401，请求过于频繁返回 429（带 Retry-After）。
 
 身份证号码和联系电话只返回脱敏值；查看完整值请用 `POST /persons/{person_id}/reveal`，须写明事由并记入日志。
 """
@@ -225,6 +233,13 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(RequestDataTooBig)
 def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return api.create_response(request, {"detail": too_large_message()}, status=413)
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": throttled_message(exc.wait)}, status=429)
+    response["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+    return response
 
 
 def json_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -12,6 +12,7 @@ from openpes.employment.api import router as employment_router
 from openpes.people.api import router as people_router
 from openpes.regions.api import router as regions_router
 from openpes.vacancies.api import router as vacancies_router
+from openpes.vacancies.partner_api import router as partner_router
 
 api.add_router("", accounts_router)
 api.add_router("", people_router)
@@ -19,6 +20,7 @@ api.add_router("", regions_router)
 api.add_router("", employment_router)
 api.add_router("", employers_router)
 api.add_router("", vacancies_router)
+api.add_router("/partner", partner_router)
 
 app_name = "api"
 urlpatterns = api.urls[0]

@@ -51,3 +51,17 @@ def production_trusts_its_proxy(app_configs: Any = None, **kwargs: Any) -> list[
             )
         ]
     return []
+
+
+@register()
+def api_rates_valid(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A mistyped rate would otherwise fail the first request it limits."""
+    from openpes.core.throttling import parse_rate
+
+    errors = []
+    for name in ("API_JOBS_RATE", "API_PARTNER_RATE"):
+        try:
+            parse_rate(getattr(settings, name), name=f"OPENPES_{name}")
+        except ImproperlyConfigured as exc:
+            errors.append(Error(str(exc), hint="例如 120/min、10/s、5000/hour 或 off", id="openpes.E010"))
+    return errors

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerScope, Staff
+from openpes.accounts.partner_auth import PartnerKeyAuth, Public, public_throttles
 from openpes.core import api as core_api
-from openpes.core.api import found, needs, responses
+from openpes.core.api import ErrorOut, found, needs, responses
 from openpes.core.jurisdiction import CODE_LENGTH, covers
 from openpes.core.pagination import Pagination
 from openpes.core.schemas import MAX_ID
@@ -191,13 +192,18 @@ def vacancy_correct(request: HttpRequest, vacancy_id: Id, payload: CorrectionIn)
 
 @router.get(
     "/jobs",
-    auth=None,
+    # Anyone; a partner key with jobs:read (X-API-Key) is counted against the key's own, higher limit
+    # instead of its address's. A key that is sent must be valid: a wrong one is a 401, not anonymous.
+    auth=[PartnerKeyAuth(PartnerScope.JOBS_READ, optional=True), Public()],
+    throttle=public_throttles(),
+    openapi_extra={"security": [{}]},  # the key is optional: OpenAPI's empty requirement
     tags=["找工作"],
-    response=responses(JobPageOut),
+    response={**responses(JobPageOut), 429: ErrorOut},
     url_name="job_search",
     summary="找工作（公开）",
     description="已发布且在有效期内的岗位，无需登录：关键词（含常见职位同义词）、地区、职业、行业、薪资、学历、工作类型、发布时间筛选；"
-    "按相关度、发布时间或薪资排序；分页。只返回岗位信息和单位名称。",
+    "按相关度、发布时间或薪资排序；分页。只返回岗位信息和单位名称。"
+    "按客户端地址限制请求频率（超过返回 429）；合作系统带有 jobs:read 权限的密钥（X-API-Key）时按密钥计，限额更高。",
 )
 def job_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[str, Any]:
     vacancies, page = selectors.search_vacancies(filters.query())

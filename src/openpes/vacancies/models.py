@@ -15,10 +15,13 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
+from openpes.accounts.models import Partner
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
 from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
+
+PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id
 
 
 class VacancyQuerySet(ScopedQuerySet["Vacancy"]):
@@ -134,6 +137,17 @@ class Vacancy(models.Model):
         on_delete=models.SET_NULL,
         related_name="vacancies",
     )
+    # The partner system that posted it (channel partner) and its own id for it: the partner reaches the
+    # vacancy by that id, and posting the same id again changes it instead of adding a second one.
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name="合作系统",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
+    external_id = models.CharField("合作系统岗位编号", max_length=64, blank=True)
 
     objects = VacancyQuerySet.as_manager()
 
@@ -154,6 +168,13 @@ class Vacancy(models.Model):
                 F("published_at").desc(),
                 name="vacancy_status_pay",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "external_id"],
+                condition=Q(partner__isnull=False),
+                name=PARTNER_EXTERNAL_ID_UNIQUE,
+            )
         ]
         permissions = [
             ("review_vacancy", "审核岗位"),

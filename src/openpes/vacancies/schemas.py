@@ -56,6 +56,30 @@ class VacancyPatchIn(_RawFields):
     title: str = Field("", max_length=100, description="职位名称")
 
 
+EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+EXTERNAL_ID_TEXT = (
+    "合作系统自己的岗位编号：1–64位字母、数字或 . _ : -，以字母或数字开头；同一编号再次提交即修改该岗位"
+)
+CREDIT_CODE_TEXT = "用人单位的统一社会信用代码（18位）；该单位须已在贵系统服务的区划内登记"
+
+
+class PartnerVacancyIn(_RawFields):
+    external_id: str = Field(..., pattern=EXTERNAL_ID, description=EXTERNAL_ID_TEXT)
+    employer_credit_code: str = Field(..., max_length=30, description=CREDIT_CODE_TEXT)
+    title: str = Field(..., max_length=100, description="职位名称")
+
+
+class PartnerVacancyPutIn(_RawFields):
+    """Every field at once: a field left out is emptied (valid_until back to 60 days from today)."""
+
+    employer_credit_code: str = Field(..., max_length=30, description=CREDIT_CODE_TEXT + "，须与原岗位相同")
+    title: str = Field(..., max_length=100, description="职位名称")
+
+
+class PartnerVacancyFiltersIn(Schema):
+    status: StatusCode = Field("", description=f"只看该状态的岗位：{choices_text(VacancyStatus)}")
+
+
 class ReviewIn(Strict):
     approve: bool = Field(..., description="true 通过并发布；false 不通过（须写明原因，单位将看到）")
     reason: str = Field("", max_length=200, description="审核意见；不通过时必填")
@@ -157,6 +181,18 @@ class VacancyOut(Schema):
     @staticmethod
     def resolve_screening_flags(obj: Vacancy) -> list[dict[str, Any]]:
         return list(obj.screening_flags)
+
+
+class PartnerVacancyOut(VacancyOut):
+    """A partner's vacancy: what it sent, how it was read, the screening flags and the review state with
+    the reviewer's reason."""
+
+    external_id: str = Field(..., description="合作系统自己的岗位编号")
+    employer_credit_code: str = Field(..., description="用人单位统一社会信用代码")
+
+    @staticmethod
+    def resolve_employer_credit_code(obj: Vacancy) -> str:
+        return obj.employer.uscc
 
 
 EducationCode = Annotated[str, one_of(Education), enum_of(Education)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerKey, Staff
 from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
 from openpes.vacancies import search
@@ -82,7 +82,7 @@ def queue_count(*, actor: Staff) -> int:
 def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
     return (
         Vacancy.objects.within(actor)
-        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts")
+        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts", "partner")
         .filter(pk=pk)
         .first()
     )
@@ -189,3 +189,21 @@ def vacancy_file_imports(*, actor: Staff) -> QuerySet[VacancyFileImport]:
 
 def vacancy_file_import_get(*, actor: Staff, pk: int) -> VacancyFileImport | None:
     return VacancyFileImport.objects.within(actor).filter(pk=pk).first()
+
+
+# --- a partner system's own vacancies (the partner API) ---------------------------------------------------
+
+
+def partner_vacancies(*, key: PartnerKey, status: str = "") -> QuerySet[Vacancy]:
+    """The vacancies the key's partner posted, latest change first: never another partner's, nor one
+    entered on any other channel."""
+    vacancies = Vacancy.objects.filter(partner_id=key.partner_id).select_related("employer")
+    if status:
+        vacancies = vacancies.filter(status=status)
+    return vacancies.order_by("-updated_at", "-id")
+
+
+def partner_vacancy_get(*, key: PartnerKey, external_id: str) -> Vacancy | None:
+    """The partner's vacancy by its own id; None (a 404) for an id it never posted, another partner's
+    included."""
+    return partner_vacancies(key=key).filter(external_id=external_id).first()

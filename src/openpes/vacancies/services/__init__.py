@@ -3,6 +3,13 @@
 Callers import this package (`from openpes.vacancies import services`)."""
 
 from openpes.vacancies.services.normalising import current_coder, scoping_region
+from openpes.vacancies.services.partner import (
+    partner_employer,
+    partner_vacancy_patch,
+    partner_vacancy_post,
+    partner_vacancy_put,
+    partner_vacancy_withdraw,
+)
 from openpes.vacancies.services.vacancies import (
     ADD,
     CHANGE_ANY,
@@ -36,6 +43,11 @@ __all__ = [
     "clearance_separation_refusal",
     "current_coder",
     "may_change",
+    "partner_employer",
+    "partner_vacancy_patch",
+    "partner_vacancy_post",
+    "partner_vacancy_put",
+    "partner_vacancy_withdraw",
     "publish_refusal",
     "scoping_region",
     "sees",

@@ -1,8 +1,9 @@
 """Writing vacancies: create and change (normalised and screened on every save), submit, review, withdraw,
 expire, and staff corrections of normalised fields. Every write is audited.
 
-Who acts: a staff member (`Staff`) for an employer of their jurisdiction, or an employer's portal account
-(`EmployerAccount`) for its own employer only. Officers (`vacancies.change_vacancy`) change any vacancy of
+Who acts: a staff member (`Staff`) for an employer of their jurisdiction, an employer's portal account
+(`EmployerAccount`) for its own employer only, or a partner system's API key (`PartnerKey`, scope
+`vacancies:write`) for employers of the partner's region and the vacancies that partner posted only. Officers (`vacancies.change_vacancy`) change any vacancy of
 their jurisdiction; a specialist (`vacancies.change_served_vacancy`) those of the employers they serve;
 reviewing needs `vacancies.review_vacancy`."""
 
@@ -15,7 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from openpes.accounts.models import Staff
+from openpes.accounts.models import PartnerKey, PartnerScope, Staff
+from openpes.accounts.services import PartnerActor
 from openpes.audit import services as audit
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.jurisdiction import covers
@@ -49,7 +51,7 @@ CHANGE_ANY = "vacancies.change_vacancy"
 CHANGE_SERVED = "vacancies.change_served_vacancy"
 REVIEW = "vacancies.review_vacancy"
 
-VacancyActor = Staff | EmployerAccount
+VacancyActor = Staff | EmployerAccount | PartnerKey
 
 
 def may_change(actor: Staff, employer: Employer) -> bool:
@@ -69,7 +71,15 @@ def sees(actor: Staff, vacancy: Vacancy) -> bool:
 
 
 def _audit_actor(actor: VacancyActor) -> Any:
+    if isinstance(actor, PartnerKey):
+        return PartnerActor(actor)
     return PortalActor(actor.login_name) if isinstance(actor, EmployerAccount) else actor
+
+
+def _partner_may_write(key: PartnerKey) -> None:
+    # The API checks the scope before the handler runs; this keeps any other caller of the services honest.
+    if not key.has_scope(PartnerScope.VACANCIES_WRITE):
+        raise PermissionDenied
 
 
 def _account_employer(account: EmployerAccount) -> Employer:
@@ -80,6 +90,11 @@ def _account_employer(account: EmployerAccount) -> Employer:
 
 
 def _may_write(actor: VacancyActor, vacancy: Vacancy) -> None:
+    if isinstance(actor, PartnerKey):
+        if vacancy.partner_id is None or vacancy.partner_id != actor.partner_id:
+            raise NotFound
+        _partner_may_write(actor)
+        return
     if isinstance(actor, EmployerAccount):
         if _account_employer(actor).pk != vacancy.employer_id:
             raise NotFound
@@ -145,17 +160,25 @@ def vacancy_create(
     employer: Employer | None = None,
     channel: str = "",
     reposts: Vacancy | None = None,
+    external_id: str = "",
     source: str = "",
     submit: bool = False,
 ) -> Vacancy:
     """A new vacancy, as a draft, normalised and screened. Staff name the employer (one of their
     jurisdiction) and the channel (staff entry by default, `file`/`partner` for the intake paths); a portal
-    account always posts for its own employer through the portal channel. `source` says where in the
-    channel it came from (a file's name and line); with `submit` it goes to the review queue at once unless
-    a blocking screening flag keeps it a draft."""
+    account always posts for its own employer through the portal channel; a partner key for an employer of
+    its partner's region through the partner channel, under the partner's own `external_id`. `source` says
+    where in the channel it came from (a file's name and line); with `submit` it goes to the review queue at
+    once unless a blocking screening flag keeps it a draft."""
+    partner = None
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
         created_by = None
+    elif isinstance(actor, PartnerKey):
+        if employer is None or not covers(actor.jurisdiction_prefix, employer.region_code):
+            raise NotFound
+        _partner_may_write(actor)
+        channel, account, created_by, partner = Channel.PARTNER, None, None, actor.partner
     else:
         if employer is None or not covers(actor.jurisdiction_prefix, employer.region_code):
             raise NotFound
@@ -174,6 +197,8 @@ def vacancy_create(
         posted_by_account=account,
         reposts=reposts,
         source=source[:250],
+        partner=partner,
+        external_id=external_id if partner is not None else "",
         **values,
     )
     normalise(vacancy)
@@ -184,13 +209,12 @@ def vacancy_create(
     with transaction.atomic():
         vacancy.save()
         search.sync_vacancy(vacancy)
-        _record(
-            actor,
-            vacancy,
-            "create",
-            {**values, "channel": channel} | ({"source": source, "status": vacancy.status} if source else {}),
-            "登记岗位",
+        changes = (
+            {**values, "channel": channel}
+            | ({"external_id": external_id} if partner else {})
+            | ({"source": source, "status": vacancy.status} if source else {})
         )
+        _record(actor, vacancy, "create", changes, "登记岗位")
     return vacancy
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vacancies', '0004_screening_overrides'),
+        ('vacancies', '0005_partner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
