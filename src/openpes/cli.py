@@ -453,6 +453,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     migrate()
+    from openpes.vacancies.search import index as job_search_index
+
+    # A database too big for a writer to index on the spot gets its job search index here, in the
+    # background process (searches answer from the database meanwhile).
+    if job_search_index.ensure():
+        print("已建立岗位搜索索引", flush=True)
     print("后台任务进程已启动（按 Ctrl+C 停止）" if not args.once else "正在处理排队的后台任务……", flush=True)
     call_command("db_worker", batch=args.once, verbosity=1, startup_delay=not args.once, reload=False)
     return 0
@@ -592,7 +598,11 @@ def cmd_rebuild_job_search(args: argparse.Namespace) -> int:
     from openpes.vacancies import search
 
     migrate()
-    print(f"已重建岗位搜索索引：{search.rebuild()} 个已发布岗位")
+    try:
+        count = search.rebuild()
+    except search.index.LockBusy as busy:
+        return fail(str(busy))
+    print(f"已重建岗位搜索索引：{count} 个已发布岗位")
     return 0
 
 

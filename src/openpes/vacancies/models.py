@@ -277,3 +277,19 @@ class ScreeningClearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
+
+
+class SearchOutbox(models.Model):
+    """A vacancy written since the tantivy index last took it in: the row is written in the transaction of
+    the write and deleted once the index has the vacancy as it is (vacancies/search/index.py). No foreign
+    key: a row must outlive a deleted vacancy, to take it out of the index."""
+
+    vacancy_id = models.BigIntegerField("岗位")
+    queued_at = models.DateTimeField("写入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "岗位搜索索引待更新"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"岗位 {self.vacancy_id}"
