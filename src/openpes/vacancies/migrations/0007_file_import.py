@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('vacancies', '0005_partner'),
+        ('vacancies', '0006_search_scale'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
