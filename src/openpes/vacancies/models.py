@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from openpes.accounts.models import Partner
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
+from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
 PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id
@@ -127,6 +128,15 @@ class Vacancy(models.Model):
         on_delete=models.SET_NULL,
         related_name="vacancies",
     )
+    source = models.CharField("来源说明", max_length=250, blank=True, help_text="批量导入时：文件名与行号")
+    file_import = models.ForeignKey(
+        "VacancyFileImport",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
+    )
     # The partner system that posted it (channel partner) and its own id for it: the partner reaches the
     # vacancy by that id, and posting the same id again changes it instead of adding a second one.
     partner = models.ForeignKey(
@@ -208,6 +218,25 @@ class VacancyCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class VacancyFileImport(UploadedFile):
+    """One upload of a vacancy file (an office's list, a job fair's table): checked first, with each row's
+    problems and what it would become, then imported on the clerk's word. The file is kept encrypted until it
+    is imported (contact phones of the employers' staff are in it)."""
+
+    region_code = models.CharField("辖区", max_length=12, help_text="上传人的辖区")
+    total_rows = models.PositiveIntegerField("岗位行数", default=0)
+    created = models.PositiveIntegerField("已导入", default=0)
+    drafts = models.PositiveIntegerField("留作草稿", default=0, help_text="有违法内容提示，须修改后再提交")
+    rows = models.JSONField(
+        "检查结果", default=list, help_text="每行：行号、岗位、单位、识别结果、提示、问题"
+    )
+
+    class Meta:
+        verbose_name = "岗位文件导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
 
 
 class ScreeningClearance(models.Model):

@@ -14,7 +14,13 @@ from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
 from openpes.vacancies import search
 from openpes.vacancies.choices import VacancyStatus
-from openpes.vacancies.models import ScreeningClearance, Vacancy, VacancyCorrection, VacancyQuerySet
+from openpes.vacancies.models import (
+    ScreeningClearance,
+    Vacancy,
+    VacancyCorrection,
+    VacancyFileImport,
+    VacancyQuerySet,
+)
 from openpes.vacancies.screening import default_rules
 
 
@@ -175,6 +181,14 @@ def search_vacancies(query: search.SearchQuery) -> tuple[list[Vacancy], search.S
     page = search.search(query)
     found = public_vacancies().in_bulk(page.ids)
     return [found[pk] for pk in page.ids if pk in found], page
+
+
+def vacancy_file_imports(*, actor: Staff) -> QuerySet[VacancyFileImport]:
+    return VacancyFileImport.objects.within(actor).select_related("created_by")
+
+
+def vacancy_file_import_get(*, actor: Staff, pk: int) -> VacancyFileImport | None:
+    return VacancyFileImport.objects.within(actor).filter(pk=pk).first()
 
 
 # --- a partner system's own vacancies (the partner API) ---------------------------------------------------

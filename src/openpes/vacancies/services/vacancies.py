@@ -161,11 +161,15 @@ def vacancy_create(
     channel: str = "",
     reposts: Vacancy | None = None,
     external_id: str = "",
+    source: str = "",
+    submit: bool = False,
 ) -> Vacancy:
     """A new vacancy, as a draft, normalised and screened. Staff name the employer (one of their
     jurisdiction) and the channel (staff entry by default, `file`/`partner` for the intake paths); a portal
     account always posts for its own employer through the portal channel; a partner key for an employer of
-    its partner's region through the partner channel, under the partner's own `external_id`."""
+    its partner's region through the partner channel, under the partner's own `external_id`. `source` says
+    where in the channel it came from (a file's name and line); with `submit` it goes to the review queue at
+    once unless a blocking screening flag keeps it a draft."""
     partner = None
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
@@ -192,16 +196,24 @@ def vacancy_create(
         created_by=created_by,
         posted_by_account=account,
         reposts=reposts,
+        source=source[:250],
         partner=partner,
         external_id=external_id if partner is not None else "",
         **values,
     )
     normalise(vacancy)
     rescreen(vacancy)
+    if submit and not rules.blocking_flags(vacancy.screening_flags):
+        _set_status(vacancy, actor, VacancyStatus.PENDING_REVIEW)
+        vacancy.submitted_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
         search.sync_vacancy(vacancy)
-        changes = {**values, "channel": channel} | ({"external_id": external_id} if partner else {})
+        changes = (
+            {**values, "channel": channel}
+            | ({"external_id": external_id} if partner else {})
+            | ({"source": source, "status": vacancy.status} if source else {})
+        )
         _record(actor, vacancy, "create", changes, "登记岗位")
     return vacancy
 
