@@ -40,6 +40,18 @@ def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+_index_dirs = iter(range(1, 10**9))
+
+
+@pytest.fixture(autouse=True)
+def job_search_index_dir(settings: Any, tmp_path_factory: Any) -> Any:
+    # Each test its own (not yet existing) tantivy index directory: tests share neither the index nor,
+    # under xdist, a data directory; the database's index answers until a test builds one.
+    path = tmp_path_factory.getbasetemp() / "job-search" / str(next(_index_dirs))
+    settings.JOB_SEARCH_INDEX_DIR = str(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> None:
     # The API's rate limits count in the cache (core.throttling), which lives as long as the process: each

@@ -258,6 +258,9 @@ def test_import_survey_refuses_bad_input_in_chinese(demo, tmp_path, change, mess
 
 def test_worker_once_and_refresh_run(demo):
     data_dir, _ = demo
+    # The demo's few hundred vacancies got their tantivy index at the first publish, in the data directory.
+    index = data_dir / "job-search"
+    assert (index / "current").is_file() and (index / (index / "current").read_text()).is_dir()
     worker = openpes(data_dir, "worker", "--once")
     assert worker.returncode == 0, worker.stderr
     refreshed = openpes(data_dir, "refresh-employment", "--region", "430527")
@@ -266,10 +269,12 @@ def test_worker_once_and_refresh_run(demo):
     expired = openpes(data_dir, "expire-vacancies")
     assert expired.returncode == 0, expired.stderr
     assert "已下架到期岗位 0 个" in expired.stdout  # the demo's expired ones were taken out when it was built
+    generation = (index / "current").read_text()
     rebuilt = openpes(data_dir, "rebuild-job-search")
     assert rebuilt.returncode == 0, rebuilt.stderr
     published = int(re.search(r"已重建岗位搜索索引：(\d+) 个", rebuilt.stdout)[1])  # type: ignore[index]
     assert published > 0
+    assert (index / "current").read_text() != generation and not (index / generation).exists()
     dry = openpes(data_dir, "dedup-vacancies", "--merge-certain", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert re.search(r"已查重 \d+ 个单位的 \d+ 个在招岗位（试运行，未写入）", dry.stdout), dry.stdout

@@ -439,6 +439,21 @@ def review_queue_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     )
 
 
+def vacancy_file_imports_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    """The upload page's recent imports, each with its uploader."""
+    from openpes.vacancies.models import VacancyFileImport
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            uploader = make_staff(Role.COUNTY_OFFICER, places.county)
+            VacancyFileImport.objects.create(
+                region_code=places.county, filename=f"岗位{i}.xlsx", total_rows=3, created_by=uploader
+            )
+
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/vacancies/import/"), page_rows("recent"), grow)
+
+
 def vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     client = _api(reg.clerk)
     return ListCase(lambda: client.get_json("/vacancies"), api_rows, _grow_vacancies(reg))
@@ -606,6 +621,7 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (vacancies_api, 6),
     (vacancy_duplicates_page, 11),  # 9: the vacancy, corrections, sources, duplicates, re-posts
     (vacancy_duplicates_api, 8),  # 6: token, permissions, the vacancy, its sources, duplicates, re-posts
+    (vacancy_file_imports_page, 10),
     (partners_page, 10),  # 8: the partners with their regions, then their keys, issuers and revokers
     (partner_keys_page, 8),
     (partner_vacancies_api, 5),  # 3: the key (its last use at most once a minute), count, rows

@@ -309,6 +309,15 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Job search -----------------------------------------------------------------------------------------
+# "tantivy" (a tantivy index on disk, fed from the database; see vacancies/search/index.py) or "database"
+# (the database's own full-text index only). Either way the database's index is kept and answers whenever
+# tantivy's is missing or behind.
+JOB_SEARCH_ENGINE = env("JOB_SEARCH_ENGINE", "tantivy")
+if JOB_SEARCH_ENGINE not in {"tantivy", "database"}:
+    raise ImproperlyConfigured("OPENPES_JOB_SEARCH_ENGINE must be 'tantivy' or 'database'")
+JOB_SEARCH_INDEX_DIR = env("JOB_SEARCH_INDEX_DIR") or str(DATA_DIR / "job-search")
+
 STATIC_URL = "/static/"
 # `openpes serve` and `demo` collect the static files here (hashed names, gzip and brotli copies) before they
 # serve; until then WhiteNoise serves the package's own files through the finders (core/staticfiles.py).

@@ -1,4 +1,4 @@
-"""Migration 0006_dedup gives every vacancy already in the pool its first source: its channel, its raw
+"""Migration 0008_dedup gives every vacancy already in the pool its first source: its channel, its raw
 text as it stands, who entered it and when. (Its data step is run on the current schema, which has the
 same fields: a test that migrates the database backwards cannot flush it afterwards, the audit log being
 append-only.)"""
@@ -15,7 +15,7 @@ from openpes.vacancies.models import Vacancy, VacancySource
 from tests.vacancies.pool import make_vacancy, verified_employer
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("openpes.vacancies.migrations.0006_dedup")
+migration = importlib.import_module("openpes.vacancies.migrations.0008_dedup")
 
 
 def test_existing_vacancies_get_their_first_source(make_staff, places):

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from openpes.accounts.models import Partner
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
+from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
 PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id
@@ -131,6 +132,15 @@ class Vacancy(models.Model):
     posted_by_account = models.ForeignKey(
         EmployerAccount,
         verbose_name="发布账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
+    )
+    source = models.CharField("来源说明", max_length=250, blank=True, help_text="批量导入时：文件名与行号")
+    file_import = models.ForeignKey(
+        "VacancyFileImport",
+        verbose_name="导入批次",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -329,6 +339,25 @@ class DuplicateCandidate(models.Model):
         return f"#{self.vacancy_id} ~ #{self.other_id}（{self.score:.2f}）"
 
 
+class VacancyFileImport(UploadedFile):
+    """One upload of a vacancy file (an office's list, a job fair's table): checked first, with each row's
+    problems and what it would become, then imported on the clerk's word. The file is kept encrypted until it
+    is imported (contact phones of the employers' staff are in it)."""
+
+    region_code = models.CharField("辖区", max_length=12, help_text="上传人的辖区")
+    total_rows = models.PositiveIntegerField("岗位行数", default=0)
+    created = models.PositiveIntegerField("已导入", default=0)
+    drafts = models.PositiveIntegerField("留作草稿", default=0, help_text="有违法内容提示，须修改后再提交")
+    rows = models.JSONField(
+        "检查结果", default=list, help_text="每行：行号、岗位、单位、识别结果、提示、问题"
+    )
+
+    class Meta:
+        verbose_name = "岗位文件导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+
 class ScreeningClearance(models.Model):
     """A reviewer's 核实排除 of one blocking screening flag: the flag was a mistake of the rules (a lawful
     restriction, a look-alike phrase), with the reason in writing. It holds while the flag it was made for
@@ -367,3 +396,19 @@ class ScreeningClearance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.text}"
+
+
+class SearchOutbox(models.Model):
+    """A vacancy written since the tantivy index last took it in: the row is written in the transaction of
+    the write and deleted once the index has the vacancy as it is (vacancies/search/index.py). No foreign
+    key: a row must outlive a deleted vacancy, to take it out of the index."""
+
+    vacancy_id = models.BigIntegerField("岗位")
+    queued_at = models.DateTimeField("写入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "岗位搜索索引待更新"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"岗位 {self.vacancy_id}"

@@ -20,6 +20,7 @@ from openpes.vacancies.models import (
     ScreeningClearance,
     Vacancy,
     VacancyCorrection,
+    VacancyFileImport,
     VacancyQuerySet,
     VacancySource,
 )
@@ -241,6 +242,14 @@ def search_vacancies(query: search.SearchQuery) -> tuple[list[Vacancy], search.S
     page = search.search(query)
     found = public_vacancies().in_bulk(page.ids)
     return [found[pk] for pk in page.ids if pk in found], page
+
+
+def vacancy_file_imports(*, actor: Staff) -> QuerySet[VacancyFileImport]:
+    return VacancyFileImport.objects.within(actor).select_related("created_by")
+
+
+def vacancy_file_import_get(*, actor: Staff, pk: int) -> VacancyFileImport | None:
+    return VacancyFileImport.objects.within(actor).filter(pk=pk).first()
 
 
 # --- a partner system's own vacancies (the partner API) ---------------------------------------------------

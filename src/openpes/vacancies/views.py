@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
+from openpes.core.exports import Workbook, xlsx_response
 from openpes.core.views import list_response, paginate, posted, search_data, staff_page
 from openpes.employers import rules as employer_rules
-from openpes.vacancies import presenters, rules, selectors, services
+from openpes.employment.models import ImportStatus
+from openpes.vacancies import files, presenters, rules, selectors, services
 from openpes.vacancies.forms import (
     ClearanceForm,
     CorrectionForm,
@@ -25,11 +27,14 @@ from openpes.vacancies.forms import (
     MergeForm,
     ReasonForm,
     ReviewForm,
+    VacancyFileForm,
+    VacancyFileRunForm,
     VacancyFilterForm,
     VacancyForm,
 )
-from openpes.vacancies.models import DuplicateCandidate, Vacancy
+from openpes.vacancies.models import DuplicateCandidate, Vacancy, VacancyFileImport
 from openpes.vacancies.selectors import VacancyFilters
+from openpes.vacancies.services import file_import
 
 VIEW = "vacancies.view_vacancy"
 
@@ -303,6 +308,92 @@ def duplicate_dismiss(request: HttpRequest, pk: int, candidate_id: int) -> HttpR
             return redirect("vacancies:vacancy_detail", pk=vacancy.pk)
     context = _detail_context(request, vacancy, merge_error=error)
     return render(request, "vacancies/vacancy_detail.html", context, status=422)
+
+
+# ------------------------------------------------------------------------------------------ vacancy files
+
+FILE_IMPORT = (VIEW, services.ADD)
+
+
+def _file_import_or_404(request: HttpRequest, pk: int) -> VacancyFileImport:
+    record = selectors.vacancy_file_import_get(actor=_actor(request), pk=pk)
+    if record is None:
+        raise Http404
+    return record
+
+
+@staff_page(*FILE_IMPORT)
+def file_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a vacancy file (an office's list, a job fair's table): it is read and checked, nothing is
+    imported yet."""
+    actor = _actor(request)
+    form = VacancyFileForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = file_import.vacancy_file_check(
+                actor=actor, filename=upload.name, content=upload.read(), mode=form.cleaned_data["mode"]
+            )
+        except DomainError as exc:
+            form.attach(exc)
+        else:
+            return redirect("vacancies:file_detail", pk=record.pk)
+    recent = list(selectors.vacancy_file_imports(actor=actor)[:20])
+    context = {"form": form, "recent": recent, "columns": files.COLUMNS, "max_rows": file_import.MAX_ROWS}
+    return render(request, "vacancies/file_upload.html", context)
+
+
+@staff_page(*FILE_IMPORT)
+def file_template(request: HttpRequest) -> HttpResponse:
+    return xlsx_response(Workbook(files.vacancy_template(), 0), "招聘岗位信息表（模板）.xlsx")
+
+
+@staff_page(*FILE_IMPORT)
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each row with its problems, what it would become (occupation, pay, place), its screening flags; the
+    import button with the choice of mode."""
+    record = _file_import_or_404(request, pk)
+    rows = record.rows
+    context = {
+        "record": record,
+        "rows": rows[:1000],
+        "importable": record.total_rows - record.problem_rows,
+        "drafts": sum(1 for row in rows if row.get("draft") and not row["problems"]),
+        "run_form": VacancyFileRunForm(initial={"mode": record.mode}),
+    }
+    return render(request, "vacancies/file_detail.html", context)
+
+
+@staff_page(*FILE_IMPORT)
+@require_POST
+def file_run(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _file_import_or_404(request, pk)
+    form = VacancyFileRunForm(request.POST)
+    mode = form.cleaned_data["mode"] if form.is_valid() else None
+    try:
+        file_import.vacancy_file_import(actor=_actor(request), record=record, mode=mode)
+    except DomainError as exc:
+        messages.error(request, "；".join(e.message for e in exc.errors))
+    else:
+        if record.status == ImportStatus.DONE:
+            drafts = f"，其中 {record.drafts} 个含违法内容提示，留作草稿待修改" if record.drafts else ""
+            messages.success(request, f"导入完成：{record.created} 个岗位已进入待审核队列{drafts}。")
+        else:
+            messages.error(request, record.message)
+    return redirect("vacancies:file_detail", pk=record.pk)
+
+
+@staff_page(*FILE_IMPORT)
+def file_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _file_import_or_404(request, pk)
+    try:
+        content = file_import.vacancy_file_errors(actor=_actor(request), record=record)
+    except DomainError as exc:
+        messages.error(request, exc.errors[0].message)
+        return redirect("vacancies:file_detail", pk=record.pk)
+    return xlsx_response(
+        Workbook(content, record.problem_rows), f"问题行-{record.filename.rsplit('.', 1)[0]}.xlsx"
+    )
 
 
 @staff_page(VIEW, services.REVIEW)

@@ -12,17 +12,18 @@ expiry job has run."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from openpes.core.jurisdiction import code_range, prefix_of
 from openpes.taxonomy.models import Industry
 from openpes.vacancies.choices import VacancyStatus
 from openpes.vacancies.models import Vacancy
+from openpes.vacancies.search import index as tantivy_index
 from openpes.vacancies.search.text import QueryPlan, index_text, plan_query
 
 SQLITE_TABLE = "vacancies_search_fts"
@@ -35,6 +36,8 @@ MAX_PAGE_SIZE = 100
 # nobody pages that far.
 MAX_COUNT = 10_000
 REBUILD_BATCH = 2000
+DATABASE = "database"
+TANTIVY = "tantivy"
 
 
 class Sort:
@@ -67,6 +70,7 @@ class SearchPage:
     page: int
     page_size: int
     more: bool = False  # more matches than MAX_COUNT
+    engine: str = ""  # which index answered: TANTIVY or DATABASE
 
     @property
     def pages(self) -> int:
@@ -246,36 +250,129 @@ def sync_vacancy(vacancy: Vacancy) -> None:
 
 
 def index_vacancies(vacancies: Iterable[Vacancy]) -> None:
+    vacancies = list(vacancies)
     backend().index((vacancy.pk, *document_of(vacancy)) for vacancy in vacancies)
+    tantivy_index.enqueue(vacancy.pk for vacancy in vacancies)
 
 
 def remove_vacancies(ids: Sequence[int]) -> None:
     if ids:
         backend().remove(list(ids))
+        tantivy_index.enqueue(ids)
 
 
-def rebuild() -> int:
-    """Index every published vacancy afresh; returns how many."""
+def rebuild(engines: Sequence[str] = (DATABASE, TANTIVY)) -> int:
+    """Index every published vacancy afresh, in the database's index and in tantivy's (each vacancy is
+    segmented once for both); returns how many."""
     engine = backend()
-    engine.clear()
+    with_database = DATABASE in engines
+    with_tantivy = TANTIVY in engines and tantivy_index.enabled()
     published = Vacancy.objects.filter(status=VacancyStatus.PUBLISHED).select_related("employer")
-    count = 0
-    batch: list[Vacancy] = []
-    for vacancy in published.order_by("pk").iterator(chunk_size=REBUILD_BATCH):
-        batch.append(vacancy)
-        if len(batch) == REBUILD_BATCH:
-            engine.index((v.pk, *document_of(v)) for v in batch)
-            count, batch = count + len(batch), []
-    engine.index((v.pk, *document_of(v)) for v in batch)
-    return count + len(batch)
+    counted = 0
+
+    def rows() -> Iterator[tantivy_index.Row]:
+        nonlocal counted
+        batch: list[tuple[int, str, str]] = []
+        for vacancy in published.order_by("pk").iterator(chunk_size=REBUILD_BATCH):
+            title, body = document_of(vacancy)
+            counted += 1
+            if with_database:
+                batch.append((vacancy.pk, title, body))
+                if len(batch) == REBUILD_BATCH:
+                    engine.index(batch)
+                    batch = []
+            yield tantivy_index.row_of(vacancy, title, body)
+        if batch:
+            engine.index(batch)
+
+    # One transaction: if tantivy's rebuild fails (its lock stays taken), the database's index is as before.
+    with transaction.atomic():
+        if with_database:
+            engine.clear()
+        if with_tantivy:
+            tantivy_index.rebuild(rows())
+        else:
+            for _ in rows():
+                pass
+    return counted
 
 
 def search(query: SearchQuery) -> SearchPage:
-    """The ids of the matching public vacancies on the asked page, in order, and how many match."""
+    """The ids of the matching public vacancies on the asked page, in order, and how many match: from the
+    tantivy index when it is in step with the database, else from the database's own index."""
     page_size = min(max(1, query.page_size), MAX_PAGE_SIZE)
     page = max(1, query.page)
-    clauses, params = _where(query, timezone.localdate(), timezone.now())
+    today, now = timezone.localdate(), timezone.now()
     plan = plan_query(query.q)
+    if tantivy_index.enabled():
+        found = _search_tantivy(query, plan, page, page_size, today, now)
+        if found is not None:
+            return found
+    return _search_database(query, plan, page, page_size, today, now)
+
+
+def _search_tantivy(
+    query: SearchQuery, plan: QueryPlan, page: int, page_size: int, today: dt.date, now: dt.datetime
+) -> SearchPage | None:
+    if not tantivy_index.exists():
+        return None
+    # Rows written since the last apply: apply them now if this process may (never inside a transaction,
+    # which could still roll back), else the database answers this query.
+    if tantivy_index.pending() and (
+        connection.in_atomic_block or tantivy_index.apply_pending() is None or tantivy_index.pending()
+    ):
+        return None
+    employers = None
+    if query.industry:
+        clause, params = _industry_clause(query.industry.strip().upper(), [])
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {_employer_table()} WHERE {clause}", params)
+            employers = [int(row[0]) for row in cursor.fetchall()]
+    try:
+        compiled = tantivy_index.query(plan, query, today, now, employers)
+    except tantivy_index.Unsupported:
+        return None
+    order = {Sort.NEWEST: "newest", Sort.PAY: "pay"}.get(query.sort, "relevance" if plan else "newest")
+    hits = tantivy_index.find(compiled, order, page_size, (page - 1) * page_size)
+    if hits is None:
+        return None
+    if hits.ids and not _still_match(hits.ids, query, today, now):
+        return None
+    return SearchPage(
+        ids=hits.ids,
+        total=min(hits.count, MAX_COUNT),
+        page=page,
+        page_size=page_size,
+        more=hits.count > MAX_COUNT,
+        engine=TANTIVY,
+    )
+
+
+def _still_match(ids: list[int], query: SearchQuery, today: dt.date, now: dt.datetime) -> bool:
+    """Whether every vacancy of a page from tantivy still passes the filters in the database (a vacancy
+    changed behind the services' back, say by a data fix, is indexed again and this query answered by the
+    database)."""
+    clauses, params = _where(query, today, now)
+    marks = ", ".join(["%s"] * len(ids))
+    # MATERIALIZED: the page's rows by primary key first. Left to itself, SQLite's planner may prefer the
+    # index on status and walk every published vacancy.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v AS MATERIALIZED (SELECT * FROM {VACANCY_TABLE} WHERE id IN ({marks})) "
+            f"SELECT v.id FROM v WHERE {' AND '.join(clauses)}",
+            [*ids, *params],
+        )
+        passing = {int(row[0]) for row in cursor.fetchall()}
+    stale = [pk for pk in ids if pk not in passing]
+    if stale:
+        tantivy_index.enqueue(stale)
+    return not stale
+
+
+def _search_database(
+    query: SearchQuery, plan: QueryPlan, page: int, page_size: int, today: dt.date, now: dt.datetime
+) -> SearchPage:
+    clauses, params = _where(query, today, now)
     join, rank_params = "", list[Any]()
     order = _ORDER.get(query.sort, _ORDER[Sort.NEWEST])
     if plan:
@@ -300,4 +397,6 @@ def search(query: SearchQuery) -> SearchPage:
         )
         ids = [int(row[0]) for row in cursor.fetchall()]
     total = min(counted, MAX_COUNT)
-    return SearchPage(ids=ids, total=total, page=page, page_size=page_size, more=counted > MAX_COUNT)
+    return SearchPage(
+        ids=ids, total=total, page=page, page_size=page_size, more=counted > MAX_COUNT, engine=DATABASE
+    )

@@ -130,7 +130,8 @@ def add_source(
         created_by=raw.created_by,
         posted_by_account=raw.posted_by_account,
         merged_from=merged_from,
-        note=note,
+        # Where in the channel it came from (a file's name and line), after what the intake says of it.
+        note="；".join(part for part in (note, raw.source) if part)[:200],
         **{name: getattr(raw, name) for name in RAW_SOURCE_FIELDS},
     )
 

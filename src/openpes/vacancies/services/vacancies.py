@@ -189,6 +189,8 @@ def vacancy_intake(
     reposts: Vacancy | None = None,
     external_ref: str = "",
     external_id: str = "",
+    source: str = "",
+    submit: bool = False,
 ) -> Intake:
     """A posting from any channel, compared with the same employer's vacancies (services.duplicates):
     word for word the same as an open vacancy that no source of this channel has sent yet, it becomes a
@@ -199,7 +201,9 @@ def vacancy_intake(
     employer through the portal channel; a partner key for an employer of its partner's region through the
     partner channel, under the partner's own `external_id`. A partner's posting is never merged at intake:
     the partner reaches its vacancies by its own id, so it always gets one of its own (a duplicate is marked
-    for staff). `external_ref`: the posting's number in another system or a file, kept with its source."""
+    for staff). `external_ref`: the posting's number in another system or a file, kept with its source.
+    `source` says where in the channel it came from (a file's name and line); with `submit` a new vacancy
+    goes to the review queue at once unless a blocking screening flag keeps it a draft."""
     partner = None
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
@@ -227,6 +231,7 @@ def vacancy_intake(
         created_by=created_by,
         posted_by_account=account,
         reposts=reposts,
+        source=source[:250],
         partner=partner,
         external_id=external_id if partner is not None else "",
         **values,
@@ -241,17 +246,22 @@ def vacancy_intake(
     linked = None
     if reposts is None and matches.reposts:
         linked = vacancy.reposts = matches.reposts[0][0]
+    if submit and not rules.blocking_flags(vacancy.screening_flags):
+        _set_status(vacancy, actor, VacancyStatus.PENDING_REVIEW)
+        vacancy.submitted_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
         duplicates.add_source(vacancy, raw=vacancy, channel=channel, external_ref=external_ref)
         suggested = duplicates.suggest(vacancy, matches.duplicates)
         search.sync_vacancy(vacancy)
-        extra: dict[str, Any] = {"channel": channel} | ({"external_id": external_id} if partner else {})
-        if linked is not None:
-            extra["reposts"] = linked.pk
-        if suggested:
-            extra["duplicate_candidates"] = [candidate.other_id for candidate in suggested]
-        _record(actor, vacancy, "create", {**values, **extra}, "登记岗位")
+        changes = (
+            {**values, "channel": channel}
+            | ({"external_id": external_id} if partner else {})
+            | ({"source": source, "status": vacancy.status} if source else {})
+            | ({"reposts": linked.pk} if linked is not None else {})
+            | ({"duplicate_candidates": [c.other_id for c in suggested]} if suggested else {})
+        )
+        _record(actor, vacancy, "create", changes, "登记岗位")
     return Intake(vacancy, duplicates=tuple(suggested), reposts=linked)
 
 
@@ -273,7 +283,8 @@ def _merge_at_intake(
             actor,
             existing,
             "update",
-            {"sources": [source.get_channel_display()], "valid_until_received": posting.valid_until},
+            {"sources": [source.get_channel_display()], "valid_until_received": posting.valid_until}
+            | ({"source": posting.source} if posting.source else {}),
             "收到重复岗位，合并为来源",
         )
     return Intake(existing, merged=True)
@@ -288,6 +299,8 @@ def vacancy_create(
     reposts: Vacancy | None = None,
     external_ref: str = "",
     external_id: str = "",
+    source: str = "",
+    submit: bool = False,
 ) -> Vacancy:
     """`vacancy_intake`, for callers that need only the vacancy: the new one, or the existing one the
     posting was merged into (`vacancy_intake(...).merged` tells which)."""
@@ -299,6 +312,8 @@ def vacancy_create(
         reposts=reposts,
         external_ref=external_ref,
         external_id=external_id,
+        source=source,
+        submit=submit,
     ).vacancy
 
 

@@ -45,7 +45,7 @@ def first_sources(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("employers", "0001_initial"),
-        ("vacancies", "0005_partner"),
+        ("vacancies", "0007_file_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
