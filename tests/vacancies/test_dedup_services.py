@@ -364,3 +364,31 @@ def test_a_partners_posting_gets_its_own_vacancy_and_only_a_suggestion(make_staf
         posted.status == VacancyStatus.WITHDRAWN and posted.status_reason == f"与岗位#{staffs.pk}重复，已合并"
     )
     assert {s.channel for s in staffs.sources.all()} == {Channel.STAFF, Channel.PARTNER}
+
+
+def test_a_file_row_repeating_an_open_vacancy_becomes_its_source(make_staff, places):
+    from openpes.vacancies.services import file_import
+    from tests.employment.survey_files import csv_file
+
+    officer = make_staff(Role.COUNTY_OFFICER, places.county)
+    employer = verified_employer(officer, places.village_a1, name="绥宁县某某电子有限公司")
+    entered = make_vacancy(officer, employer, **LONG_COOK)
+    header = ["岗位名称", "单位名称", "招聘人数", "薪资待遇", "工作地点", "岗位描述"]
+    row = [LONG_COOK["title"], employer.name, "5", LONG_COOK["pay_text"], LONG_COOK["place_text"]]
+    rows = [
+        [*row, LONG_COOK["description"].replace("；", "。")],  # word for word: merged
+        ["服务员", employer.name, "3", "3500", "", "负责点菜传菜"],  # new
+    ]
+    content = csv_file([header, *rows])
+    record = file_import.vacancy_file_check(
+        actor=officer, filename="招聘会.csv", content=content, mode="valid"
+    )
+    file_import.vacancy_file_import(actor=officer, record=record)
+    record.refresh_from_db()
+    assert record.status == "done" and record.created == 1
+    assert record.message == "1 行与同一单位已有的在招岗位文字相同，已合并为该岗位的来源，未新建岗位"
+    assert list(Vacancy.objects.filter(file_import=record).values_list("title", flat=True)) == ["服务员"]
+    file_source = entered.sources.get(channel=Channel.FILE)
+    assert file_source.headcount == 5 and "招聘会.csv 第2行" in file_source.note
+    entered.refresh_from_db()
+    assert entered.file_import is None and entered.headcount == 2
