@@ -363,6 +363,7 @@ def test_vacancies_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
                 reverse("vacancies:vacancy_edit", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_review", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_withdraw", args=[vacancy.pk]),
+                reverse("vacancies:vacancy_merge", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_clear_flag", args=[vacancy.pk]),
             ):
                 assert client.post(url, {"decision": "approve"}).status_code in (403, 404), (

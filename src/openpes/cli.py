@@ -606,6 +606,33 @@ def cmd_rebuild_job_search(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("dedup-vacancies")
+def cmd_dedup_vacancies(args: argparse.Namespace) -> int:
+    """Find duplicates among the open vacancies as the intake does: mark the probable ones for staff, link
+    the re-posts, and with --merge-certain merge word-for-word repeats from another channel; --dry-run
+    counts without writing."""
+    from openpes.vacancies import services as vacancies
+
+    migrate()
+    progress = ProgressBar(0, sys.stderr, live=sys.stderr.isatty())
+
+    def step(done: int, total: int) -> None:
+        progress.total = total
+        progress.update(done)
+
+    result = vacancies.dedup_scan(merge_certain=args.merge_certain, dry_run=args.dry_run, progress=step)
+    progress.close()
+    would = "（试运行，未写入）" if args.dry_run else ""
+    print(
+        f"已查重 {result.employers} 个单位的 {result.vacancies} 个在招岗位{would}：文字相同 {result.certain} 对，"
+        f"{'将' if args.dry_run else '已'}合并 {result.merged} 个，新标记疑似重复 {result.suggested} 对，"
+        f"新关联重新发布 {result.reposts} 个"
+    )
+    for line in result.examples:
+        print(f"  {line}")
+    return 0
+
+
 BIG_FILE_ROWS = (
     1000  # from here a file gets a progress bar and its rate printed; smaller ones are done at once
 )
@@ -781,6 +808,7 @@ SUMMARIES = {
     "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
     "expire-vacancies": "将超过有效期的已发布岗位标记为已过期（每天运行一次）",
     "rebuild-job-search": "重建岗位搜索索引（恢复备份后或同义词表更新后运行）",
+    "dedup-vacancies": "查找在招岗位中的重复岗位：标记疑似重复、关联重新发布；--merge-certain 合并文字相同的",
     "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
 }
 
@@ -891,6 +919,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
     add("expire-vacancies")
     add("rebuild-job-search")
+    p = add("dedup-vacancies")
+    p.add_argument(
+        "--merge-certain",
+        action="store_true",
+        help="合并与同一单位较早的在招岗位文字相同、来自其他渠道的岗位（撤回后者，来源移到前者）",
+    )
+    p.add_argument("--dry-run", action="store_true", help="只统计，不写入")
     p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(

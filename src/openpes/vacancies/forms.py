@@ -165,6 +165,22 @@ class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
 
+class MergeForm(StaffForm):
+    """Merge the vacancy shown with another of the same employer: which one stays."""
+
+    other = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    keep = forms.ChoiceField(
+        label="保留",
+        choices=[("this", "保留本岗位，撤回另一个"), ("other", "保留另一个，撤回本岗位")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label="合并说明", max_length=150, required=False)
+
+
+class DismissForm(StaffForm):
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
 POSTED_WITHIN_CHOICES = [("", "不限"), ("1", "一天内"), ("3", "三天内"), ("7", "一周内"), ("30", "一个月内")]
 
 

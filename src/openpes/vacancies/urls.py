@@ -19,5 +19,9 @@ urlpatterns = [
     path("<int:pk>/review/", views.vacancy_review, name="vacancy_review"),
     path("<int:pk>/correct/", views.vacancy_correct, name="vacancy_correct"),
     path("<int:pk>/withdraw/", views.vacancy_withdraw, name="vacancy_withdraw"),
+    path("<int:pk>/merge/", views.vacancy_merge, name="vacancy_merge"),
+    path(
+        "<int:pk>/duplicates/<int:candidate_id>/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"
+    ),
     path("<int:pk>/clear-flag/", views.vacancy_clear_flag, name="vacancy_clear_flag"),
 ]

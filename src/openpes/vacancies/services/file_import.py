@@ -1,5 +1,5 @@
 """Vacancy files (the bulk-file channel): a file of jobs from an office or a job fair, checked, then imported
-into the pool through `vacancy_create`, so every rule of the other channels (validation, normalisation,
+into the pool through `vacancy_intake`, so every rule of the other channels (validation, normalisation,
 screening, dedup, the search index) applies to each row.
 
 `vacancy_file_check` reads the file, finds each row's employer in the actor's jurisdiction and shows what
@@ -41,7 +41,7 @@ from openpes.vacancies.files import FileRow, VacancyFile, employer_key, error_wo
 from openpes.vacancies.models import Vacancy, VacancyFileImport
 from openpes.vacancies.presenters import pay_shown
 from openpes.vacancies.services.normalising import normalise, rescreen
-from openpes.vacancies.services.vacancies import ADD, may_change, vacancy_create
+from openpes.vacancies.services.vacancies import ADD, may_change, vacancy_intake
 from openpes.vacancies.services.validation import RAW_FIELDS, clean_vacancy
 
 FILE_CONTEXT = "vacancies.file_import.file"
@@ -347,11 +347,11 @@ def vacancy_file_import(
     if not good:
         return _finish(record, ImportStatus.REFUSED, 0, 0, len(plan.rows), "没有可导入的行")
     ids: list[int] = []
-    drafts = 0
+    drafts = merged = 0
     with transaction.atomic():
         for row_plan in good:
             assert row_plan.employer is not None
-            vacancy = vacancy_create(
+            intake = vacancy_intake(
                 actor=actor,
                 data=row_plan.row.data(),
                 employer=row_plan.employer,
@@ -359,8 +359,11 @@ def vacancy_file_import(
                 source=f"{record.filename} 第{row_plan.row.line}行（导入编号 {record.pk}）",
                 submit=True,
             )
-            ids.append(vacancy.pk)
-            drafts += rules.blocking_flags(vacancy.screening_flags) != []
+            if intake.merged:  # word for word an open vacancy from another channel: kept as its source
+                merged += 1
+                continue
+            ids.append(intake.vacancy.pk)
+            drafts += rules.blocking_flags(intake.vacancy.screening_flags) != []
         Vacancy.objects.filter(pk__in=ids).update(file_import=record)
         audit.record_bulk_change(
             actor=actor,
@@ -371,7 +374,10 @@ def vacancy_file_import(
             region_code=record.region_code,
             summary=f"批量导入岗位 {record.filename}（{len(ids)} 个）",
         )
-        _finish(record, ImportStatus.DONE, len(ids), drafts, plan.problem_rows, "")
+        note = (
+            f"{merged} 行与同一单位已有的在招岗位文字相同，已合并为该岗位的来源，未新建岗位" if merged else ""
+        )
+        _finish(record, ImportStatus.DONE, len(ids), drafts, plan.problem_rows, note)
     return record
 
 
