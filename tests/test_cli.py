@@ -275,6 +275,11 @@ def test_worker_once_and_refresh_run(demo):
     published = int(re.search(r"已重建岗位搜索索引：(\d+) 个", rebuilt.stdout)[1])  # type: ignore[index]
     assert published > 0
     assert (index / "current").read_text() != generation and not (index / generation).exists()
+    dry = openpes(data_dir, "dedup-vacancies", "--merge-certain", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert re.search(r"已查重 \d+ 个单位的 \d+ 个在招岗位（试运行，未写入）", dry.stdout), dry.stdout
+    scanned = openpes(data_dir, "dedup-vacancies")
+    assert scanned.returncode == 0 and "新标记疑似重复" in scanned.stdout, scanned.stderr
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -363,6 +363,7 @@ def test_vacancies_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
                 reverse("vacancies:vacancy_edit", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_review", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_withdraw", args=[vacancy.pk]),
+                reverse("vacancies:vacancy_merge", args=[vacancy.pk]),
                 reverse("vacancies:vacancy_clear_flag", args=[vacancy.pk]),
             ):
                 assert client.post(url, {"decision": "approve"}).status_code in (403, 404), (
@@ -375,6 +376,47 @@ def test_vacancies_show_only_the_viewers_subtree(places: Any, make_staff: Any, p
                 headers=bearer,
             )
             assert patch.status_code in (403, 404), label
+
+
+# --- vacancy files: an upload belongs to the uploader's jurisdiction ---------------------------------------
+
+FILE_VIEWERS = [
+    ("county", Role.COUNTY_OFFICER),
+    ("township_a", Role.TOWNSHIP_OFFICER),
+    ("township_b", Role.TOWNSHIP_OFFICER),
+]
+
+
+@pytest.mark.parametrize(("place", "role"), FILE_VIEWERS)
+def test_vacancy_file_imports_show_only_the_viewers_subtree(
+    places: Any, make_staff: Any, place: str, role: str
+) -> None:
+    from openpes.core.crypto import encrypt_file
+    from openpes.vacancies.models import VacancyFileImport
+    from openpes.vacancies.services.file_import import FILE_CONTEXT
+
+    content = encrypt_file("岗位名称,单位名称\n普工,某单位\n".encode(), context=FILE_CONTEXT)
+    made = {}
+    for where in ("county", "township_a", "township_b"):
+        code = getattr(places, where)
+        made[where] = VacancyFileImport.objects.create(
+            region_code=code,
+            filename=f"{where}岗位表.xlsx",
+            content_encrypted=content,
+            total_rows=1,
+            problem_rows=1,
+        )
+    staff, client, _ = viewer(places, make_staff, place, role)
+    page = client.get(reverse("vacancies:file_upload")).content.decode()
+    for where, record in made.items():
+        inside = covers(staff.jurisdiction_prefix, record.region_code)
+        label = f"{place} {role} looking at {where}"
+        assert (record.filename in page) is inside, label
+        for name in ("file_detail", "file_errors"):
+            response = client.get(reverse(f"vacancies:{name}", args=[record.pk]))
+            assert (response.status_code != 404) is inside, f"{label}: {name}"
+        response = client.post(reverse("vacancies:file_run", args=[record.pk]))
+        assert (response.status_code != 404) is inside, f"{label}: run"
 
 
 # --- partner systems: post for the employers of their region only; administrators see their own ---------

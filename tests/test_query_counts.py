@@ -439,9 +439,66 @@ def review_queue_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     )
 
 
+def vacancy_file_imports_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    """The upload page's recent imports, each with its uploader."""
+    from openpes.vacancies.models import VacancyFileImport
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            uploader = make_staff(Role.COUNTY_OFFICER, places.county)
+            VacancyFileImport.objects.create(
+                region_code=places.county, filename=f"岗位{i}.xlsx", total_rows=3, created_by=uploader
+            )
+
+    client = _signed_in(reg.clerk)
+    return ListCase(lambda: client.get("/vacancies/import/"), page_rows("recent"), grow)
+
+
 def vacancies_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
     client = _api(reg.clerk)
     return ListCase(lambda: client.get_json("/vacancies"), api_rows, _grow_vacancies(reg))
+
+
+def _grow_duplicates(reg: Registry) -> Callable[[int], None]:
+    """One vacancy gaining sources and probable duplicates (the same posting entered again)."""
+    from openpes.vacancies.services import duplicates
+    from tests.vacancies.pool import make_vacancy, verified_employer
+
+    def grow(n: int) -> None:
+        if not hasattr(reg, "vacancy"):
+            employer = verified_employer(reg.clerk, reg.villages[0])
+            reg.vacancy = make_vacancy(reg.clerk, employer)  # type: ignore[attr-defined]
+        for _ in range(n):
+            make_vacancy(reg.clerk, reg.vacancy.employer)  # type: ignore[attr-defined]
+            duplicates.add_source(reg.vacancy, raw=reg.vacancy, channel="file")  # type: ignore[attr-defined]
+
+    return grow
+
+
+def _duplicate_rows(response: HttpResponse) -> int:
+    if response.headers["Content-Type"].startswith("application/json"):
+        body = response.json()
+        return len(body["duplicates"]) + len(body["sources"])
+    context = response.context  # type: ignore[attr-defined]
+    return len(context["duplicates"]) + len(context["sources"])
+
+
+def vacancy_duplicates_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _signed_in(reg.clerk)
+    return ListCase(
+        lambda: client.get(f"/vacancies/{reg.vacancy.pk}/"),  # type: ignore[attr-defined]
+        _duplicate_rows,
+        _grow_duplicates(reg),
+    )
+
+
+def vacancy_duplicates_api(reg: Registry, make_staff: Any, places: Any) -> ListCase:
+    client = _api(reg.clerk)
+    return ListCase(
+        lambda: client.get_json(f"/vacancies/{reg.vacancy.pk}"),  # type: ignore[attr-defined]
+        _duplicate_rows,
+        _grow_duplicates(reg),
+    )
 
 
 def partners_page(reg: Registry, make_staff: Any, places: Any) -> ListCase:
@@ -562,6 +619,9 @@ CASES: list[tuple[Callable[..., ListCase], int]] = [
     (vacancies_page, 11),  # 9: + the review queue's count
     (review_queue_page, 11),
     (vacancies_api, 6),
+    (vacancy_duplicates_page, 11),  # 9: the vacancy, corrections, sources, duplicates, re-posts
+    (vacancy_duplicates_api, 8),  # 6: token, permissions, the vacancy, its sources, duplicates, re-posts
+    (vacancy_file_imports_page, 10),
     (partners_page, 10),  # 8: the partners with their regions, then their keys, issuers and revokers
     (partner_keys_page, 8),
     (partner_vacancies_api, 5),  # 3: the key (its last use at most once a minute), count, rows

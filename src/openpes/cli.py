@@ -466,7 +466,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a labour-force survey workbook (实名制数据采集表) for one village, acting as a staff member."""
+    """Import a labour-force survey workbook (实名制数据采集表) for one village, or a vacancy file, acting as a
+    staff member."""
     from openpes.accounts.models import Staff
     from openpes.core.context import RequestContext, acting
     from openpes.core.errors import DomainError
@@ -475,10 +476,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         return fail(f"找不到文件 {path}")
+    if args.kind == "survey" and not args.region:
+        return fail("导入采集表须用 --region 指定村（社区）的12位区划代码")
     migrate()
     staff = Staff.objects.filter(username=args.as_user, is_active=True).first()
     if staff is None:
         return fail(f"没有名为 {args.as_user} 的在用工作人员账号")
+    if args.kind == "vacancies":
+        return _import_vacancies(args, staff, path)
     if not staff.has_perm("employment.change_employmentprofile"):
         return fail(f"{args.as_user} 的角色不能导入采集表")
     content = path.read_bytes()
@@ -523,6 +528,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if record.status == "done" else 2
 
 
+def _import_vacancies(args: argparse.Namespace, staff: Any, path: Path) -> int:
+    from openpes.core.context import RequestContext, acting
+    from openpes.core.errors import DomainError
+    from openpes.vacancies.services import file_import
+
+    if not staff.has_perm("vacancies.add_vacancy"):
+        return fail(f"{args.as_user} 的角色不能登记岗位")
+    content = path.read_bytes()
+    mode = "valid" if args.valid_only else "all"
+    with acting(RequestContext(channel="cli")):
+        try:
+            plan = file_import.vacancy_file_preview(actor=staff, filename=path.name, content=content)
+            problems = [(row.row.line, message) for row in plan.rows for message in row.problems]
+            for line, message in problems[:30]:
+                print(f"第{line}行：{message}")
+            if len(problems) > 30:
+                print(f"……共 {len(problems)} 个问题")
+            drafts = sum(1 for row in plan.good if row.blocked)
+            summary = f"共 {len(plan.rows)} 行，无误 {len(plan.good)} 行（其中含违法内容提示、将留作草稿 {drafts} 行），有问题 {plan.problem_rows} 行"
+            if args.dry_run:
+                print(f"检查完毕（未导入）：{summary}")
+                return 2 if plan.problem_rows and mode == "all" else 0
+            record = file_import.vacancy_file_check(
+                actor=staff, filename=path.name, content=content, mode=mode, plan=plan
+            )
+            file_import.vacancy_file_import(actor=staff, record=record, plan=plan)
+        except DomainError as exc:
+            return domain_errors(exc)
+    print(
+        f"{record.get_status_display()}：导入 {record.created} 个岗位（待审核 {record.created - record.drafts}，"
+        f"留作草稿 {record.drafts}），未导入 {record.refused} 行"
+        + (f"。{record.message}" if record.message else "")
+    )
+    return 0 if record.status == "done" else 2
+
+
 @command("refresh-employment")
 def cmd_refresh_employment(args: argparse.Namespace) -> int:
     """Re-derive key groups, tiers and zero-employment households (run daily: time alone changes them)."""
@@ -562,6 +603,33 @@ def cmd_rebuild_job_search(args: argparse.Namespace) -> int:
     except search.index.LockBusy as busy:
         return fail(str(busy))
     print(f"已重建岗位搜索索引：{count} 个已发布岗位")
+    return 0
+
+
+@command("dedup-vacancies")
+def cmd_dedup_vacancies(args: argparse.Namespace) -> int:
+    """Find duplicates among the open vacancies as the intake does: mark the probable ones for staff, link
+    the re-posts, and with --merge-certain merge word-for-word repeats from another channel; --dry-run
+    counts without writing."""
+    from openpes.vacancies import services as vacancies
+
+    migrate()
+    progress = ProgressBar(0, sys.stderr, live=sys.stderr.isatty())
+
+    def step(done: int, total: int) -> None:
+        progress.total = total
+        progress.update(done)
+
+    result = vacancies.dedup_scan(merge_certain=args.merge_certain, dry_run=args.dry_run, progress=step)
+    progress.close()
+    would = "（试运行，未写入）" if args.dry_run else ""
+    print(
+        f"已查重 {result.employers} 个单位的 {result.vacancies} 个在招岗位{would}：文字相同 {result.certain} 对，"
+        f"{'将' if args.dry_run else '已'}合并 {result.merged} 个，新标记疑似重复 {result.suggested} 对，"
+        f"新关联重新发布 {result.reposts} 个"
+    )
+    for line in result.examples:
+        print(f"  {line}")
     return 0
 
 
@@ -736,10 +804,11 @@ SUMMARIES = {
     "collect-static": "压缩并生成静态文件（serve 和 demo 会自动完成；供其他 WSGI 服务器使用）",
     "otp-code": "显示演示账号当前的动态验证码（仅演示模式）",
     "worker": "运行排队的后台任务（大文件的采集表导入等）；--once 处理完即退出",
-    "import": "导入一个村（社区）的实名制数据采集表，按指定工作人员的辖区检查",
+    "import": "导入一个村（社区）的实名制数据采集表，或一个岗位表（办事处、招聘会的岗位），按指定工作人员的辖区检查",
     "refresh-employment": "重新认定重点群体、服务分级和零就业家庭（每天运行一次：时间本身会改变认定结果）",
     "expire-vacancies": "将超过有效期的已发布岗位标记为已过期（每天运行一次）",
     "rebuild-job-search": "重建岗位搜索索引（恢复备份后或同义词表更新后运行）",
+    "dedup-vacancies": "查找在招岗位中的重复岗位：标记疑似重复、关联重新发布；--merge-certain 合并文字相同的",
     "normalise": "规范化招聘信息文件：职业编码、薪资、工作地点、学历、经验、用工形式（不需要数据库）",
 }
 
@@ -830,9 +899,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("worker")
     p.add_argument("--once", action="store_true", help="处理完排队的任务就退出")
     p = add("import")
-    p.add_argument("kind", choices=["survey"], help="survey：实名制数据采集表")
+    p.add_argument(
+        "kind", choices=["survey", "vacancies"], help="survey：实名制数据采集表；vacancies：岗位表"
+    )
     p.add_argument("file", help="文件（.xlsx、.xls 或 .csv）")
-    p.add_argument("--region", required=True, help="村（社区）的12位区划代码")
+    p.add_argument("--region", default="", help="采集表：村（社区）的12位区划代码")
     p.add_argument(
         "--as", dest="as_user", required=True, help="以哪位工作人员的身份导入（登录名），按其辖区检查"
     )
@@ -840,13 +911,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode",
         choices=["all", "valid"],
         default="valid",
-        help="all：全部无误才导入；valid：只导入无误的行（默认）",
+        help="采集表：all：全部无误才导入；valid：只导入无误的行（默认）",
     )
+    p.add_argument("--valid-only", action="store_true", help="岗位表：只导入无误的行（默认全部无误才导入）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不导入")
     p = add("refresh-employment")
     p.add_argument("--region", default="", help="区划代码前缀，如 430527（默认全部）")
     add("expire-vacancies")
     add("rebuild-job-search")
+    p = add("dedup-vacancies")
+    p.add_argument(
+        "--merge-certain",
+        action="store_true",
+        help="合并与同一单位较早的在招岗位文字相同、来自其他渠道的岗位（撤回后者，来源移到前者）",
+    )
+    p.add_argument("--dry-run", action="store_true", help="只统计，不写入")
     p = add("normalise")
     p.add_argument("kind", choices=["vacancies"], help="vacancies：招聘岗位")
     p.add_argument(

@@ -93,6 +93,42 @@ def test_bad_input_is_a_422_in_chinese(api_as, places):
     assert response.status_code == 422 and response.json()["detail"][0]["message"] == "请填写职位名称"
 
 
+def test_sources_duplicates_and_a_merge_at_intake(api_as, make_staff, places):
+    api = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    employer = verified_employer(api.staff, places.village_a1)
+    posting = {
+        "employer": employer.pk,
+        "title": "中餐厨师",
+        "pay_text": "4500-6000元/月",
+        "description": "负责湘菜的烹饪制作，保证菜品质量；做好厨房卫生和食品安全工作；服从厨师长安排。包吃住。",
+    }
+    first = api.call("post", "/vacancies", posting)
+    assert first.status_code == 201 and first.json()["intake"] == ""
+    (source,) = first.json()["sources"]
+    assert source["channel"] == "staff" and source["description"] == posting["description"]
+    # Word for word the same from a partner system: merged, 200 and the existing vacancy.
+    again = api.call(
+        "post", "/vacancies", {**posting, "channel": "partner", "description": posting["description"] + " "}
+    )
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert again.json()["intake"] == f"该岗位与已有岗位#{first.json()['id']}重复，已合并为同一岗位的来源"
+    assert [s["channel"] for s in again.json()["sources"]] == ["staff", "partner"]
+    # Re-worded through a file: a new vacancy, marked.
+    near = api.call(
+        "post",
+        "/vacancies",
+        {**posting, "channel": "file", "description": posting["description"] + "月休四天。"},
+    )
+    assert near.status_code == 201 and near.json()["id"] != first.json()["id"]
+    (duplicate,) = near.json()["duplicates"]
+    assert duplicate["vacancy"] == first.json()["id"] and duplicate["decision"] == "open"
+    assert 0.8 <= duplicate["score"] < 1 and duplicate["reasons"].startswith("同一单位、职位名称相同")
+    shown = api.get_json(f"/api/v1/vacancies/{first.json()['id']}").json()
+    assert [d["vacancy"] for d in shown["duplicates"]] == [near.json()["id"]]
+    assert shown["merged_into"] is None and shown["reposted_as"] == []
+    assert Vacancy.objects.count() == 2
+
+
 def test_a_cleared_flag_says_so_in_the_api_without_the_reviewers_name(api_as, make_staff, places):
     from openpes.vacancies import rules, services
 

@@ -143,8 +143,9 @@ def test_an_employer_account_never_clears_and_a_portal_posting_is_cleared_by_any
     account = EmployerAccount.objects.create(
         employer=employer, login_name=employer.uscc, password="x", claimed_name=employer.name
     )
-    posted = make_vacancy(account, **FIREFIGHTER)
-    assert posted.created_by is None
+    # Another shift, so that it is a vacancy of its own (the same text would be merged into the clerk's).
+    posted = make_vacancy(account, **{**FIREFIGHTER, "description": "限男性，夜班值守，负责辖区火灾扑救"})
+    assert posted.created_by is None and posted.pk != setting["vacancy"].pk
     with pytest.raises(PermissionDenied):
         clear(setting, actor=account, vacancy=posted)
     # The clerk who entered *another* vacancy of the employer may clear the one the account posted.

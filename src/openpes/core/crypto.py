@@ -180,3 +180,12 @@ def provider() -> FieldCrypto:
     return FieldCrypto(
         suite=settings.CRYPTO_SUITE, field_keys=settings.FIELD_KEYS, index_key=settings.INDEX_KEY
     )
+
+
+def encrypt_file(content: bytes, *, context: str) -> str:
+    """An uploaded file kept until it is imported (it holds personal data): base64, then the field cipher."""
+    return provider().encrypt(base64.b64encode(content).decode("ascii"), context=context)
+
+
+def decrypt_file(token: str, *, context: str) -> bytes:
+    return base64.b64decode(provider().decrypt(token, context=context))

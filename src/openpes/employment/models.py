@@ -378,26 +378,19 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "导入失败"
 
 
-class SurveyImport(models.Model):
-    """One upload of a labour-force survey workbook for one village: checked first, imported on the clerk's
-    word, in the background when big. The file is kept encrypted until it is imported (it holds whole ID
-    numbers), then only the counts and the problems stay."""
+class UploadedFile(models.Model):
+    """What every import of an office's file keeps of one upload: the file (encrypted) until it is imported,
+    the chosen mode, where it stands, the counts and who uploaded it. Survey workbooks here, vacancy files in
+    `vacancies.models.VacancyFileImport`."""
 
-    region_code = models.CharField("村（社区）", max_length=12)
     filename = models.CharField("文件名", max_length=200)
     content_encrypted = models.TextField("文件（密文）", blank=True)
     mode = models.CharField("导入方式", max_length=8, choices=ImportMode.choices, default=ImportMode.VALID)
     status = models.CharField(
         "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKED
     )
-    total_rows = models.PositiveIntegerField("总行数", default=0)
     problem_rows = models.PositiveIntegerField("有问题的行", default=0)
-    progress = models.PositiveIntegerField("已处理行数", default=0)
-    created = models.PositiveIntegerField("新登记", default=0)
-    updated = models.PositiveIntegerField("已更新", default=0)
-    unchanged = models.PositiveIntegerField("无变化", default=0)
     refused = models.PositiveIntegerField("未导入", default=0)
-    problems = models.JSONField("问题", default=list, help_text="[[行号, 问题], …]，已脱敏")
     message = models.CharField("说明", max_length=300, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -412,9 +405,7 @@ class SurveyImport(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "采集表导入"
-        verbose_name_plural = verbose_name
-        ordering = ["-created_at", "-id"]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.filename}（{self.get_status_display()}）"
@@ -422,3 +413,22 @@ class SurveyImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+
+class SurveyImport(UploadedFile):
+    """One upload of a labour-force survey workbook for one village: checked first, imported on the clerk's
+    word, in the background when big. The file is kept encrypted until it is imported (it holds whole ID
+    numbers), then only the counts and the problems stay."""
+
+    region_code = models.CharField("村（社区）", max_length=12)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    progress = models.PositiveIntegerField("已处理行数", default=0)
+    created = models.PositiveIntegerField("新登记", default=0)
+    updated = models.PositiveIntegerField("已更新", default=0)
+    unchanged = models.PositiveIntegerField("无变化", default=0)
+    problems = models.JSONField("问题", default=list, help_text="[[行号, 问题], …]，已脱敏")
+
+    class Meta:
+        verbose_name = "采集表导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]

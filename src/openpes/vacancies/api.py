@@ -25,6 +25,7 @@ from openpes.vacancies.schemas import (
     JobSearchIn,
     ReviewIn,
     VacancyCreateIn,
+    VacancyDetailOut,
     VacancyFiltersIn,
     VacancyOut,
     VacancyPatchIn,
@@ -46,6 +47,19 @@ def actor_of(request: HttpRequest) -> Staff:
 def _vacancy(request: HttpRequest, pk: int) -> tuple[Staff, Vacancy]:
     actor = actor_of(request)
     return actor, found(selectors.vacancy_get(actor=actor, pk=pk))
+
+
+def _detailed(actor: Staff, vacancy: Vacancy, intake: str = "") -> Vacancy:
+    """The vacancy with what VacancyDetailOut reads besides its own fields: its sources, the duplicates the
+    actor may see, the vacancies that re-post it, the intake's message."""
+    detail = cast(Any, vacancy)
+    detail.detail_sources = list(selectors.sources_of(vacancy))
+    detail.detail_duplicates = selectors.duplicates_of(actor=actor, vacancy=vacancy)
+    detail.detail_reposted_as = list(
+        selectors.reposted_as(actor=actor, vacancy=vacancy).values_list("pk", flat=True)[:20]
+    )
+    detail.intake = intake
+    return vacancy
 
 
 @router.get(
@@ -92,30 +106,36 @@ def vacancy_search(request: HttpRequest, filters: Query[JobSearchIn]) -> dict[st
     "/vacancies",
     auth=needs(VIEW, services.ADD),
     tags=VACANCIES,
-    response=responses(VacancyOut, 201),
+    response=responses(VacancyDetailOut, 201) | {200: VacancyDetailOut},
     summary="登记岗位",
-    description="保存为草稿，同时识别职业、薪资、地点、学历、经验并进行歧视与虚假招聘筛查；核对后提交审核。",
+    description="保存为草稿，同时识别职业、薪资、地点、学历、经验并进行歧视与虚假招聘筛查；核对后提交审核。"
+    "与同一单位已有的在招岗位逐字相同（仅标点、空格、语序、全半角、人数或有效期不同）且来自其他渠道时，不新建岗位，"
+    "而作为该岗位的一个来源保存，返回200和该岗位；疑似重复的岗位新建后在 duplicates 中列出，由经办人员核对；"
+    "与已过期或已撤回的岗位相同时关联为重新发布（reposts）。intake 说明查重结果。",
 )
 def vacancy_create(request: HttpRequest, payload: VacancyCreateIn) -> Status[Vacancy]:
     actor = actor_of(request)
     given = payload.model_dump()
     employer = found(employer_get(actor=actor, pk=given.pop("employer")))
     channel = given.pop("channel")
-    vacancy = services.vacancy_create(
+    intake = services.vacancy_intake(
         actor=actor, employer=employer, channel=channel, data=services.VacancyInput(**given)
     )
-    return Status(201, found(selectors.vacancy_get(actor=actor, pk=vacancy.pk)))
+    vacancy = found(selectors.vacancy_get(actor=actor, pk=intake.vacancy.pk))
+    return Status(200 if intake.merged else 201, _detailed(actor, vacancy, intake.message))
 
 
 @router.get(
     "/vacancies/{vacancy_id}",
     auth=needs(VIEW),
     tags=VACANCIES,
-    response=responses(VacancyOut),
+    response=responses(VacancyDetailOut),
     summary="岗位详情",
+    description="岗位信息，以及各渠道收到的原文（sources）、疑似重复的岗位（duplicates）和重新发布关系。",
 )
 def vacancy_detail(request: HttpRequest, vacancy_id: Id) -> Vacancy:
-    return _vacancy(request, vacancy_id)[1]
+    actor, vacancy = _vacancy(request, vacancy_id)
+    return _detailed(actor, vacancy)
 
 
 @router.patch(

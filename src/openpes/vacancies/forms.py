@@ -9,6 +9,7 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
+from openpes.employment.models import ImportMode
 from openpes.people.models import Education
 from openpes.regions.forms import region_choices
 from openpes.regions.models import Region, RegionLevel
@@ -164,6 +165,22 @@ class ReasonForm(StaffForm):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
 
+class MergeForm(StaffForm):
+    """Merge the vacancy shown with another of the same employer: which one stays."""
+
+    other = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    keep = forms.ChoiceField(
+        label="保留",
+        choices=[("this", "保留本岗位，撤回另一个"), ("other", "保留另一个，撤回本岗位")],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(label="合并说明", max_length=150, required=False)
+
+
+class DismissForm(StaffForm):
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
 POSTED_WITHIN_CHOICES = [("", "不限"), ("1", "一天内"), ("3", "三天内"), ("7", "一周内"), ("30", "一个月内")]
 
 
@@ -243,3 +260,18 @@ def occupation_groups() -> list[tuple[str, str]]:
 def industry_sections() -> list[tuple[str, str]]:
     sections = Industry.objects.filter(level=Industry.Level.SECTION).order_by("code")
     return [(section.code, section.name) for section in sections.only("code", "name")]
+
+
+class VacancyFileForm(StaffForm):
+    file = forms.FileField(
+        label="岗位文件",
+        help_text="Excel（.xlsx、.xls）或 CSV（UTF-8 或 GBK 编码），最多 5 MB、500 个岗位；请用下载的模板，或表头含岗位名称、单位名称（或统一社会信用代码）的本地表格。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
+    )
+    mode = forms.ChoiceField(
+        label="导入方式", choices=ImportMode.choices, initial=ImportMode.VALID, widget=forms.RadioSelect
+    )
+
+
+class VacancyFileRunForm(StaffForm):
+    mode = forms.ChoiceField(label="导入方式", choices=ImportMode.choices, widget=forms.RadioSelect)

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from openpes.accounts.models import Partner
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
 from openpes.employers.models import Employer, EmployerAccount
+from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
 PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id
@@ -108,6 +109,15 @@ class Vacancy(models.Model):
         on_delete=models.SET_NULL,
         related_name="reposted_as",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已合并到",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        help_text="与另一岗位重复而合并：本岗位撤回，来源移到该岗位",
+    )
 
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -122,6 +132,15 @@ class Vacancy(models.Model):
     posted_by_account = models.ForeignKey(
         EmployerAccount,
         verbose_name="发布账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="vacancies",
+    )
+    source = models.CharField("来源说明", max_length=250, blank=True, help_text="批量导入时：文件名与行号")
+    file_import = models.ForeignKey(
+        "VacancyFileImport",
+        verbose_name="导入批次",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -208,6 +227,135 @@ class VacancyCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field}: {self.old_value} → {self.new_value}"
+
+
+class VacancySource(models.Model):
+    """One posting of a vacancy as one channel sent it: every vacancy has its first source from its
+    creation, and gains one for each duplicate merged into it (at intake, or by staff), so that a merged
+    vacancy keeps every channel's raw text."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name="岗位", on_delete=models.CASCADE, related_name="sources"
+    )
+    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
+    external_ref = models.CharField(
+        "外部编号", max_length=100, blank=True, help_text="合作系统或导入文件中该岗位的编号"
+    )
+    title = models.CharField("职位名称", max_length=100)
+    pay_text = models.CharField("薪资待遇", max_length=100, blank=True)
+    place_text = models.CharField("工作地点", max_length=200, blank=True)
+    education_text = models.CharField("学历要求", max_length=50, blank=True)
+    experience_text = models.CharField("经验要求", max_length=50, blank=True)
+    description = models.TextField("职位描述", blank=True)
+    industry_text = models.CharField("行业", max_length=100, blank=True)
+    contact_text = models.CharField("联系方式", max_length=200, blank=True)
+    headcount = models.PositiveIntegerField("招聘人数", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    received_at = models.DateTimeField("收到时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    posted_by_account = models.ForeignKey(
+        EmployerAccount,
+        verbose_name="发布账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_from = models.ForeignKey(
+        Vacancy,
+        verbose_name="合并自岗位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="由经办人员合并过来的重复岗位；空：本岗位自己的来源或收到时自动合并",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "岗位来源"
+        verbose_name_plural = verbose_name
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}：{self.title}"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    MERGED = "merged", "已合并"
+    DISMISSED = "dismissed", "不是重复"
+
+
+class DuplicateCandidate(models.Model):
+    """A probable duplicate found at intake or by `openpes dedup-vacancies`: `vacancy` (the later posting)
+    may be the same vacancy as `other` (the earlier one), with the score and the reasons; staff merge the
+    two or dismiss the suggestion, and a dismissed pair is not suggested again."""
+
+    vacancy = models.ForeignKey(
+        Vacancy, verbose_name="岗位", on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    other = models.ForeignKey(
+        Vacancy,
+        verbose_name="可能重复的岗位",
+        on_delete=models.CASCADE,
+        related_name="duplicate_of_candidates",
+    )
+    score = models.FloatField("描述相似度")
+    certain = models.BooleanField("文字相同", default=False)
+    reasons = models.CharField("依据", max_length=300)
+    status = models.CharField(
+        "处理结果", max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    found_at = models.DateTimeField("发现时间", auto_now_add=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "疑似重复岗位"
+        verbose_name_plural = verbose_name
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vacancy", "other"], name="duplicate_candidate_pair"),
+        ]
+        indexes = [models.Index(fields=["other", "status"], name="duplicate_candidate_other")]
+
+    def __str__(self) -> str:
+        return f"#{self.vacancy_id} ~ #{self.other_id}（{self.score:.2f}）"
+
+
+class VacancyFileImport(UploadedFile):
+    """One upload of a vacancy file (an office's list, a job fair's table): checked first, with each row's
+    problems and what it would become, then imported on the clerk's word. The file is kept encrypted until it
+    is imported (contact phones of the employers' staff are in it)."""
+
+    region_code = models.CharField("辖区", max_length=12, help_text="上传人的辖区")
+    total_rows = models.PositiveIntegerField("岗位行数", default=0)
+    created = models.PositiveIntegerField("已导入", default=0)
+    drafts = models.PositiveIntegerField("留作草稿", default=0, help_text="有违法内容提示，须修改后再提交")
+    rows = models.JSONField(
+        "检查结果", default=list, help_text="每行：行号、岗位、单位、识别结果、提示、问题"
+    )
+
+    class Meta:
+        verbose_name = "岗位文件导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
 
 
 class ScreeningClearance(models.Model):

@@ -60,12 +60,20 @@ def vacancy_create(request: HttpRequest) -> HttpResponse:
     form = VacancyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            vacancy = services.vacancy_create(actor=account, data=form.to_input())
+            intake = services.vacancy_intake(actor=account, data=form.to_input())
         except DomainError as exc:
             form.attach(exc)
         else:
-            messages.success(request, "已保存为草稿。请查看下方的识别结果和筛查提示，确认无误后提交审核。")
-            return redirect("vacancy_portal:vacancy_detail", pk=vacancy.pk)
+            # Only the employer's own vacancies are ever compared, so the numbers shown are its own.
+            if intake.merged:
+                messages.info(request, f"{intake.message}，无需再次提交。")
+            else:
+                messages.success(
+                    request, "已保存为草稿。请查看下方的识别结果和筛查提示，确认无误后提交审核。"
+                )
+                if intake.message:
+                    messages.warning(request, f"{intake.message}。")
+            return redirect("vacancy_portal:vacancy_detail", pk=intake.vacancy.pk)
     return render(request, "vacancies/portal/vacancy_form.html", {"form": form, "employer": employer})
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from openpes.core.schemas import MAX_ID, OPTIONAL_REGION_CODE, Strict, choices_text, enum_of, one_of
 from openpes.people.models import Education
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
-from openpes.vacancies.models import Vacancy
+from openpes.vacancies.models import DuplicateStatus, Vacancy, VacancySource
 from openpes.vacancies.search import SearchQuery, Sort
 from openpes.vacancies.search.engine import MAX_COUNT, MAX_PAGE_SIZE
 from openpes.vacancies.services import CORRECTABLE
@@ -163,6 +163,7 @@ class VacancyOut(Schema):
     published_at: dt.datetime | None = Field(None, description="发布时间")
     valid_until: dt.date = Field(..., description="有效期至")
     reposts: int | None = Field(None, description="重新发布自（岗位编号）")
+    merged_into: int | None = Field(None, description="与该岗位重复，已合并到该岗位（编号）；本岗位已撤回")
     created_at: dt.datetime = Field(..., description="登记时间")
     updated_at: dt.datetime = Field(..., description="更新时间")
 
@@ -179,8 +180,92 @@ class VacancyOut(Schema):
         return obj.reposts_id
 
     @staticmethod
+    def resolve_merged_into(obj: Vacancy) -> int | None:
+        return obj.merged_into_id
+
+    @staticmethod
     def resolve_screening_flags(obj: Vacancy) -> list[dict[str, Any]]:
         return list(obj.screening_flags)
+
+
+class SourceOut(Schema):
+    """One posting of the vacancy as a channel sent it (the first at creation, one more per duplicate
+    merged into it)."""
+
+    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
+    external_ref: str = Field(..., description="合作系统或导入文件中的编号")
+    title: str = Field(..., description="职位名称（原文）")
+    pay_text: str = Field(..., description="薪资待遇（原文）")
+    place_text: str = Field(..., description="工作地点（原文）")
+    education_text: str = Field(..., description="学历要求（原文）")
+    experience_text: str = Field(..., description="经验要求（原文）")
+    description: str = Field(..., description="职位描述（原文）")
+    industry_text: str = Field(..., description="行业（原文）")
+    contact_text: str = Field(..., description="联系方式（原文）")
+    headcount: int | None = Field(None, description="招聘人数")
+    valid_until: dt.date | None = Field(None, description="有效期至")
+    received_at: dt.datetime = Field(..., description="收到时间")
+    merged_from: int | None = Field(None, description="由经办人员从该岗位（编号）合并过来")
+    note: str = Field(..., description="说明（如收到时自动合并的依据）")
+
+    @staticmethod
+    def resolve_merged_from(obj: VacancySource) -> int | None:
+        return obj.merged_from_id
+
+
+class DuplicateOut(Schema):
+    """A probable duplicate: the other vacancy of the pair and why, and what staff decided."""
+
+    id: int = Field(..., description="提示编号")
+    vacancy: int = Field(..., description="可能重复的另一个岗位（编号）")
+    title: str = Field(..., description="该岗位的职位名称")
+    vacancy_status: str = Field(..., description=f"该岗位的状态：{choices_text(VacancyStatus)}")
+    score: float = Field(..., description="描述相似度（0–1）")
+    certain: bool = Field(..., description="文字相同（仅标点、空格、语序、全半角或人数、有效期不同）")
+    reasons: str = Field(..., description="依据")
+    decision: str = Field(..., description=f"处理结果：{choices_text(DuplicateStatus)}")
+    decided_at: dt.datetime | None = Field(None, description="处理时间")
+    note: str = Field(..., description="处理说明")
+
+
+class VacancyDetailOut(VacancyOut):
+    sources: list[SourceOut] = Field(..., description="来源：每个渠道收到的原文")
+    duplicates: list[DuplicateOut] = Field(..., description="疑似重复的岗位（本人辖区内可见的）")
+    reposted_as: list[int] = Field(..., description="重新发布为（后来的岗位编号）")
+    intake: str = Field(
+        "", description="登记时的查重结果说明（如“该岗位与已有岗位#N重复，已合并为同一岗位的来源”）"
+    )
+
+    # The handler puts these on the vacancy (vacancies.api._detailed): they depend on who asks.
+    @staticmethod
+    def resolve_sources(obj: Any) -> list[VacancySource]:
+        return list(obj.detail_sources)
+
+    @staticmethod
+    def resolve_duplicates(obj: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": row.candidate.pk,
+                "vacancy": row.other.pk,
+                "title": row.other.title,
+                "vacancy_status": row.other.status,
+                "score": row.candidate.score,
+                "certain": row.candidate.certain,
+                "reasons": row.candidate.reasons,
+                "decision": row.candidate.status,
+                "decided_at": row.candidate.decided_at,
+                "note": row.candidate.note,
+            }
+            for row in obj.detail_duplicates
+        ]
+
+    @staticmethod
+    def resolve_reposted_as(obj: Any) -> list[int]:
+        return list(obj.detail_reposted_as)
+
+    @staticmethod
+    def resolve_intake(obj: Any) -> str:
+        return str(getattr(obj, "intake", ""))
 
 
 class PartnerVacancyOut(VacancyOut):

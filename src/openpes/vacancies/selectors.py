@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from openpes.accounts.models import PartnerKey, Staff
@@ -14,7 +14,16 @@ from openpes.core.jurisdiction import code_range, covers, prefix_of
 from openpes.employers.models import Employer
 from openpes.vacancies import search
 from openpes.vacancies.choices import VacancyStatus
-from openpes.vacancies.models import ScreeningClearance, Vacancy, VacancyCorrection, VacancyQuerySet
+from openpes.vacancies.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    ScreeningClearance,
+    Vacancy,
+    VacancyCorrection,
+    VacancyFileImport,
+    VacancyQuerySet,
+    VacancySource,
+)
 from openpes.vacancies.screening import default_rules
 
 
@@ -61,7 +70,16 @@ def vacancy_list(*, actor: Staff, filters: VacancyFilters = VacancyFilters()) ->
     q = filters.q.strip()
     if q:
         vacancies = vacancies.filter(title__contains=q) | vacancies.filter(employer__name__contains=q)
-    return _queue_first(vacancies.select_related("employer"))
+    return _queue_first(vacancies.select_related("employer").annotate(suspected_duplicate=_open_duplicate()))
+
+
+def _open_duplicate() -> Exists:
+    """Whether a vacancy has a probable duplicate nobody has decided on yet (shown in the lists)."""
+    return Exists(
+        DuplicateCandidate.objects.filter(status=DuplicateStatus.OPEN).filter(
+            Q(vacancy=OuterRef("pk")) | Q(other=OuterRef("pk"))
+        )
+    )
 
 
 def review_queue(*, actor: Staff) -> VacancyQuerySet:
@@ -76,10 +94,59 @@ def queue_count(*, actor: Staff) -> int:
 def vacancy_get(*, actor: Staff, pk: int) -> Vacancy | None:
     return (
         Vacancy.objects.within(actor)
-        .select_related("employer", "reviewed_by", "created_by", "posted_by_account", "reposts", "partner")
+        .select_related(
+            "employer",
+            "reviewed_by",
+            "created_by",
+            "posted_by_account",
+            "reposts",
+            "merged_into",
+            "partner",
+        )
         .filter(pk=pk)
         .first()
     )
+
+
+def sources_of(vacancy: Vacancy) -> QuerySet[VacancySource]:
+    """Every posting the vacancy was made from or merged with, as received, first first."""
+    return vacancy.sources.select_related("created_by", "posted_by_account").order_by("received_at", "id")
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    candidate: DuplicateCandidate
+    other: Vacancy  # the other vacancy of the pair, seen from the vacancy shown
+
+
+def duplicates_of(*, actor: Staff, vacancy: Vacancy) -> list[DuplicateRow]:
+    """The suggestions about `vacancy` (either side of the pair), undecided first, whose other vacancy the
+    actor may see too (a vacancy is seen by its work place or its employer's: two of one employer can fall
+    in different jurisdictions)."""
+    visible = Vacancy.objects.within(actor).values("pk")
+    candidates = (
+        DuplicateCandidate.objects.filter(
+            Q(vacancy=vacancy, other__in=visible) | Q(other=vacancy, vacancy__in=visible)
+        )
+        .select_related("vacancy", "other", "decided_by")
+        .annotate(
+            undecided=Case(
+                When(status=DuplicateStatus.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("undecided", "-score", "id")
+    )
+    return [
+        DuplicateRow(candidate, candidate.other if candidate.vacancy_id == vacancy.pk else candidate.vacancy)
+        for candidate in candidates[:20]
+    ]
+
+
+def reposted_as(*, actor: Staff, vacancy: Vacancy) -> VacancyQuerySet:
+    """The later vacancies that post this one again."""
+    return Vacancy.objects.within(actor).filter(reposts=vacancy).order_by("id")
 
 
 def corrections_of(vacancy: Vacancy) -> QuerySet[VacancyCorrection]:
@@ -175,6 +242,14 @@ def search_vacancies(query: search.SearchQuery) -> tuple[list[Vacancy], search.S
     page = search.search(query)
     found = public_vacancies().in_bulk(page.ids)
     return [found[pk] for pk in page.ids if pk in found], page
+
+
+def vacancy_file_imports(*, actor: Staff) -> QuerySet[VacancyFileImport]:
+    return VacancyFileImport.objects.within(actor).select_related("created_by")
+
+
+def vacancy_file_import_get(*, actor: Staff, pk: int) -> VacancyFileImport | None:
+    return VacancyFileImport.objects.within(actor).filter(pk=pk).first()
 
 
 # --- a partner system's own vacancies (the partner API) ---------------------------------------------------

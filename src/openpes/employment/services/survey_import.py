@@ -17,7 +17,6 @@ Re-importing the same file changes nothing: every row is then "unchanged".
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from django.utils import timezone
 from openpes.accounts.models import Staff
 from openpes.audit import services as audit
 from openpes.core import bulk
-from openpes.core.crypto import provider
+from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
 from openpes.employment.choices import LabourStatus
@@ -72,11 +71,11 @@ Progress = Callable[[int], None]
 
 
 def _encrypt_file(content: bytes) -> str:
-    return provider().encrypt(base64.b64encode(content).decode("ascii"), context=FILE_CONTEXT)
+    return encrypt_file(content, context=FILE_CONTEXT)
 
 
 def _decrypt_file(record: SurveyImport) -> bytes:
-    return base64.b64decode(provider().decrypt(record.content_encrypted, context=FILE_CONTEXT))
+    return decrypt_file(record.content_encrypted, context=FILE_CONTEXT)
 
 
 @dataclass

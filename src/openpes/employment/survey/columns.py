@@ -3,20 +3,7 @@ template says about it. A column is found by its header, wherever it stands."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the SurveyRow field it fills
-    header: str  # our name, the template's header
-    variants: tuple[str, ...]  # other headers meaning the same column
-    note: str  # what the template's notes sheet says of it
-    width: int = 12
-    required: bool = False
-
+from openpes.core.tabular import Column, ColumnSet, header_key
 
 COLUMNS: tuple[Column, ...] = (
     Column(
@@ -174,20 +161,9 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-REQUIRED = tuple(column for column in COLUMNS if column.required)
-BY_KEY = {column.key: column for column in COLUMNS}
+COLUMN_SET = ColumnSet(COLUMNS)
+REQUIRED = COLUMN_SET.required
+BY_KEY = COLUMN_SET.by_key
+HEADER_LOOKUP: dict[str, str] = COLUMN_SET.lookup
 
-# 姓名（必填）, *姓名, 公民身份号码[18位], 联系电话：: the decorations offices add to a header.
-_DECORATION = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]|^[*＊※★☆#]+|[:：*＊]+$")
-
-
-def header_key(text: str) -> str:
-    """The form a header is compared in: NFKC, no white space (headers wrap inside their cell), no
-    decorations."""
-    plain = "".join(unicodedata.normalize("NFKC", text).split())
-    return _DECORATION.sub("", plain).lower()
-
-
-HEADER_LOOKUP: dict[str, str] = {
-    header_key(name): column.key for column in COLUMNS for name in (column.header, *column.variants)
-}
+__all__ = ["BY_KEY", "COLUMNS", "COLUMN_SET", "HEADER_LOOKUP", "REQUIRED", "Column", "header_key"]

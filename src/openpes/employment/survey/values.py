@@ -9,7 +9,8 @@ import math
 import re
 import unicodedata
 
-from openpes.core.exports import FORMULA_STARTS
+from openpes.core import tabular
+from openpes.core.tabular import cell_text
 from openpes.employment.survey.vocabulary import (
     BLANK_MARKERS,
     WISH_NEGATIONS,
@@ -25,57 +26,12 @@ class CellProblem(ValueError):
 
 # ---------------------------------------------------------------------------------------------- text
 
-# Full-width digits and Latin letters become ASCII. Chinese punctuation (，（）：) is left as written: in an
-# address or a company name it is how the name is spelled.
-_FULL_WIDTH_ALNUM = {
-    code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
-}
-# Marks with no width that text copied from Windows programs brings along (an ID number pasted from some
-# systems arrives wrapped in U+202D ... U+202C).
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
 
-def cell_text(value: object) -> str:
-    """The text a cell shows: numbers without a trailing .0, dates as yyyy-mm-dd, text as written."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if abs(value) >= 1e15 and math.isfinite(value):
-            # As Excel's General format shows it (4.30527E+17): never as digits that could pass for the ID
-            # number the spreadsheet lost, in an error workbook that comes back for import.
-            return f"{value:.6G}"
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def clean_text(value: object, *, blank_markers: bool = True) -> str:
-    """Trimmed text with runs of white space (full-width and non-breaking too) made one space and full-width
-    letters and digits made ASCII; "" for the markers of an empty cell (/, -, 无) unless told otherwise."""
-    text = cell_text(value)
-    if not text:
-        return ""
-    if text.isascii() and text.isalnum():
-        return text  # the usual digits of a phone or an ID number: nothing to clean
-    if not text.isascii():
-        text = _INVISIBLE.sub("", text.translate(_FULL_WIDTH_ALNUM))
-    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
-        text = text[1:]  # what spreadsheet_text added to a cell of our own workbooks
-    text = _SPACES.sub(" ", text).strip()
-    if blank_markers and len(text) <= 4 and text.lower() in BLANK_MARKERS:
-        return ""
-    return text
+    """`core.tabular.clean_text`: "" for the markers of an empty cell (/, -, 无) unless told otherwise."""
+    return tabular.clean_text(value, BLANK_MARKERS if blank_markers else ())
 
 
 def clean_name(value: object) -> str:

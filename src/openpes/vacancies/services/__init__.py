@@ -2,6 +2,14 @@
 
 Callers import this package (`from openpes.vacancies import services`)."""
 
+from openpes.vacancies.services.merging import (
+    ScanResult,
+    dedup_scan,
+    duplicate_dismiss,
+    may_decide,
+    merge_refusal,
+    vacancy_merge,
+)
 from openpes.vacancies.services.normalising import current_coder, scoping_region
 from openpes.vacancies.services.partner import (
     partner_employer,
@@ -15,6 +23,7 @@ from openpes.vacancies.services.vacancies import (
     CHANGE_ANY,
     CHANGE_SERVED,
     REVIEW,
+    Intake,
     VacancyActor,
     clearance_separation_refusal,
     may_change,
@@ -24,6 +33,7 @@ from openpes.vacancies.services.vacancies import (
     vacancy_clear_flag,
     vacancy_correct,
     vacancy_create,
+    vacancy_intake,
     vacancy_review,
     vacancy_submit,
     vacancy_update,
@@ -38,11 +48,17 @@ __all__ = [
     "CORRECTABLE",
     "REVIEW",
     "VACANCY_FIELDS",
+    "Intake",
+    "ScanResult",
     "VacancyActor",
     "VacancyInput",
     "clearance_separation_refusal",
     "current_coder",
+    "dedup_scan",
+    "duplicate_dismiss",
     "may_change",
+    "may_decide",
+    "merge_refusal",
     "partner_employer",
     "partner_vacancy_patch",
     "partner_vacancy_post",
@@ -55,6 +71,8 @@ __all__ = [
     "vacancy_clear_flag",
     "vacancy_correct",
     "vacancy_create",
+    "vacancy_intake",
+    "vacancy_merge",
     "vacancy_review",
     "vacancy_submit",
     "vacancy_update",

@@ -10,6 +10,7 @@ reviewing needs `vacancies.review_vacancy`."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -26,9 +27,10 @@ from openpes.employers import rules as employer_rules
 from openpes.employers.models import Employer, EmployerAccount
 from openpes.employers.selectors import portal_employer
 from openpes.employers.services import PortalActor
-from openpes.vacancies import rules, search
+from openpes.vacancies import dedup, rules, search
 from openpes.vacancies.choices import Channel, VacancyStatus
-from openpes.vacancies.models import ScreeningClearance, Vacancy, VacancyCorrection
+from openpes.vacancies.models import DuplicateCandidate, ScreeningClearance, Vacancy, VacancyCorrection
+from openpes.vacancies.services import duplicates
 from openpes.vacancies.services.normalising import (
     cleared_mark,
     normalise,
@@ -153,19 +155,55 @@ def _state(vacancy: Vacancy) -> dict[str, Any]:
     return {name: getattr(vacancy, name) for name in (*VACANCY_FIELDS, "status")}
 
 
-def vacancy_create(
+@dataclass(frozen=True)
+class Intake:
+    """What became of a posting: a new vacancy (perhaps with probable duplicates marked and the closed
+    vacancy it re-posts linked), or, when it was word for word an open vacancy of the same employer that
+    came through another channel, a new source of that vacancy (`merged`)."""
+
+    vacancy: Vacancy
+    merged: bool = False
+    duplicates: tuple[DuplicateCandidate, ...] = ()
+    reposts: Vacancy | None = None  # linked at intake as the closed vacancy this one posts again
+
+    @property
+    def message(self) -> str:
+        """What the person who posted is told, in Chinese ("" when there is nothing to tell)."""
+        if self.merged:
+            return f"该岗位与已有岗位#{self.vacancy.pk}重复，已合并为同一岗位的来源"
+        parts = []
+        if self.duplicates:
+            numbers = "、".join(f"#{candidate.other_id}" for candidate in self.duplicates)
+            parts.append(f"该岗位可能与已有岗位{numbers}重复，经办人员审核时将核对")
+        if self.reposts is not None:
+            parts.append(f"已关联为岗位#{self.reposts.pk}（{self.reposts.get_status_display()}）的重新发布")
+        return "；".join(parts)
+
+
+def vacancy_intake(
     *,
     actor: VacancyActor,
     data: VacancyInput,
     employer: Employer | None = None,
     channel: str = "",
     reposts: Vacancy | None = None,
+    external_ref: str = "",
     external_id: str = "",
-) -> Vacancy:
-    """A new vacancy, as a draft, normalised and screened. Staff name the employer (one of their
-    jurisdiction) and the channel (staff entry by default, `file`/`partner` for the intake paths); a portal
-    account always posts for its own employer through the portal channel; a partner key for an employer of
-    its partner's region through the partner channel, under the partner's own `external_id`."""
+    source: str = "",
+    submit: bool = False,
+) -> Intake:
+    """A posting from any channel, compared with the same employer's vacancies (services.duplicates):
+    word for word the same as an open vacancy that no source of this channel has sent yet, it becomes a
+    source of that vacancy; otherwise a new vacancy, as a draft, normalised and screened, with its first
+    source, its probable duplicates marked for staff and, when it matches an expired or withdrawn vacancy,
+    linked to it as a re-post. Staff name the employer (one of their jurisdiction) and the channel (staff
+    entry by default, `file`/`partner` for the intake paths); a portal account always posts for its own
+    employer through the portal channel; a partner key for an employer of its partner's region through the
+    partner channel, under the partner's own `external_id`. A partner's posting is never merged at intake:
+    the partner reaches its vacancies by its own id, so it always gets one of its own (a duplicate is marked
+    for staff). `external_ref`: the posting's number in another system or a file, kept with its source.
+    `source` says where in the channel it came from (a file's name and line); with `submit` a new vacancy
+    goes to the review queue at once unless a blocking screening flag keeps it a draft."""
     partner = None
     if isinstance(actor, EmployerAccount):
         employer, channel, account = _account_employer(actor), Channel.PORTAL, actor
@@ -185,6 +223,7 @@ def vacancy_create(
             raise DomainError("channel", "经办人员不能以单位网上发布渠道登记岗位")
     if reposts is not None and reposts.employer_id != employer.pk:
         raise DomainError("reposts", "只能重新发布同一单位的岗位")
+    external_ref = clean_text(external_ref, field="external_ref", label="外部编号", max_length=100)
     values = clean_vacancy(data)
     vacancy = Vacancy(
         employer=employer,
@@ -192,18 +231,90 @@ def vacancy_create(
         created_by=created_by,
         posted_by_account=account,
         reposts=reposts,
+        source=source[:250],
         partner=partner,
         external_id=external_id if partner is not None else "",
         **values,
     )
     normalise(vacancy)
     rescreen(vacancy)
+    external_ref = external_ref or vacancy.external_id
+    matches = duplicates.find_matches(vacancy)
+    for other, decision in matches.duplicates:
+        if partner is None and decision.certain and channel not in duplicates.source_channels(other):
+            return _merge_at_intake(actor, vacancy, other, decision, external_ref)
+    linked = None
+    if reposts is None and matches.reposts:
+        linked = vacancy.reposts = matches.reposts[0][0]
+    if submit and not rules.blocking_flags(vacancy.screening_flags):
+        _set_status(vacancy, actor, VacancyStatus.PENDING_REVIEW)
+        vacancy.submitted_at = vacancy.status_changed_at
     with transaction.atomic():
         vacancy.save()
+        duplicates.add_source(vacancy, raw=vacancy, channel=channel, external_ref=external_ref)
+        suggested = duplicates.suggest(vacancy, matches.duplicates)
         search.sync_vacancy(vacancy)
-        changes = {**values, "channel": channel} | ({"external_id": external_id} if partner else {})
+        changes = (
+            {**values, "channel": channel}
+            | ({"external_id": external_id} if partner else {})
+            | ({"source": source, "status": vacancy.status} if source else {})
+            | ({"reposts": linked.pk} if linked is not None else {})
+            | ({"duplicate_candidates": [c.other_id for c in suggested]} if suggested else {})
+        )
         _record(actor, vacancy, "create", changes, "登记岗位")
-    return vacancy
+    return Intake(vacancy, duplicates=tuple(suggested), reposts=linked)
+
+
+def _merge_at_intake(
+    actor: VacancyActor, posting: Vacancy, existing: Vacancy, decision: dedup.Decision, external_ref: str
+) -> Intake:
+    """The posting is kept as a source of the open vacancy it repeats word for word; the vacancy itself
+    (its text, state and validity) stays as it is."""
+    existing = Vacancy.objects.select_related("employer").get(pk=existing.pk)
+    with transaction.atomic():
+        source = duplicates.add_source(
+            existing,
+            raw=posting,
+            channel=posting.channel,
+            external_ref=external_ref,
+            note=f"收到时自动合并：{decision.text}",
+        )
+        _record(
+            actor,
+            existing,
+            "update",
+            {"sources": [source.get_channel_display()], "valid_until_received": posting.valid_until}
+            | ({"source": posting.source} if posting.source else {}),
+            "收到重复岗位，合并为来源",
+        )
+    return Intake(existing, merged=True)
+
+
+def vacancy_create(
+    *,
+    actor: VacancyActor,
+    data: VacancyInput,
+    employer: Employer | None = None,
+    channel: str = "",
+    reposts: Vacancy | None = None,
+    external_ref: str = "",
+    external_id: str = "",
+    source: str = "",
+    submit: bool = False,
+) -> Vacancy:
+    """`vacancy_intake`, for callers that need only the vacancy: the new one, or the existing one the
+    posting was merged into (`vacancy_intake(...).merged` tells which)."""
+    return vacancy_intake(
+        actor=actor,
+        data=data,
+        employer=employer,
+        channel=channel,
+        reposts=reposts,
+        external_ref=external_ref,
+        external_id=external_id,
+        source=source,
+        submit=submit,
+    ).vacancy
 
 
 def vacancy_update(
@@ -246,6 +357,9 @@ def vacancy_update(
     with transaction.atomic():
         vacancy.save()
         _lapse(lapsed)
+        if set(changes) & set(RAW_FIELDS):
+            # A changed text may now repeat another open vacancy of the employer, or no longer repeat one.
+            duplicates.suggest(vacancy, duplicates.find_matches(vacancy).duplicates)
         search.sync_vacancy(vacancy)
         _record(actor, vacancy, "update", changes, "修改岗位")
     return vacancy
