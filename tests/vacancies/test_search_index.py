@@ -247,3 +247,24 @@ def test_the_industry_filter_reads_the_employers_live(officer, employer, commit)
     assert (page.ids, page.engine) == ([cook.pk], TANTIVY)
     Employer.objects.filter(pk=employer.pk).update(industry_code="1310")
     assert ask(q="厨师", industry="62").ids == [] and ask(q="厨师", industry="13").ids == [cook.pk]
+
+
+@pytest.mark.django_db
+def test_a_commit_while_a_query_runs_makes_it_ask_again(officer, employer, commit, monkeypatch) -> None:
+    search.rebuild()
+    cook = publish(commit, officer, employer)
+    real = search.index.unchanged_since
+    calls: list[bool] = []
+
+    def moved_once(hits: Any) -> bool:
+        calls.append(True)
+        return len(calls) > 1 and real(hits)  # another process committed during the first attempt
+
+    monkeypatch.setattr(search.index, "unchanged_since", moved_once)
+    monkeypatch.setattr(search.engine, "_may_apply", lambda: True)  # as outside the test's transaction
+    page = ask(q="厨师")
+    assert (page.ids, page.engine, len(calls)) == ([cook.pk], TANTIVY, 2)
+    calls.clear()
+    with search.index._write_lock():  # and if this process cannot catch up, the database answers
+        page = ask(q="厨师")
+    assert (page.ids, page.engine) == ([cook.pk], DATABASE)

@@ -316,12 +316,6 @@ def _search_tantivy(
 ) -> SearchPage | None:
     if not tantivy_index.exists():
         return None
-    # Rows written since the last apply: apply them now if this process may (never inside a transaction,
-    # which could still roll back), else the database answers this query.
-    if tantivy_index.pending() and (
-        connection.in_atomic_block or tantivy_index.apply_pending() is None or tantivy_index.pending()
-    ):
-        return None
     employers = None
     if query.industry:
         clause, params = _industry_clause(query.industry.strip().upper(), [])
@@ -333,10 +327,26 @@ def _search_tantivy(
     except tantivy_index.Unsupported:
         return None
     order = {Sort.NEWEST: "newest", Sort.PAY: "pay"}.get(query.sort, "relevance" if plan else "newest")
-    hits = tantivy_index.find(compiled, order, page_size, (page - 1) * page_size)
-    if hits is None:
+
+    def ask() -> tuple[tantivy_index.Hits | None, bool, list[int]]:
+        hits = tantivy_index.find(compiled, order, page_size, (page - 1) * page_size)
+        if hits is None:
+            return None, False, []
+        pending, stale = _check(hits.ids, query, today, now)
+        return hits, pending or not tantivy_index.unchanged_since(hits), stale
+
+    hits, behind, stale = ask()
+    if hits is not None and behind:
+        # Rows written since the last apply (or applied while this query ran): apply them now if this
+        # process may (never inside a transaction, which could still roll back) and ask again, else the
+        # database answers.
+        if not _may_apply() or tantivy_index.apply_pending() is None:
+            return None
+        hits, behind, stale = ask()
+    if hits is None or behind:
         return None
-    if hits.ids and not _still_match(hits.ids, query, today, now):
+    if stale:
+        tantivy_index.enqueue(stale)
         return None
     return SearchPage(
         ids=hits.ids,
@@ -348,25 +358,30 @@ def _search_tantivy(
     )
 
 
-def _still_match(ids: list[int], query: SearchQuery, today: dt.date, now: dt.datetime) -> bool:
-    """Whether every vacancy of a page from tantivy still passes the filters in the database (a vacancy
-    changed behind the services' back, say by a data fix, is indexed again and this query answered by the
-    database)."""
-    clauses, params = _where(query, today, now)
-    marks = ", ".join(["%s"] * len(ids))
-    # MATERIALIZED: the page's rows by primary key first. Left to itself, SQLite's planner may prefer the
-    # index on status and walk every published vacancy.
-    with connection.cursor() as cursor:
-        cursor.execute(
+def _may_apply() -> bool:
+    return not connection.in_atomic_block
+
+
+def _check(ids: list[int], query: SearchQuery, today: dt.date, now: dt.datetime) -> tuple[bool, list[int]]:
+    """In one round trip: whether outbox rows are pending (tantivy may be behind), and the vacancies of a
+    page from tantivy that no longer pass the filters in the database (changed behind the services' back,
+    say by a data fix: they are indexed again and the database answers the query)."""
+    outbox = f"SELECT 0 FROM (SELECT 1 AS one FROM {tantivy_index.OUTBOX_TABLE} LIMIT 1) AS pending"
+    sql, params = outbox, list[Any]()
+    if ids:
+        clauses, params = _where(query, today, now)
+        marks = ", ".join(["%s"] * len(ids))
+        # MATERIALIZED: the page's rows by primary key first. Left to itself, SQLite's planner may prefer
+        # the index on status and walk every published vacancy.
+        sql = (
             f"WITH v AS MATERIALIZED (SELECT * FROM {VACANCY_TABLE} WHERE id IN ({marks})) "
-            f"SELECT v.id FROM v WHERE {' AND '.join(clauses)}",
-            [*ids, *params],
+            f"SELECT v.id FROM v WHERE {' AND '.join(clauses)} UNION ALL {outbox}"
         )
-        passing = {int(row[0]) for row in cursor.fetchall()}
-    stale = [pk for pk in ids if pk not in passing]
-    if stale:
-        tantivy_index.enqueue(stale)
-    return not stale
+        params = [*ids, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {int(row[0]) for row in cursor.fetchall()}
+    return 0 in found, [pk for pk in ids if pk not in found]
 
 
 def _search_database(

@@ -34,7 +34,7 @@ from typing import IO, Any
 
 import tantivy
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from openpes.core.jurisdiction import code_range, prefix_of
 from openpes.vacancies.choices import VacancyStatus
@@ -262,7 +262,8 @@ class _Reader:
         self.index: Any = None
         self.stamp: tuple[int, int] | None = None
 
-    def searcher(self) -> Any | None:
+    def searcher(self) -> tuple[Any, tuple[Path, tuple[int, int]]] | None:
+        """A searcher on the latest commit, and which generation and commit that is."""
         generation = _current_generation()
         if generation is None:
             return None
@@ -278,7 +279,7 @@ class _Reader:
             elif self.stamp != stamp:
                 self.index.reload()
                 self.stamp = stamp
-            return self.index.searcher()
+            return self.index.searcher(), (generation, stamp)
 
     def forget(self) -> None:
         with self.lock:
@@ -296,6 +297,20 @@ class Unsupported(Exception):
 class Hits:
     ids: list[int]
     count: int
+    read: tuple[Path, tuple[int, int]] | None = None  # the generation and commit they were read from
+
+
+def unchanged_since(hits: Hits) -> bool:
+    """Whether the index is still at the commit `hits` were read from (an apply may have committed while
+    the query ran; then its outbox rows are gone although this answer does not have them)."""
+    generation = _current_generation()
+    if generation is None or hits.read is None or generation != hits.read[0]:
+        return False
+    try:
+        stat = (generation / "meta.json").stat()
+    except FileNotFoundError:
+        return False
+    return (stat.st_ino, stat.st_mtime_ns) == hits.read[1]
 
 
 def query(plan: QueryPlan, search_query: Any, today: dt.date, now: dt.datetime, employer_ids: Any) -> Any:
@@ -374,20 +389,21 @@ def _text_query(term: tuple[tuple[str, ...], ...]) -> Any:
 def find(tantivy_query: Any, order: str, limit: int, offset: int) -> Hits | None:
     """The ids of a page and the number of matches, or None when there is no readable index."""
     try:
-        searcher = _reader.searcher()
+        opened = _reader.searcher()
     except ValueError:  # unreadable (half-deleted, another version): the database answers
         log.exception("job search index unreadable")
         _reader.forget()
         return None
-    if searcher is None:
+    if opened is None:
         return None
+    searcher, read = opened
     if order == "relevance":
         result = searcher.search(tantivy_query, limit, count=True, offset=offset)
     else:
         result = searcher.search(tantivy_query, limit, count=True, order_by_field=order, offset=offset)
     addresses = [address for _, address in result.hits]
     ids = searcher.fast_field_values("id", addresses) if addresses else []
-    return Hits(ids=[int(pk) for pk in ids], count=int(result.count or 0))
+    return Hits(ids=[int(pk) for pk in ids], count=int(result.count or 0), read=read)
 
 
 # --- writing ----------------------------------------------------------------------------------------------
@@ -401,10 +417,7 @@ def enqueue(ids: Iterable[int]) -> None:
     transaction.on_commit(apply_pending, robust=True)
 
 
-def pending() -> bool:
-    with connection.cursor() as cursor:  # asked at every search: without the ORM's overhead
-        cursor.execute(f"SELECT 1 FROM {SearchOutbox._meta.db_table} LIMIT 1")  # noqa: S608 (a constant)
-        return cursor.fetchone() is not None
+OUTBOX_TABLE = SearchOutbox._meta.db_table
 
 
 def apply_pending(limit: int | None = None) -> int | None:
