@@ -110,7 +110,9 @@ def test_an_account_change_reads_as_the_staff_member_and_yes_or_no(make_staff, p
 def test_a_record_outside_the_readers_jurisdiction_is_named_by_its_number_only(county, make_staff, places):
     person = register(county, places.village_b1, name="赵敏")
     reader = make_staff(Role.AUDITOR, places.township_a)
-    entry = present_changes(ChangeLog.objects.filter(target_id=str(person.pk)), actor=reader)[0]
+    entry = present_changes(
+        ChangeLog.objects.filter(target_type="people.person", target_id=str(person.pk)), actor=reader
+    )[0]
     assert entry.target == f"劳动者 #{person.pk}"
 
 

@@ -108,7 +108,7 @@ def test_the_release_migration_brings_stray_members_to_their_households_village(
     migration.members_follow_their_household(apps, None)
     members[1].refresh_from_db()
     assert members[1].region_code == places.village_a1
-    entry = ChangeLog.objects.filter(target_id=str(members[1].pk)).latest("id")
+    entry = ChangeLog.objects.filter(target_type="people.person", target_id=str(members[1].pk)).latest("id")
     assert entry.changes == {"region_code": [places.village_b1, places.village_a1]}
 
 
@@ -151,7 +151,7 @@ def test_a_removed_member_heads_a_household_of_their_own_with_the_reason_logged(
     assert (members[2].household_id, members[2].relation_to_head) == (own.pk, Relation.HEAD)
     assert (own.head_id, own.region_code, own.address) == (members[2].pk, places.village_a1, "A1村1组")
     assert Person.objects.filter(household=household).count() == 2
-    entry = ChangeLog.objects.filter(target_id=str(members[2].pk)).latest("id")
+    entry = ChangeLog.objects.filter(target_type="people.person", target_id=str(members[2].pk)).latest("id")
     assert entry.changes["reason"] == "结婚分户" and entry.actor == county
 
 

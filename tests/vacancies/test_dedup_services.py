@@ -102,7 +102,7 @@ def test_a_word_for_word_repeat_from_another_channel_becomes_a_source(make_staff
     assert portal_source.description == COOK_AGAIN["description"] and portal_source.headcount == 5
     assert portal_source.posted_by_account == account and portal_source.created_by is None
     assert "收到时自动合并" in portal_source.note and "文字相同" in portal_source.note
-    log = ChangeLog.objects.filter(target_id=str(first.pk)).latest("id")
+    log = ChangeLog.objects.filter(target_type="vacancies.vacancy", target_id=str(first.pk)).latest("id")
     assert (
         log.summary.startswith("收到重复岗位，合并为来源") and log.actor_name == f"单位账号 {employer.uscc}"
     )
