@@ -17,9 +17,9 @@ from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.audit.models import AccessLog
 from openpes.core.errors import DomainError
+from openpes.core.uploads import ImportStatus
 from openpes.employment.models import (
     EmploymentProfile,
-    ImportStatus,
     KeyGroupMembership,
     StatusEvent,
     SurveyImport,

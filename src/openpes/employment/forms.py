@@ -8,13 +8,13 @@ from django import forms
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
+from openpes.core.uploads import ImportMode
 from openpes.employment import rules
 from openpes.employment.choices import Basis, EmploymentForm, UnemploymentReason
 from openpes.employment.models import (
     ContactChannel,
     EmploymentProfile,
     EventKind,
-    ImportMode,
     KeyGroup,
     RegistrationKind,
     RetirementCategory,

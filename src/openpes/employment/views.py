@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.exports import XLSX_TYPE
+from openpes.core.uploads import ImportStatus
 from openpes.core.views import paginate, posted, staff_page
 from openpes.employment import selectors, services, survey
 from openpes.employment.forms import (
@@ -32,7 +33,7 @@ from openpes.employment.forms import (
     UnemploymentForm,
     ZeroFilterForm,
 )
-from openpes.employment.models import ImportStatus, Registration, RegistrationKind, SurveyImport
+from openpes.employment.models import Registration, RegistrationKind, SurveyImport
 from openpes.employment.services import survey_import as importing
 from openpes.employment.tasks import run_survey_import
 from openpes.people import selectors as people_selectors

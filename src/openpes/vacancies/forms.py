@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from openpes.accounts.models import Staff
 from openpes.core.forms import StaffForm
-from openpes.employment.models import ImportMode
+from openpes.core.uploads import ImportMode
 from openpes.people.models import Education
 from openpes.regions.forms import region_choices
 from openpes.regions.models import Region, RegionLevel

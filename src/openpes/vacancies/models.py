@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 
 from openpes.accounts.models import Partner
 from openpes.core.jurisdiction import ScopedQuerySet, code_range
+from openpes.core.uploads import UploadedFile
 from openpes.employers.models import Employer, EmployerAccount
-from openpes.employment.models import UploadedFile
 from openpes.vacancies.choices import Channel, VacancyStatus, WorkType
 
 PARTNER_EXTERNAL_ID_UNIQUE = "vacancy_partner_external_id"  # one vacancy per partner and external id

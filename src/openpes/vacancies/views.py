@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from openpes.accounts.models import Staff
 from openpes.core.errors import DomainError, NotFound
 from openpes.core.exports import Workbook, xlsx_response
+from openpes.core.uploads import ImportStatus
 from openpes.core.views import list_response, paginate, posted, search_data, staff_page
 from openpes.employers import rules as employer_rules
-from openpes.employment.models import ImportStatus
 from openpes.vacancies import files, presenters, rules, selectors, services
 from openpes.vacancies.forms import (
     ClearanceForm,

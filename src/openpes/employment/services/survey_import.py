@@ -31,12 +31,11 @@ from openpes.core import bulk
 from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
+from openpes.core.uploads import ImportMode, ImportStatus
 from openpes.employment.choices import LabourStatus
 from openpes.employment.models import (
     EmploymentProfile,
     EventKind,
-    ImportMode,
-    ImportStatus,
     StatusEvent,
     SurveyImport,
 )

@@ -33,8 +33,8 @@ from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_uscc
 from openpes.core.jurisdiction import CODE_LENGTH
+from openpes.core.uploads import ImportMode, ImportStatus
 from openpes.employers.models import Employer
-from openpes.employment.models import ImportMode, ImportStatus
 from openpes.vacancies import rules
 from openpes.vacancies.choices import Channel
 from openpes.vacancies.files import FileRow, VacancyFile, employer_key, error_workbook, read_vacancy_file
