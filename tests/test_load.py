@@ -119,10 +119,15 @@ def test_the_multi_process_server_answers_from_two_workers_without_error(county)
         assert len(workers) == 2, workers
         before = {pid: _cpu_seconds(pid) for pid in workers}
         mix = officer_mix(port, county.token)
-        result = load.hit("127.0.0.1", port, mix, 8, requests_per_client=40)
-        assert result.errors == 0, result.first_error
-        # Each worker spent CPU time on the requests (an idle one spends next to none): both served them.
-        spent = {pid: _cpu_seconds(pid) - before[pid] for pid in workers}
+        # Each worker spends CPU time on the requests it serves (an idle one next to none): both served them.
+        # Which worker accepts a keep-alive connection is the kernel's choice, and now and then one worker
+        # takes all eight of a round; a single-process server would fail every round.
+        for _round in range(5):
+            result = load.hit("127.0.0.1", port, mix, 8, requests_per_client=40)
+            assert result.errors == 0, result.first_error
+            spent = {pid: _cpu_seconds(pid) - before[pid] for pid in workers}
+            if all(seconds >= 0.2 for seconds in spent.values()):
+                break
         assert all(seconds >= 0.2 for seconds in spent.values()), spent
 
         # `serve` collected the static files first: the pages link hashed, compressed, long-cached names.
