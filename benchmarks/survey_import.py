@@ -565,10 +565,10 @@ def worker(args: argparse.Namespace) -> None:
 
     from openpes.accounts import services as accounts
     from openpes.accounts.roles import Role
+    from openpes.core.uploads import ImportStatus
     from openpes.demo.generator import CountyGenerator
     from openpes.employment.models import (
         EmploymentProfile,
-        ImportStatus,
         KeyGroupMembership,
         ZeroEmploymentHousehold,
     )
