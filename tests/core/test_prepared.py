@@ -110,3 +110,20 @@ def test_grouped_rows_and_their_count(persons):
     values = code_range("43")
     assert prepared.page(values, offset=0, limit=10) == list(build(*values))
     assert prepared.count(values) == build(*values).count()
+
+
+@pytest.mark.django_db
+def test_a_moment_is_passed_as_the_orm_passes_it(persons):
+    """On SQLite a datetime reaches the SQL as text, on PostgreSQL as itself: each call's moment is adapted
+    as the ORM adapts it, so a comparison on either side of a row's time finds or misses that row."""
+    import datetime as dt
+
+    prepared = PreparedRows(
+        lambda after: Person.objects.filter(created_at__gt=after).values("id"), dt.datetime
+    )
+    first = min(p.created_at for p in persons)
+    before, after = first - dt.timedelta(microseconds=1), max(p.created_at for p in persons)
+    prepared.verify((before,), offset=0, limit=10)
+    assert prepared.count((before,)) == len(persons)
+    assert prepared.count((after,)) == 0
+    assert {row["id"] for row in prepared.page((before,), offset=0, limit=10)} == {p.pk for p in persons}

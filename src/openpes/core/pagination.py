@@ -67,6 +67,7 @@ class QueryRows:
     def count(self) -> int:
         return self.queryset.count()
 
+
 PAGINATION_ARG = "ninja_pagination"  # the name ninja's own @paginate gives the parameters
 
 

@@ -12,8 +12,8 @@ among its parameters; a call puts its own values in those places and runs the SQ
     ROWS.page(("430527000000", "430527999999"), offset=0, limit=20)   # [{"id": …, "name": …}, …]
     ROWS.count(("430527000000", "430527999999"))
 
-What the queryset does with a value must not depend on the value: a value has to reach the parameters
-whole (`exact`, `range`, comparisons) or escaped inside a pattern (`contains`, `startswith`); a lookup that
+Values are texts, whole numbers or aware datetimes. What the queryset does with a value must not depend
+on the value: a value has to reach the parameters whole (`exact`, `range`, comparisons) or escaped inside a pattern (`contains`, `startswith`); a lookup that
 changes the SQL with its value (`in` with a list, `isnull`) cannot take one. Compiling checks that every
 probe was found and nothing else; `verify` compares a call's SQL with the ORM's for the same values (the
 tests run it on both databases).
@@ -21,6 +21,7 @@ tests run it on both databases).
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
-ProbeType = type[str] | type[int]
+ProbeType = type[str] | type[int] | type[dt.datetime]
 Slot = Callable[[Sequence[Any], BaseDatabaseWrapper], Any]
 
 
@@ -42,6 +43,8 @@ class PreparedQueryError(Exception):
 def _probe(kind: ProbeType, index: int) -> Any:
     if kind is int:
         return -(10**15) - index  # no key or count is negative, so nothing else in a query is this number
+    if kind is dt.datetime:  # a moment no record has, told apart by its microseconds
+        return dt.datetime(1001, 1, 1, microsecond=index + 1, tzinfo=dt.UTC)
     # '%' and '_' are escaped in patterns: an escaped probe shows that the lookup escapes its value.
     return f"⟨openpes-probe-{index}-%_⟩"
 
@@ -142,6 +145,8 @@ class PreparedRows:
 
 
 def _holds(param: Any, probe: Any, connection: BaseDatabaseWrapper) -> bool:
+    if isinstance(probe, dt.datetime):
+        return bool(param == connection.ops.adapt_datetimefield_value(probe))
     if param == probe:
         return True
     return (
@@ -161,6 +166,10 @@ def _pattern(
     return before + connection.ops.prep_for_like_query(values[index]) + after
 
 
+def _moment(index: int, values: Sequence[Any], connection: BaseDatabaseWrapper) -> Any:
+    return connection.ops.adapt_datetimefield_value(values[index])
+
+
 def _constant(constant: Any, values: Sequence[Any], connection: BaseDatabaseWrapper) -> Any:
     return constant
 
@@ -168,6 +177,10 @@ def _constant(constant: Any, values: Sequence[Any], connection: BaseDatabaseWrap
 def _slot(param: Any, probes: list[Any], connection: BaseDatabaseWrapper) -> Slot:
     """Where a compiled parameter comes from: a constant, a call's value, or a value escaped in a pattern."""
     for index, probe in enumerate(probes):
+        if isinstance(probe, dt.datetime):
+            if param == connection.ops.adapt_datetimefield_value(probe):  # a text on SQLite
+                return partial(_moment, index)
+            continue
         if param == probe and type(param) is type(probe):
             return partial(_value, index)
         if not (isinstance(param, str) and isinstance(probe, str)):
