@@ -16,7 +16,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -314,20 +314,12 @@ def token_revoke(*, actor: Staff, token: ApiToken) -> ApiToken:
 
 
 def _usable_token(digest: str, now: dt.datetime) -> QuerySet[ApiToken]:
-    """The token of `digest` if usable at `now`, with its staff member's every column and, as one flag per
-    role, their roles (what every API call but the ping checks next: one round trip fewer)."""
-    memberships = Staff.groups.through.objects.filter(staff_id=OuterRef("staff_id"))
+    """The token of `digest` if usable at `now`, with its staff member's every column."""
     return (
         ApiToken.objects.usable(now)
         .filter(digest=digest)
         .order_by()
-        .annotate(**{f"role_{role}": Exists(memberships.filter(group__name=role)) for role in Role.values})
-        .values(
-            "pk",
-            "last_used_at",
-            *(f"staff__{field.name}" for field in Staff._meta.concrete_fields),
-            *(f"role_{role}" for role in Role.values),
-        )
+        .values("pk", "last_used_at", *(f"staff__{field.name}" for field in Staff._meta.concrete_fields))
     )
 
 
@@ -349,13 +341,9 @@ def token_authenticate(raw: str) -> Staff | None:
     if token["last_used_at"] is None or now - token["last_used_at"] >= TOKEN_LAST_USED_STEP:
         ApiToken.objects.filter(pk=token["pk"]).update(last_used_at=now)
     fields = Staff._meta.concrete_fields
-    staff = Staff.from_db(
+    return Staff.from_db(
         DEFAULT_DB_ALIAS, [f.attname for f in fields], [token[f"staff__{f.name}"] for f in fields]
     )
-    # Staff.roles as it would read them (the names of the staff member's groups; no group but a role's
-    # gives a permission), kept for this request.
-    staff.__dict__["roles"] = frozenset(role for role in Role.values if token[f"role_{role}"])
-    return staff
 
 
 # --- partner systems and their API keys (administrators; the CLI with actor None) ---------------------------
