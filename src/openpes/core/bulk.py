@@ -12,6 +12,7 @@ these inside `transaction.atomic()`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import sqlite3
@@ -97,14 +98,18 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     now = timezone.now()
     constants: dict[int, Any] = {}  # position → the value of an auto_now column
     adapted: list[tuple[int, models.Field[Any, Any]]] = []  # positions whose value goes through the field
+    dates: list[int] = []  # positions of DateFields: a date goes straight to the backend's adapter
     for position, f in enumerate(fields):
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             constants[position] = f.get_db_prep_save(now, connection)
         elif f.get_internal_type() not in _PLAIN_TYPES:
             adapted.append((position, f))
+            if f.get_internal_type() == "DateField":
+                dates.append(position)
     take = itemgetter(*[f.attname for f in fields])
     # A missing value (NULL) needs no adapting, except in JSON, where None may mean JSON null.
     keeps_none = {position for position, f in adapted if not isinstance(f, models.JSONField)}
+    adapt_date = connection.ops.adapt_datefield_value
 
     def values(row: dict[str, Any]) -> list[Any]:
         out = list(take(row))
@@ -112,7 +117,11 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             out[position] = constant
         for position, field in adapted:
             value = out[position]
-            if value is not None or position not in keeps_none:
+            if value is None and position in keeps_none:
+                continue
+            if type(value) is dt.date and position in dates:  # what the field's own path would give
+                out[position] = adapt_date(value)
+            else:
                 out[position] = field.get_db_prep_save(value, connection)
         return out
 
