@@ -31,6 +31,7 @@ from openpes.core import bulk
 from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
+from openpes.core.tabular import gc_paused
 from openpes.core.uploads import ImportMode, ImportStatus
 from openpes.employment.choices import LabourStatus
 from openpes.employment.models import (
@@ -207,6 +208,11 @@ class Preview:
 
 def survey_preview(*, actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
     """Read and check an upload without keeping it (the CLI's --dry-run)."""
+    with gc_paused():  # see survey_import
+        return _survey_preview(actor, region_code, filename, content)
+
+
+def _survey_preview(actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
     _check_upload(actor, region_code, filename, content)
     today = timezone.localdate()
     survey = read_survey(content, filename, today=today)
@@ -293,6 +299,16 @@ def survey_import(
     the preview); with `all`, one problem row refuses the whole file and nothing is written. `preview` is
     the file as the same process has just read and checked it (the CLI): its rows are not read again, its
     ID numbers not hashed again; otherwise the kept file is read again."""
+    # No cyclic garbage collection meanwhile: the file's rows and what is made of them are a few million
+    # objects that make no cycles, and every full collection would walk them all again (a seventh of the
+    # import's time). Collection resumes when the import ends.
+    with gc_paused():
+        return _survey_import(actor, record, progress, preview)
+
+
+def _survey_import(
+    actor: Staff, record: SurveyImport, progress: Progress | None, preview: Preview | None
+) -> SurveyImport:
     if record.finished or not record.content_encrypted:
         raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
     if not record.region_code.startswith(actor.jurisdiction_prefix):
