@@ -64,6 +64,20 @@ def test_inserted_rows_read_back_as_written_with_one_creation_time(places):
 
 
 @pytest.mark.django_db
+def test_text_with_placeholder_characters_reads_back_verbatim(places):
+    # SQLite's statement goes to the driver as written, with ? placeholders: %s and %% in a value are text
+    addresses = ["100%s号", "50%%村", "?号院"]
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Household, len(addresses))
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_b1, a) for k, a in zip(keys, addresses, strict=True)]
+        )
+    assert list(Household.objects.filter(pk__in=keys).order_by("pk").values_list("address", flat=True)) == (
+        addresses
+    )
+
+
+@pytest.mark.django_db
 def test_more_rows_than_one_statement_takes(places):
     # SQLite binds at most a few thousand parameters per statement: the rows go in several statements
     count = 2500
