@@ -162,11 +162,20 @@ def any_of(model: type[models.Model], values: list[int] | list[str]) -> RawSQL:
     the number of bound parameters. For lists of a few thousand keys or blind indexes."""
     connection = connections[router.db_for_read(model)]
     if connection.vendor == "postgresql":
-        array = "text[]" if values and isinstance(values[0], str) else "bigint[]"
-        return RawSQL(f"SELECT unnest(%s::{array})", [list(values)])  # noqa: S611 - a fixed type name
+        literal, array = _pg_array(values)
+        return RawSQL(f"SELECT unnest(%s::{array})", [literal])  # noqa: S611 - a fixed type name
     if connection.vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
     raise NotImplementedError(f"any_of does not support {connection.vendor}")
+
+
+def _pg_array(values: list[int] | list[str]) -> tuple[str, str]:
+    """A PostgreSQL array's text form and type, made here: psycopg's list dumper runs a regular expression
+    over each element in Python (~2 µs a key). Text elements are quoted as the array syntax wants."""
+    if values and isinstance(values[0], str):
+        quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        return "{" + ",".join(quoted) + "}", "text[]"
+    return "{" + ",".join(str(int(v)) for v in values) + "}", "bigint[]"
 
 
 def existing_values(model: type[models.Model], attname: str, values: list[str]) -> set[str]:
@@ -182,7 +191,8 @@ def existing_values(model: type[models.Model], attname: str, values: list[str]) 
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
+            literal, array = _pg_array(values)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s::{array})", [literal])  # noqa: S608
         elif connection.vendor == "sqlite":
             cursor.execute(
                 f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",  # noqa: S608
