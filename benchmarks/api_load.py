@@ -473,7 +473,7 @@ def run_database(name: str, args: argparse.Namespace) -> dict[str, Any]:
         if token is None:
             raise SystemExit(f"no token in: {created}")
         port = free_port()
-        server_args = ["--threads", str(args.threads)]
+        server_args = ["--threads", str(args.threads)] if args.threads else []
         if args.workers:
             server_args += ["--workers", str(args.workers)]
         with running_server(env, port, server_args) as server:
@@ -571,10 +571,13 @@ def database_version(env: dict[str, str], name: str) -> str:
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str, started: str) -> str:
     host = machine()
+    from openpes.cli import THREADS_ALONE, THREADS_PER_WORKER
+
+    threads = args.threads or (THREADS_PER_WORKER if args.workers else THREADS_ALONE)
     server = (
-        f"`openpes serve --workers {args.workers} --threads {args.threads}` (gunicorn, {args.workers} processes)"
+        f"`openpes serve --workers {args.workers}` (gunicorn, {args.workers} processes of {threads} threads)"
         if args.workers
-        else f"`openpes serve --threads {args.threads}` (waitress, one process)"
+        else f"`openpes serve` (waitress, one process of {threads} threads)"
     )
     out = [
         f"## api_load.py — {started}",
@@ -663,7 +666,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--rounds", type=int, default=5, help="split each line's seconds over this many rounds (default 5)"
     )
-    p.add_argument("--threads", type=int, default=8, help="server threads (per process), as `openpes serve`")
+    p.add_argument(
+        "--threads", type=int, default=0, help="server threads per process (default: `openpes serve`'s own)"
+    )
     p.add_argument("--workers", type=int, default=0, help="server processes (gunicorn); 0 = waitress")
     p.add_argument("--pg-url", default=PG_BASE, help="PostgreSQL server (a fresh database is created on it)")
     p.add_argument(

@@ -527,3 +527,13 @@ def test_stopping_the_demo_stops_its_worker(tmp_path):
     finally:
         if demo.poll() is None:
             demo.kill()
+
+
+@pytest.mark.parametrize("threads", ["0", "-2", "八"])
+def test_serve_refuses_a_thread_count_that_is_not_a_positive_number(threads, capsys):
+    from openpes import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--threads", threads])
+    assert exited.value.code == 2
+    assert "正整数" in capsys.readouterr().err

@@ -306,6 +306,13 @@ def serve(server: Any, host: str, port: int) -> None:
         server.close()
 
 
+# Threads per process. One process (waitress) waits on the database in some threads while others run; with
+# several processes, each keeps few threads, since threads of one process take turns on Python's lock: at 8
+# threads a list request cost 5.2 ms of CPU against 4.0 at 1 or 2 (benchmarks/api_load.py, docs/benchmarks.md).
+THREADS_ALONE = 8
+THREADS_PER_WORKER = 2
+
+
 def serve_processes(host: str, port: int, workers: int, threads: int) -> int:
     """Serve with gunicorn: `workers` processes of `threads` threads each, so that every core works.
 
@@ -366,13 +373,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return cannot_bind(args.host, args.port, exc)
     collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
     try:
-        server = bind(args.host, args.port, args.threads)
+        server = bind(args.host, args.port, args.threads or THREADS_ALONE)
     except (OSError, ImproperlyConfigured) as exc:
         return cannot_bind(args.host, args.port, exc)
     migrate()
     if args.workers:
         server.close()  # the address was free: gunicorn's master process binds it again
-        return serve_processes(args.host, args.port, args.workers, args.threads)
+        return serve_processes(args.host, args.port, args.workers, args.threads or THREADS_PER_WORKER)
     serve(server, args.host, args.port)
     return 0
 
@@ -394,7 +401,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             return cannot_bind(args.host, args.port, exc)
         collect_static()  # before the application loads: WhiteNoise lists the collected files as it starts
         try:  # before the build, so that a port in use is said at once, not after a minute of work
-            server = bind(args.host, args.port, args.threads)
+            server = bind(args.host, args.port, args.threads or THREADS_ALONE)
         except (OSError, ImproperlyConfigured) as exc:
             return cannot_bind(args.host, args.port, exc)
     started = time.monotonic()
@@ -828,7 +835,12 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--threads", type=int, default=8)
+        p.add_argument(
+            "--threads",
+            type=positive,
+            default=None,
+            help=f"每个进程的线程数（默认：单进程 {THREADS_ALONE}，多进程 {THREADS_PER_WORKER}）",
+        )
     sub.choices["serve"].add_argument(
         "--workers",
         type=positive,

@@ -160,3 +160,43 @@ def test_a_phone_of_another_township_finds_nobody(registry, make_person, make_st
 
 def test_a_phone_search_is_described_masked_for_the_audit_log():
     assert PersonFilters(q="13900004444").describe() == "条件：关键词 139****4444"
+
+
+@pytest.mark.parametrize("level", ["county", "township_a", "village_a2", "village_b1"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"region": "village_a1"},
+        {"region": "township_a", "sex": "1"},
+        {"sex": "2"},
+        {"household": "a1"},
+        {"region": "village_a1", "sex": "1", "household": "a1"},
+        {"region": "440000000000"},  # outside every jurisdiction here
+        {"q": "王"},
+        {"q": "   "},
+    ],
+)
+def test_the_api_list_reads_what_person_list_holds(registry, make_staff, places, level, given):
+    """PersonRows (a prepared query where it can be) gives the rows and counts of person_list, page by page."""
+    actor = make_staff(Role.TOWNSHIP_OFFICER, getattr(places, level))
+    region = given.get("region", "")
+    filters = PersonFilters(
+        q=given.get("q", ""),
+        region=getattr(places, region, region),
+        sex=given.get("sex", ""),
+        household=getattr(registry, f"household_{given['household']}").pk if "household" in given else None,
+    )
+    rows = selectors.PersonRows(actor, filters)
+    expected = selectors.person_rows(selectors.person_list(actor=actor, filters=filters))
+    assert rows.page(0, 50) == expected
+    assert rows.page(1, 1) == expected[1:2]
+    assert rows.count() == len(expected)
+    if rows.prepared is not None:
+        rows.prepared.verify(rows.values, offset=1, limit=2)
+
+
+def test_a_search_is_not_prepared_and_a_list_without_one_is(registry):
+    assert selectors.PersonRows(registry.county, PersonFilters(q="王芳")).prepared is None
+    assert selectors.PersonRows(registry.county, PersonFilters(sex="1")).prepared is not None
+    assert len(selectors.PersonRows(registry.county, PersonFilters()).page(0, 50)) == 3

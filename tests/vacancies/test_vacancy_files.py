@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
@@ -24,13 +26,15 @@ from openpes.audit.models import AccessLog, ChangeLog
 from openpes.core.errors import DomainError
 from openpes.employers import services as employer_services
 from openpes.employers.models import Employer
+from openpes.vacancies import services as vacancy_services
 from openpes.vacancies.choices import Channel, VacancyStatus
 from openpes.vacancies.files import read_vacancy_file, vacancy_template
 from openpes.vacancies.models import Vacancy, VacancyFileImport
-from openpes.vacancies.services import file_import
+from openpes.vacancies.services import file_import, normalising
+from openpes.vacancies.services.validation import clean_vacancy
 from tests.employers.helpers import make_uscc
 from tests.employment.survey_files import Formula, csv_file, workbook
-from tests.vacancies.pool import verified_employer
+from tests.vacancies.pool import make_vacancy, verified_employer
 
 FIXTURES = Path(__file__).with_name("fixtures")
 TODAY = dt.date(2026, 11, 29)
@@ -400,6 +404,98 @@ def test_a_role_without_add_vacancy_cannot_check_a_file(make_staff: Any, places:
     manager = make_staff(Role.MANAGER, places.county)
     with pytest.raises(PermissionDenied):
         check(manager, [["普工", "某单位", "", "", ""]])
+
+
+# The rows of FILE_OF_JOBS differ in job, occupation, work place and pay, so that a query per row (the coder,
+# the work place's region, the going rate) would show in the count.
+PLACE_HEADER = ["岗位名称", "单位名称", "招聘人数", "薪资待遇", "工作地点"]
+FILE_OF_JOBS = [
+    ["中餐厨师", "绥宁县某某电子有限公司", "2", "30000-40000元/月", "绥宁县长铺镇"],  # far above the rate
+    ["中餐厨师", "湖南某某食品有限公司", "1", "4500-6000元/月", "绥宁县"],
+    ["电工", "绥宁县某某电子有限公司", "1", "6千-8千", "长沙市岳麓区"],
+    ["焊工", "湖南某某食品有限公司", "3", "200元/天", "长沙"],
+    ["服务员", "湖南某某食品有限公司", "3", "3500", "全国"],
+    ["保安", "湖南某某食品有限公司", "1", "限男性，3000", ""],
+    ["汽车驾驶员", "绥宁县某某电子有限公司", "2", "面议", "绥宁县长铺镇"],
+    ["会计", "绥宁县某某电子有限公司", "1", "5000以上", "邵阳市"],
+]
+
+
+def publish_cooks(setting: Any, count: int) -> None:
+    for _ in range(count):
+        vacancy = make_vacancy(setting.officer, setting.electronics)
+        vacancy_services.vacancy_submit(actor=setting.officer, vacancy=vacancy)
+        vacancy_services.vacancy_review(actor=setting.officer, vacancy=vacancy, approve=True)
+
+
+@pytest.mark.django_db
+def test_checking_a_file_takes_as_many_queries_for_many_rows_as_for_one(
+    setting: Any, django_assert_num_queries: Any
+) -> None:
+    publish_cooks(setting, 5)
+    with CaptureQueriesContext(connection) as one:
+        check(setting.officer, FILE_OF_JOBS[:1], header=PLACE_HEADER)
+    with django_assert_num_queries(len(one.captured_queries)):
+        plan = check(setting.officer, FILE_OF_JOBS, header=PLACE_HEADER)
+    assert len(one.captured_queries) <= 4  # the employers, the coder, the work places' regions, going rates
+    assert all(row.vacancy is not None for row in plan.rows)
+
+
+@pytest.mark.django_db
+def test_a_checked_row_becomes_what_the_same_posting_entered_alone_becomes(setting: Any) -> None:
+    publish_cooks(setting, 5)
+    plan = check(setting.officer, FILE_OF_JOBS, header=PLACE_HEADER)
+    fields = [
+        f.name for f in Vacancy._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")
+    ]
+    for row in plan.rows:
+        assert row.vacancy is not None and row.employer is not None
+        alone = Vacancy(employer=row.employer, channel=Channel.FILE, **clean_vacancy(row.row.data()))
+        normalising.normalise(alone)
+        normalising.rescreen(alone)
+        assert {name: getattr(row.vacancy, name) for name in fields} == {
+            name: getattr(alone, name) for name in fields
+        }, row.row.line
+    cook, outside = plan.rows[0].vacancy, plan.rows[2].vacancy
+    assert cook is not None and outside is not None
+    assert cook.region_code == cook.place_code != setting.electronics.region_code  # a township of the table
+    # A county outside the installation's table (岳麓区): filed under the employer.
+    assert outside.place_code == "430104000000" and outside.region_code == setting.electronics.region_code
+    assert "fraud.pay_far_above_rate" in {flag["code"] for flag in cook.screening_flags}
+
+
+@pytest.mark.django_db
+def test_the_going_rate_of_a_file_reads_the_latest_published_vacancies_of_each_occupation_and_county(
+    setting: Any, monkeypatch: Any
+) -> None:
+    publish_cooks(setting, 3)
+    monkeypatch.setattr(normalising, "GOING_RATE_SAMPLE", 2)
+    plan = check(setting.officer, FILE_OF_JOBS[:3], header=PLACE_HEADER)
+    new = [row.vacancy for row in plan.rows if row.vacancy is not None]
+    batch = normalising._comparable_pays_of(new)
+    for vacancy in new:
+        key = (vacancy.occupation_code, vacancy.region_code[:6])
+        assert sorted(batch.get(key, [])) == sorted(normalising.comparable_pays(vacancy))
+    assert batch[new[0].occupation_code, "430527"] == [(4500, 6000)] * 2
+
+
+@pytest.mark.django_db
+def test_normalising_in_one_go_refuses_saved_vacancies(setting: Any) -> None:
+    with pytest.raises(ValueError, match="unsaved"):
+        normalising.normalise_and_screen_new([make_vacancy(setting.officer, setting.electronics)])
+
+
+@pytest.mark.django_db
+def test_an_unknown_import_mode_is_refused_in_chinese(setting: Any) -> None:
+    message = "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）"
+    with pytest.raises(DomainError) as checking:
+        record_for(setting.officer, MIXED, "everything")
+    assert checking.value.errors[0].message == message
+    record = record_for(setting.officer, MIXED, "valid")
+    with pytest.raises(DomainError) as importing:
+        file_import.vacancy_file_import(actor=setting.officer, record=record, mode="some")
+    assert importing.value.errors[0].message == message
+    assert not Vacancy.objects.filter(channel=Channel.FILE).exists()
 
 
 # ------------------------------------------------------------------------------------------------ importing

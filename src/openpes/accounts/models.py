@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -163,8 +164,10 @@ class StaffSession(models.Model):
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def usable(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), staff__is_active=True)
+    def usable(self, now: dt.datetime | None = None) -> ApiTokenQuerySet:
+        """Tokens that open the API at `now` (default: this moment)."""
+        moment = timezone.now() if now is None else now
+        return self.filter(revoked_at__isnull=True, expires_at__gt=moment, staff__is_active=True)
 
 
 class ApiToken(models.Model):

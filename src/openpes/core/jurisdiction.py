@@ -49,7 +49,12 @@ class ScopedQuerySet(models.QuerySet[_M]):
     def in_prefix(self, prefix: str) -> Self:
         if not prefix:
             return self.none()
-        return self.filter(**{f"{self.region_field}__range": code_range(prefix)})
+        return self.in_range(*code_range(prefix))
+
+    def in_range(self, low: str, high: str) -> Self:
+        """The rows whose region code is from `low` to `high`: `in_prefix` with the range already worked out
+        (a prepared query's values, see core.prepared)."""
+        return self.filter(**{f"{self.region_field}__range": (low, high)})
 
 
 def prefix_of(code: str) -> str:

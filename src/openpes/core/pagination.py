@@ -4,13 +4,14 @@
 through ninja's getter, attribute by attribute of a model instance. A list that is read often uses
 `@paginate_rows(reader)` instead: the same parameters and the same documented answer, but the page is read
 by `reader` as plain rows (a selector's dicts of the item schema's keys, no model instance per row) and
-checked by a plain pydantic copy of the item schema, a tenth of the cost."""
+checked by a plain pydantic copy of the item schema, a tenth of the cost. Its handler may also return a
+`RowSource` that reads a page and counts by itself (a prepared query, see core.prepared)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast, get_args
+from typing import Any, Protocol, cast, get_args
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -44,14 +45,39 @@ class Pagination(LimitOffsetPagination):
 
 
 RowReader = Callable[[QuerySet[Any]], list[dict[str, Any]]]
+
+
+class RowSource(Protocol):
+    """A list that reads its own pages: dicts of the item schema's keys, and the whole list's length."""
+
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]: ...
+
+    def count(self) -> int: ...
+
+
+class QueryRows:
+    """A queryset as a RowSource, its pages read by `reader`."""
+
+    def __init__(self, queryset: QuerySet[Any], reader: RowReader) -> None:
+        self.queryset, self.reader = queryset, reader
+
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        return self.reader(self.queryset[offset : offset + limit])
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+
 PAGINATION_ARG = "ninja_pagination"  # the name ninja's own @paginate gives the parameters
 
 
-def paginate_rows(reader: RowReader) -> Callable[[Callable[..., QuerySet[Any]]], Callable[..., HttpResponse]]:
+def paginate_rows(
+    reader: RowReader,
+) -> Callable[[Callable[..., QuerySet[Any] | RowSource]], Callable[..., HttpResponse]]:
     """`@paginate_rows(selectors.person_rows)` under `@router.get(..., response=responses(list[ItemOut]))`:
-    the handler returns its queryset; the page (`limit`, `offset`) is sliced from it and read by `reader`,
-    whose dicts must carry ItemOut's keys. The count is the page's own length when the page is the last
-    one, else one COUNT query."""
+    the handler returns its queryset, whose page (`limit`, `offset`) is sliced and read by `reader`, or a
+    RowSource; the rows must carry ItemOut's keys. The count is the page's own length when the page is the
+    last one, else one COUNT query."""
     paginator = Pagination()
     checked: list[TypeAdapter[list[Any]]] = []  # set when ninja builds the operation
 
@@ -65,12 +91,13 @@ def paginate_rows(reader: RowReader) -> Callable[[Callable[..., QuerySet[Any]]],
                 (item,) = get_args(paged.model_fields["items"].annotation)
                 checked.append(TypeAdapter(cast(Any, list)[_plain_copy(item)]))
 
-    def decorate(handler: Callable[..., QuerySet[Any]]) -> Callable[..., HttpResponse]:
+    def decorate(handler: Callable[..., QuerySet[Any] | RowSource]) -> Callable[..., HttpResponse]:
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             page: Pagination.Input = kwargs.pop(PAGINATION_ARG)
-            found = handler(request, **kwargs)
-            rows = reader(found[page.offset : page.offset + page.limit])
+            answer = handler(request, **kwargs)
+            found = QueryRows(answer, reader) if isinstance(answer, QuerySet) else answer
+            rows = found.page(page.offset, page.limit)
             last_page = len(rows) < page.limit and (rows or page.offset == 0)
             count = page.offset + len(rows) if last_page else found.count()
             items = checked[0].dump_python(checked[0].validate_python(rows))

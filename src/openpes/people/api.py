@@ -88,12 +88,11 @@ def person_list(request: HttpRequest, filters: Query[PersonFiltersIn]) -> Any:
     return _persons_matching(request, filters)
 
 
-def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> Any:
+def _persons_matching(request: HttpRequest, filters: PersonFiltersIn) -> selectors.PersonRows:
     actor = actor_of(request)
-    persons = selectors.person_list(
-        actor=actor, filters=selectors.PersonFilters(**filters.model_dump(mode="json"))
-    )
-    services.identifier_search_record(actor=actor, q=filters.q, matches=persons)
+    persons = selectors.PersonRows(actor, selectors.PersonFilters(**filters.model_dump(mode="json")))
+    if filters.q:
+        services.identifier_search_record(actor=actor, q=filters.q, matches=persons.queryset())
     return persons
 
 

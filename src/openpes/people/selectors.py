@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 from openpes.accounts.models import Staff
 from openpes.core.identifiers import full_id_number, full_phone, mask_id_for_log, mask_phone, normalise_text
 from openpes.core.jurisdiction import ScopedQuerySet, code_range, covers, prefix_of
+from openpes.core.prepared import PreparedRows, ProbeType
 from openpes.people import rules
 from openpes.people.models import Household, Person, Sex, id_number_masked
 from openpes.people.services import id_index, id_tail_index, phone_index
@@ -74,16 +76,28 @@ _ID_TAIL = re.compile(r"\d{3}[\dX]")
 
 
 def person_list(*, actor: Staff, filters: PersonFilters = PersonFilters()) -> ScopedQuerySet[Person]:
-    persons = Person.objects.within(actor)
-    if filters.region and covers(actor.jurisdiction_prefix, filters.region):
-        persons = persons.filter(region_code__range=code_range(prefix_of(filters.region)))
-    elif filters.region:
-        return persons.none()
-    if filters.sex:
-        persons = persons.filter(sex=filters.sex)
-    if filters.household:
-        persons = persons.filter(household_id=filters.household)
+    if filters.region and not covers(actor.jurisdiction_prefix, filters.region):
+        return Person.objects.none()
+    persons = _narrowed(
+        Person.objects.within(actor),
+        region=code_range(prefix_of(filters.region)) if filters.region else None,
+        sex=filters.sex,
+        household=filters.household,
+    )
     return person_search(persons, filters.q)
+
+
+def _narrowed(
+    persons: ScopedQuerySet[Person], *, region: tuple[str, str] | None, sex: str, household: int | None
+) -> ScopedQuerySet[Person]:
+    """The filters of a person list other than the search, for `person_list` and its prepared twin."""
+    if region:
+        persons = persons.filter(region_code__range=region)
+    if sex:
+        persons = persons.filter(sex=sex)
+    if household:
+        persons = persons.filter(household_id=household)
+    return persons
 
 
 # What a list shows of a person, read as plain columns; the ciphertext and the birth month only to derive
@@ -112,14 +126,67 @@ def person_rows(persons: QuerySet[Person]) -> list[dict[str, Any]]:
     with the keys of `PersonOut`, the ID number masked as `Person.id_number_masked` masks it and the age
     as `Person.age` counts it, read as plain rows rather than model instances (a list is read far more
     often than anything else)."""
+    return _shown(list(persons.values(*_ROW_COLUMNS)))
+
+
+def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     today = timezone.localdate()
-    rows = []
-    for row in persons.values(*_ROW_COLUMNS):
+    for row in rows:
         row["id_number_masked"] = id_number_masked(row.pop("id_number_encrypted"))
         row["age"] = rules.age_from_month(row.pop("birth_month"), today)
         row["household"] = row.pop("household_id")
-        rows.append(row)
     return rows
+
+
+@functools.cache
+def _prepared_page(region: bool, sex: bool, household: bool) -> PreparedRows:
+    """`person_list` without a search, as a prepared query, for each combination of the other filters."""
+    kinds: list[ProbeType] = [str, str, *([str, str] if region else []), *([str] if sex else [])]
+    kinds += [int] if household else []
+
+    def build(*values: Any) -> QuerySet[Person]:
+        given = iter(values)
+        persons = Person.objects.in_range(next(given), next(given))
+        return _narrowed(
+            persons,
+            region=(next(given), next(given)) if region else None,
+            sex=next(given) if sex else "",
+            household=next(given) if household else None,
+        ).values(*_ROW_COLUMNS)
+
+    return PreparedRows(build, *kinds)
+
+
+class PersonRows:
+    """The API's person list (`person_list` read as `person_rows`), a page at a time: a list without a search
+    (the list as it opens, and its filters) runs a prepared query (core.prepared), a search the queryset."""
+
+    def __init__(self, actor: Staff, filters: PersonFilters) -> None:
+        self.actor, self.filters = actor, filters
+        self.prepared: PreparedRows | None = None
+        self.values: list[Any] = []
+        prefix = actor.jurisdiction_prefix
+        if prefix and not filters.q.strip() and (not filters.region or covers(prefix, filters.region)):
+            self.prepared = _prepared_page(bool(filters.region), bool(filters.sex), bool(filters.household))
+            self.values = [
+                *code_range(prefix),
+                *(code_range(prefix_of(filters.region)) if filters.region else ()),
+                *([filters.sex] if filters.sex else []),
+                *([filters.household] if filters.household else []),
+            ]
+
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        if self.prepared is None:
+            return person_rows(self.queryset()[offset : offset + limit])
+        return _shown(self.prepared.page(self.values, offset=offset, limit=limit))
+
+    def count(self) -> int:
+        if self.prepared is None:
+            return self.queryset().count()
+        return self.prepared.count(self.values)
+
+    def queryset(self) -> QuerySet[Person]:
+        return person_list(actor=self.actor, filters=self.filters)
 
 
 def person_get(*, actor: Staff, pk: int) -> Person | None:

@@ -32,16 +32,12 @@ class VacancyQuerySet(ScopedQuerySet["Vacancy"]):
         return self.filter(Q(region_code__range=span) | Q(employer__region_code__range=span))
 
 
-class Vacancy(models.Model):
-    """One vacancy as it came in (the raw fields, exactly as received) and as the normaliser read it (the
-    normalised fields with their reasons), its screening flags and where it stands in review."""
+class RawPosting(models.Model):
+    """A posting's text exactly as a channel sent it. A vacancy keeps its current text (what the normaliser
+    reads and the public sees) and each of its sources (`VacancySource`) the text one channel sent, so both
+    have these fields, defined once here. The validity is not among them: the vacancy always has one (60
+    days when the posting names none), a source only what was sent."""
 
-    employer = models.ForeignKey(
-        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="vacancies"
-    )
-    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
-
-    # As received.
     title = models.CharField("职位名称", max_length=100)
     pay_text = models.CharField("薪资待遇", max_length=100, blank=True)
     place_text = models.CharField("工作地点", max_length=200, blank=True)
@@ -51,6 +47,19 @@ class Vacancy(models.Model):
     industry_text = models.CharField("行业", max_length=100, blank=True)
     contact_text = models.CharField("联系方式", max_length=200, blank=True)
     headcount = models.PositiveIntegerField("招聘人数", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Vacancy(RawPosting):
+    """One vacancy as it came in (the raw fields of `RawPosting`) and as the normaliser read it (the
+    normalised fields with their reasons), its screening flags and where it stands in review."""
+
+    employer = models.ForeignKey(
+        Employer, verbose_name="用人单位", on_delete=models.PROTECT, related_name="vacancies"
+    )
+    channel = models.CharField("来源渠道", max_length=10, choices=Channel.choices)
 
     # As normalised (openpes.vacancies.normalise), or as staff corrected them (VacancyCorrection).
     occupation_code = models.CharField(
@@ -229,7 +238,7 @@ class VacancyCorrection(models.Model):
         return f"{self.field}: {self.old_value} → {self.new_value}"
 
 
-class VacancySource(models.Model):
+class VacancySource(RawPosting):
     """One posting of a vacancy as one channel sent it: every vacancy has its first source from its
     creation, and gains one for each duplicate merged into it (at intake, or by staff), so that a merged
     vacancy keeps every channel's raw text."""
@@ -241,15 +250,6 @@ class VacancySource(models.Model):
     external_ref = models.CharField(
         "外部编号", max_length=100, blank=True, help_text="合作系统或导入文件中该岗位的编号"
     )
-    title = models.CharField("职位名称", max_length=100)
-    pay_text = models.CharField("薪资待遇", max_length=100, blank=True)
-    place_text = models.CharField("工作地点", max_length=200, blank=True)
-    education_text = models.CharField("学历要求", max_length=50, blank=True)
-    experience_text = models.CharField("经验要求", max_length=50, blank=True)
-    description = models.TextField("职位描述", blank=True)
-    industry_text = models.CharField("行业", max_length=100, blank=True)
-    contact_text = models.CharField("联系方式", max_length=200, blank=True)
-    headcount = models.PositiveIntegerField("招聘人数", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
     received_at = models.DateTimeField("收到时间")
     created_by = models.ForeignKey(

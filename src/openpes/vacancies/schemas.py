@@ -122,11 +122,10 @@ class ScreeningFlagOut(Schema):
     )
 
 
-class VacancyOut(Schema):
-    id: int = Field(..., description="编号")
-    employer: int = Field(..., description="用人单位编号")
-    employer_name: str = Field(..., description="单位名称")
-    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
+class RawPostingOut(Schema):
+    """A posting's text as a channel sent it (models.RawPosting): the vacancy's current text and each of
+    its sources."""
+
     title: str = Field(..., description="职位名称（原文）")
     pay_text: str = Field(..., description="薪资待遇（原文）")
     place_text: str = Field(..., description="工作地点（原文）")
@@ -136,6 +135,21 @@ class VacancyOut(Schema):
     industry_text: str = Field(..., description="行业（原文）")
     contact_text: str = Field(..., description="联系方式（原文）")
     headcount: int | None = Field(None, description="招聘人数")
+
+
+# Pydantic lists a schema's fields from its last base to its first, then its own. The fields a schema shows
+# before the raw text come from a second base listed after RawPostingOut, so that answers and the API
+# document keep their order: the vacancy's id first, the channel before the text.
+
+
+class _VacancyHead(Schema):
+    id: int = Field(..., description="编号")
+    employer: int = Field(..., description="用人单位编号")
+    employer_name: str = Field(..., description="单位名称")
+    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
+
+
+class VacancyOut(RawPostingOut, _VacancyHead):
     occupation_code: str = Field(..., description="职业代码（职业分类大典2022）")
     occupation_name: str = Field(..., description="职业名称")
     occupation_candidates: list[str] = Field(..., description="候选职业代码，最可能的在前")
@@ -188,21 +202,15 @@ class VacancyOut(Schema):
         return list(obj.screening_flags)
 
 
-class SourceOut(Schema):
+class _SourceHead(Schema):
+    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
+    external_ref: str = Field(..., description="合作系统或导入文件中的编号")
+
+
+class SourceOut(RawPostingOut, _SourceHead):
     """One posting of the vacancy as a channel sent it (the first at creation, one more per duplicate
     merged into it)."""
 
-    channel: str = Field(..., description=f"来源渠道：{choices_text(Channel)}")
-    external_ref: str = Field(..., description="合作系统或导入文件中的编号")
-    title: str = Field(..., description="职位名称（原文）")
-    pay_text: str = Field(..., description="薪资待遇（原文）")
-    place_text: str = Field(..., description="工作地点（原文）")
-    education_text: str = Field(..., description="学历要求（原文）")
-    experience_text: str = Field(..., description="经验要求（原文）")
-    description: str = Field(..., description="职位描述（原文）")
-    industry_text: str = Field(..., description="行业（原文）")
-    contact_text: str = Field(..., description="联系方式（原文）")
-    headcount: int | None = Field(None, description="招聘人数")
     valid_until: dt.date | None = Field(None, description="有效期至")
     received_at: dt.datetime = Field(..., description="收到时间")
     merged_from: int | None = Field(None, description="由经办人员从该岗位（编号）合并过来")

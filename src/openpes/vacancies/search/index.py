@@ -267,11 +267,9 @@ class _Reader:
         generation = _current_generation()
         if generation is None:
             return None
-        try:
-            stat = (generation / "meta.json").stat()
-        except FileNotFoundError:
+        stamp = _commit_of(generation)
+        if stamp is None:
             return None
-        stamp = (stat.st_ino, stat.st_mtime_ns)
         with self.lock:
             if self.path != generation or self.index is None:
                 self.index = tantivy.Index.open(str(generation))
@@ -306,11 +304,17 @@ def unchanged_since(hits: Hits) -> bool:
     generation = _current_generation()
     if generation is None or hits.read is None or generation != hits.read[0]:
         return False
+    return _commit_of(generation) == hits.read[1]
+
+
+def _commit_of(generation: Path) -> tuple[int, int] | None:
+    """The latest commit of a generation, as the inode and time of its meta.json (see `_Reader`); None when
+    the generation has gone."""
     try:
         stat = (generation / "meta.json").stat()
     except FileNotFoundError:
-        return False
-    return (stat.st_ino, stat.st_mtime_ns) == hits.read[1]
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def query(plan: QueryPlan, search_query: Any, today: dt.date, now: dt.datetime, employer_ids: Any) -> Any:

@@ -40,7 +40,7 @@ from openpes.vacancies.choices import Channel
 from openpes.vacancies.files import FileRow, VacancyFile, employer_key, error_workbook, read_vacancy_file
 from openpes.vacancies.models import Vacancy, VacancyFileImport
 from openpes.vacancies.presenters import pay_shown
-from openpes.vacancies.services.normalising import normalise, rescreen
+from openpes.vacancies.services.normalising import normalise_and_screen_new
 from openpes.vacancies.services.vacancies import ADD, may_change, vacancy_intake
 from openpes.vacancies.services.validation import RAW_FIELDS, clean_vacancy
 
@@ -197,10 +197,8 @@ def _plan(actor: Staff, upload: VacancyFile, *, normalised: bool = True) -> File
             plan.problems.extend(_field_problems(row, exc.errors, upload.columns))
             continue
         if plan.employer is not None and normalised:
-            vacancy = Vacancy(employer=plan.employer, channel=Channel.FILE, **values)
-            normalise(vacancy)
-            rescreen(vacancy)
-            plan.vacancy = vacancy
+            plan.vacancy = Vacancy(employer=plan.employer, channel=Channel.FILE, **values)
+    normalise_and_screen_new([plan.vacancy for plan in plans if plan.vacancy is not None])
     return FilePlan(upload, plans)
 
 
@@ -223,6 +221,11 @@ def _column_of(field_name: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------- the checks
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ImportMode.values:
+        raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
 
 
 def _check_upload(actor: Staff, filename: str, content: bytes) -> None:
@@ -263,8 +266,7 @@ def vacancy_file_check(
 ) -> VacancyFileImport:
     """Read and check an upload; the record keeps the file (encrypted) and each row's result for the clerk
     to see before anything is imported."""
-    if mode not in ImportMode.values:
-        raise DomainError("mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）")
+    _check_mode(mode)
     if plan is None:
         plan = vacancy_file_preview(actor=actor, filename=filename, content=content)
     region_code = actor.jurisdiction_prefix.ljust(CODE_LENGTH, "0")
@@ -330,10 +332,7 @@ def vacancy_file_import(
     if record.finished or not record.content_encrypted:
         raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
     if mode is not None:
-        if mode not in ImportMode.values:
-            raise DomainError(
-                "mode", "导入方式取值无效，可选：all（全部无误才导入）、valid（只导入无误的行）"
-            )
+        _check_mode(mode)
         record.mode = mode
     if plan is None:
         upload = read_vacancy_file(_decrypt(record), today=timezone.localdate())
