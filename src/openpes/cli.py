@@ -521,9 +521,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             bar = ProgressBar(preview.new, sys.stderr)
             try:
-                importing.survey_import(
-                    actor=staff, record=record, progress=bar.update, survey=preview.survey
-                )
+                importing.survey_import(actor=staff, record=record, progress=bar.update, preview=preview)
             finally:
                 bar.close()
         except DomainError as exc:

@@ -64,6 +64,20 @@ def test_inserted_rows_read_back_as_written_with_one_creation_time(places):
 
 
 @pytest.mark.django_db
+def test_text_with_placeholder_characters_reads_back_verbatim(places):
+    # SQLite's statement goes to the driver as written, with ? placeholders: %s and %% in a value are text
+    addresses = ["100%s号", "50%%村", "?号院"]
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Household, len(addresses))
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_b1, a) for k, a in zip(keys, addresses, strict=True)]
+        )
+    assert list(Household.objects.filter(pk__in=keys).order_by("pk").values_list("address", flat=True)) == (
+        addresses
+    )
+
+
+@pytest.mark.django_db
 def test_more_rows_than_one_statement_takes(places):
     # SQLite binds at most a few thousand parameters per statement: the rows go in several statements
     count = 2500
@@ -120,7 +134,7 @@ def test_existing_values_names_exactly_the_values_already_stored(places):
 
 @pytest.mark.django_db
 def test_any_of_filters_as_an_in_list_would_for_keys_and_text(places):
-    addresses = [f"{n}号" for n in range(4)]
+    addresses = [f"{n}号" for n in range(4)] + ['引"号\\{1,2}', "NULL"]
     with transaction.atomic():
         keys = bulk.reserve_keys(Household, len(addresses))
         bulk.insert_rows(
@@ -133,9 +147,13 @@ def test_any_of_filters_as_an_in_list_would_for_keys_and_text(places):
         keys[0],
         keys[2],
     }
-    asked = [addresses[1], "'); DROP TABLE people_household; --"]
+    asked = [addresses[1], "'); DROP TABLE people_household; --", '"}, {', "\\", "a,b", "NULL", ""]
     found = Household.objects.filter(address__in=bulk.any_of(Household, asked)).values_list("pk", flat=True)
-    assert list(found) == [keys[1]]
+    assert list(found) == [keys[1], keys[5]]  # "NULL" is the text NULL, not a missing value
+    odd = Household.objects.filter(address__in=bulk.any_of(Household, [addresses[4]])).values_list(
+        "pk", flat=True
+    )
+    assert list(odd) == [keys[4]]  # quotes, backslashes, braces and commas are text too
     assert not Household.objects.filter(pk__in=bulk.any_of(Household, [])).exists()
     assert Household.objects.count() == len(addresses)
 

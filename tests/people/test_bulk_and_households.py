@@ -372,3 +372,38 @@ def test_households_bulk_create_refuses_html_in_the_household_address(county, pl
     item.address = "<script>"
     with nothing_written(), pytest.raises(DomainError):
         services.households_bulk_create(actor=county, households=[item], today=TODAY)
+
+
+# --- identifiers an import has already parsed ---------------------------------------------------------------
+
+
+def test_parsed_identifiers_are_used_as_given_and_the_age_rule_still_applies(county, places):
+    from openpes.core.identifiers import parse_id_number, parse_phone
+
+    adult, child = make_id_number(born=dt.date(1990, 1, 1), seq=21), make_id_number(born=dt.date(2015, 1, 1))
+    parsed = services.ParsedIdentifiers(
+        parse_id_number(adult, today=TODAY), parse_phone("13907391234"), id_index="given-index"
+    )
+    data = PersonInputFactory(
+        region_code=places.village_a1, id_number=adult, phone="13907391234", parsed=parsed
+    )
+    persons, errors = services.persons_prepare(county, [("第1行", data)], TODAY)
+    assert errors == []
+    assert persons[0]["id_number_index"] == "given-index"  # not hashed again
+    assert persons[0]["phone_index"] == services.phone_index("13907391234")
+    assert provider().decrypt(persons[0]["id_number_encrypted"], context=services.ID_CONTEXT) == adult
+
+    young = services.ParsedIdentifiers(parse_id_number(child, today=TODAY))
+    data = PersonInputFactory(region_code=places.village_a1, id_number=child, parsed=young)
+    persons, errors = services.persons_prepare(county, [("第2行", data)], TODAY)
+    assert persons == [] and errors[0].field == "第2行.id_number" and "未满16周岁" in errors[0].message
+
+
+def test_parsed_identifiers_of_another_value_are_ignored_and_the_given_value_is_checked(county, places):
+    from openpes.core.identifiers import parse_id_number
+
+    other = services.ParsedIdentifiers(parse_id_number(make_id_number(seq=22), today=TODAY), id_index="x")
+    data = PersonInputFactory(region_code=places.village_a1, id_number="430527199001011234", parsed=other)
+    persons, errors = services.persons_prepare(county, [("第3行", data)], TODAY)
+    assert persons == []
+    assert errors[0].field == "第3行.id_number" and "校验位" in errors[0].message

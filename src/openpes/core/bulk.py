@@ -12,6 +12,7 @@ these inside `transaction.atomic()`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import sqlite3
@@ -97,14 +98,18 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     now = timezone.now()
     constants: dict[int, Any] = {}  # position → the value of an auto_now column
     adapted: list[tuple[int, models.Field[Any, Any]]] = []  # positions whose value goes through the field
+    dates: list[int] = []  # positions of DateFields: a date goes straight to the backend's adapter
     for position, f in enumerate(fields):
         if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             constants[position] = f.get_db_prep_save(now, connection)
         elif f.get_internal_type() not in _PLAIN_TYPES:
             adapted.append((position, f))
+            if f.get_internal_type() == "DateField":
+                dates.append(position)
     take = itemgetter(*[f.attname for f in fields])
     # A missing value (NULL) needs no adapting, except in JSON, where None may mean JSON null.
     keeps_none = {position for position, f in adapted if not isinstance(f, models.JSONField)}
+    adapt_date = connection.ops.adapt_datefield_value
 
     def values(row: dict[str, Any]) -> list[Any]:
         out = list(take(row))
@@ -112,7 +117,11 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
             out[position] = constant
         for position, field in adapted:
             value = out[position]
-            if value is not None or position not in keeps_none:
+            if value is None and position in keeps_none:
+                continue
+            if type(value) is dt.date and position in dates:  # what the field's own path would give
+                out[position] = adapt_date(value)
+            else:
                 out[position] = field.get_db_prep_save(value, connection)
         return out
 
@@ -130,17 +139,21 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                 for row in rows:
                     copy.write_row(values(row))
             return
-        limit = 999
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"insert_rows does not support {connection.vendor}")
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         per_statement = max(1, min(1000, limit // len(fields)))
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            params = [value for row in chunk for value in values(row)]
-            rows_sql = ", ".join([placeholders] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {rows_sql}", params)  # noqa: S608
+        placeholders = "(" + ", ".join(["?"] * len(fields)) + ")"
+        # The driver's own execute, with sqlite3's ? placeholders, its errors wrapped here: Django's cursor
+        # would rewrite every %s of a thousand-row statement with a regular expression (~5 µs a row).
+        with connection.wrap_database_errors:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                params = [value for row in chunk for value in values(row)]
+                rows_sql = ", ".join([placeholders] * len(chunk))
+                sql = f"INSERT INTO {table} ({names}) VALUES {rows_sql}"  # noqa: S608
+                sqlite3.Cursor.execute(cursor.cursor, sql, params)
 
 
 def any_of(model: type[models.Model], values: list[int] | list[str]) -> RawSQL:
@@ -149,11 +162,20 @@ def any_of(model: type[models.Model], values: list[int] | list[str]) -> RawSQL:
     the number of bound parameters. For lists of a few thousand keys or blind indexes."""
     connection = connections[router.db_for_read(model)]
     if connection.vendor == "postgresql":
-        array = "text[]" if values and isinstance(values[0], str) else "bigint[]"
-        return RawSQL(f"SELECT unnest(%s::{array})", [list(values)])  # noqa: S611 - a fixed type name
+        literal, array = _pg_array(values)
+        return RawSQL(f"SELECT unnest(%s::{array})", [literal])  # noqa: S611 - a fixed type name
     if connection.vendor == "sqlite":
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
     raise NotImplementedError(f"any_of does not support {connection.vendor}")
+
+
+def _pg_array(values: list[int] | list[str]) -> tuple[str, str]:
+    """A PostgreSQL array's text form and type, made here: psycopg's list dumper runs a regular expression
+    over each element in Python (~2 µs a key). Text elements are quoted as the array syntax wants."""
+    if values and isinstance(values[0], str):
+        quoted = ('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        return "{" + ",".join(quoted) + "}", "text[]"
+    return "{" + ",".join(str(int(v)) for v in values) + "}", "bigint[]"
 
 
 def existing_values(model: type[models.Model], attname: str, values: list[str]) -> set[str]:
@@ -169,7 +191,8 @@ def existing_values(model: type[models.Model], attname: str, values: list[str]) 
     table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", [values])  # noqa: S608
+            literal, array = _pg_array(values)
+            cursor.execute(f"SELECT {column} FROM {table} WHERE {column} = ANY(%s::{array})", [literal])  # noqa: S608
         elif connection.vendor == "sqlite":
             cursor.execute(
                 f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))",  # noqa: S608

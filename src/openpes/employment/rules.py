@@ -7,6 +7,7 @@ that the two agree."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -75,6 +76,7 @@ def retirement_age(birth: dt.date, category: str) -> tuple[int, int]:
     return years, months
 
 
+@functools.lru_cache(maxsize=8192)  # a survey asks it of every member; birth months × categories are few
 def retirement_month(birth_month: dt.date, category: str) -> dt.date:
     """The first day of the month in which the person reaches the statutory retirement age."""
     years, months = retirement_age(birth_month, category)

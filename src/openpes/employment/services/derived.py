@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from openpes.core.bulk import any_of
+from openpes.core.bulk import any_of, insert_rows, new_row, reserve_keys
 from openpes.core.jurisdiction import code_range
 from openpes.employment import rules
 from openpes.employment.models import (
@@ -262,7 +262,8 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
     ):
         current[membership.person_id][membership.rule] = membership
     params_by_region: dict[str, rules.Parameters] = {}
-    started: list[KeyGroupMembership] = []
+    started: list[dict[str, Any]] = []  # new memberships as plain rows (bulk_create cost ~150 µs a row)
+    membership_row = new_row(KeyGroupMembership)
     ended: list[int] = []
     revised: list[KeyGroupMembership] = []
     tiers: list[Registration] = []
@@ -287,14 +288,15 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
                 membership.evidence, membership.until = finding.evidence[:200], finding.until
                 revised.append(membership)
         started.extend(
-            KeyGroupMembership(
-                person_id=person.pk,
-                group=f.group,
-                rule=f.rule,
-                evidence=f.evidence[:200],
-                since=f.since,
-                until=f.until,
-            )
+            {
+                **membership_row,
+                "person_id": person.pk,
+                "group": f.group,
+                "rule": f.rule,
+                "evidence": f.evidence[:200],
+                "since": f.since,
+                "until": f.until,
+            }
             for rule, f in findings.items()
             if rule not in held
         )
@@ -307,7 +309,9 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
                 tiers.append(registration)
     KeyGroupMembership.objects.filter(pk__in=any_of(KeyGroupMembership, ended)).update(ended_on=on)
     KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
-    KeyGroupMembership.objects.bulk_create(started)
+    for row, key in zip(started, reserve_keys(KeyGroupMembership, len(started)), strict=True):
+        row["id"] = key
+    insert_rows(KeyGroupMembership, started)
     Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])
     counts.persons += len(persons)
     counts.groups_started += len(started)

@@ -31,6 +31,7 @@ from openpes.core import bulk
 from openpes.core.crypto import decrypt_file, encrypt_file
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.identifiers import mask_identifiers_in_text, parse_phone
+from openpes.core.tabular import gc_paused
 from openpes.core.uploads import ImportMode, ImportStatus
 from openpes.employment.choices import LabourStatus
 from openpes.employment.models import (
@@ -95,13 +96,20 @@ class _Plan:
         return [row for row in self.survey.rows if row.line not in self.problems]
 
 
-def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) -> _Plan:
+def _plan(
+    actor: Staff, region_code: str, survey: SurveyFile, today: dt.date, known: dict[int, str] | None = None
+) -> _Plan:
+    """`known`: the blind indexes of this very file's ID numbers by line, from an earlier plan (the preview
+    the same process made), so that each number is hashed once."""
     plan = _Plan(survey)
     for row in survey.rows:
         for problem in row.problems:
             plan.add(row.line, problem.message)
     candidates = [row for row in survey.rows if row.id_number and row.line not in plan.problems]
-    index_of = plan.index_of = {row.line: people.id_index(row.id_number) for row in candidates}
+    known = known or {}
+    index_of = plan.index_of = {
+        row.line: known.get(row.line) or people.id_index(row.id_number) for row in candidates
+    }
     registered: dict[str, Person] = {}
     indexes = list(index_of.values())
     for start in range(0, len(indexes), 2000):
@@ -144,7 +152,7 @@ def _plan(actor: Staff, region_code: str, survey: SurveyFile, today: dt.date) ->
             region_code=region_code,
         )
     for row in plan.new_rows:
-        birth = _birth_of(row.id_number)
+        birth = row.parsed_id.birth_date if row.parsed_id else _birth_of(row.id_number)
         too_young = registrable_age_problem(birth, today) if birth else None
         if too_young:
             plan.add(row.line, too_young)
@@ -191,6 +199,7 @@ class Preview:
     problems: list[list[Any]]  # [line, message]
     new: int
     existing: int
+    index_of: dict[int, str] = field(default_factory=dict)  # line → the ID number's blind index
 
     @property
     def problem_rows(self) -> int:
@@ -199,6 +208,11 @@ class Preview:
 
 def survey_preview(*, actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
     """Read and check an upload without keeping it (the CLI's --dry-run)."""
+    with gc_paused():  # see survey_import
+        return _survey_preview(actor, region_code, filename, content)
+
+
+def _survey_preview(actor: Staff, region_code: str, filename: str, content: bytes) -> Preview:
     _check_upload(actor, region_code, filename, content)
     today = timezone.localdate()
     survey = read_survey(content, filename, today=today)
@@ -209,7 +223,7 @@ def survey_preview(*, actor: Staff, region_code: str, filename: str, content: by
     if len(survey.rows) > MAX_ROWS:
         raise DomainError("file", f"一次最多导入 {MAX_ROWS} 行（本文件 {len(survey.rows)} 行），请拆分后上传")
     plan = _plan(actor, region_code, survey, today)
-    return Preview(survey, _problem_list(plan), len(plan.new_rows), len(plan.existing))
+    return Preview(survey, _problem_list(plan), len(plan.new_rows), len(plan.existing), plan.index_of)
 
 
 def survey_check(
@@ -279,20 +293,30 @@ class ImportCounts:
 
 
 def survey_import(
-    *, actor: Staff, record: SurveyImport, progress: Progress | None = None, survey: SurveyFile | None = None
+    *, actor: Staff, record: SurveyImport, progress: Progress | None = None, preview: Preview | None = None
 ) -> SurveyImport:
     """Import a checked upload in its mode. The rows are checked again (the registry may have changed since
-    the preview); with `all`, one problem row refuses the whole file and nothing is written. `survey` is
-    the file as the same process has just read it (the CLI); otherwise the kept file is read again."""
+    the preview); with `all`, one problem row refuses the whole file and nothing is written. `preview` is
+    the file as the same process has just read and checked it (the CLI): its rows are not read again, its
+    ID numbers not hashed again; otherwise the kept file is read again."""
+    # No cyclic garbage collection meanwhile: the file's rows and what is made of them are a few million
+    # objects that make no cycles, and every full collection would walk them all again (a seventh of the
+    # import's time). Collection resumes when the import ends.
+    with gc_paused():
+        return _survey_import(actor, record, progress, preview)
+
+
+def _survey_import(
+    actor: Staff, record: SurveyImport, progress: Progress | None, preview: Preview | None
+) -> SurveyImport:
     if record.finished or not record.content_encrypted:
         raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
     if not record.region_code.startswith(actor.jurisdiction_prefix):
         raise DomainError("import", "该村（社区）不在您的辖区内")
     _set(record, status=ImportStatus.RUNNING, progress=0)
     today = timezone.localdate()
-    if survey is None:
-        survey = read_survey(_decrypt_file(record), record.filename, today=today)
-    plan = _plan(actor, record.region_code, survey, today)
+    survey = preview.survey if preview else read_survey(_decrypt_file(record), record.filename, today=today)
+    plan = _plan(actor, record.region_code, survey, today, preview.index_of if preview else None)
     record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
     if plan.problems and record.mode == ImportMode.ALL:
         return _finish(
@@ -392,7 +416,9 @@ def _prepare_new(
     rows = plan.new_rows
     for start in range(0, len(rows), PROGRESS_EVERY):
         chunk = rows[start : start + PROGRESS_EVERY]
-        labelled = [(str(row.line), _person_input(row, region_code)) for row in chunk]
+        labelled = [
+            (str(row.line), _person_input(row, region_code, plan.index_of[row.line])) for row in chunk
+        ]
         persons, errors = people.persons_prepare(actor, labelled, today)
         by_index = {p["id_number_index"]: p for p in persons}
         for row in chunk:
@@ -406,7 +432,10 @@ def _prepare_new(
     return prepared
 
 
-def _person_input(row: SurveyRow, region_code: str) -> people.PersonInput:
+def _person_input(row: SurveyRow, region_code: str, index: str) -> people.PersonInput:
+    """The row as the registry's bulk preparation takes it, with the identifiers the cleaning parsed and the
+    blind index the plan computed: the registry's rules run on them without parsing or hashing again."""
+    parsed = people.ParsedIdentifiers(row.parsed_id, row.parsed_phone, index) if row.parsed_id else None
     return people.PersonInput(
         name=row.name,
         id_number=row.id_number,
@@ -416,6 +445,7 @@ def _person_input(row: SurveyRow, region_code: str) -> people.PersonInput:
         relation_to_head=row.relation,
         education=row.education,
         ethnicity=row.ethnicity,
+        parsed=parsed,
     )
 
 

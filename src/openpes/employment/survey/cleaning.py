@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from openpes.core import text as core_text
 from openpes.core.errors import DomainError
-from openpes.core.identifiers import IdNumber, parse_id_number, parse_phone
+from openpes.core.identifiers import IdNumber, Phone, parse_id_number, parse_phone
 from openpes.employment.choices import EmploymentForm, LabourStatus
 from openpes.employment.survey import vocabulary as vocab
 from openpes.employment.survey.columns import COLUMNS
@@ -95,6 +95,10 @@ class SurveyRow:
     training_wish_text: str = ""
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    # The ID number and phone as parsed (`id_number` and `phone` are their values): the import hands them to
+    # the registry's own checks, which then need not parse them again.
+    parsed_id: IdNumber | None = None
+    parsed_phone: Phone | None = None
 
     @property
     def ok(self) -> bool:
@@ -106,7 +110,9 @@ class SurveyRow:
 
 
 TYPED_FIELDS = tuple(
-    name for name in SurveyRow.__dataclass_fields__ if name not in {"line", "cells", "problems", "notes"}
+    name
+    for name in SurveyRow.__dataclass_fields__
+    if name not in {"line", "cells", "problems", "notes", "parsed_id", "parsed_phone"}
 )
 
 
@@ -235,18 +241,18 @@ def _read_name(raw: Any) -> str:
     return core_text.clean_person_name(clean_name(raw))
 
 
-def _read_phone(raw: Any) -> tuple[str, bool] | None:
+def _read_phone(raw: Any) -> tuple[Phone, bool] | None:
     """(phone, whether more numbers followed): offices write 13812345678/13987654321 for two phones."""
     text = clean_text(raw)
     if not text:
         return None
     try:
-        return parse_phone(text).value, False
+        return parse_phone(text), False
     except DomainError:
         pieces = [piece for piece in _PHONE_SEPARATORS.split(text) if piece]
         if len(pieces) < 2:
             raise
-        return parse_phone(pieces[0]).value, True
+        return parse_phone(pieces[0]), True
 
 
 _PHONE_SEPARATORS = re.compile(r"[/,，、;；|\s]+")
@@ -375,7 +381,7 @@ def _clean_table(table: Table, *, today: dt.date) -> SurveyFile:
             SEX_OF_ID[number.sex] if number else sex or "",
             ethnicity or "",
             education or "",
-            phone[0] if phone else "",
+            phone[0].value if phone else "",
             hukou_address or "",
             address or "",
             relation or "",
@@ -391,6 +397,9 @@ def _clean_table(table: Table, *, today: dt.date) -> SurveyFile:
             wants_training,
             training_wish_text,
             pending.get(index, []),
+            [],
+            number,
+            phone[0] if phone else None,
         )
         if phone and phone[1]:
             rules.note(row, "phone", "填写了多个号码，只导入了第一个")
@@ -435,7 +444,7 @@ def _refuse_truncated_lookalikes(rows: list[SurveyRow], rules: _Rules) -> None:
         return
     for row in rows:
         if row.id_number.endswith("000"):
-            row.id_number = ""
+            row.id_number, row.parsed_id = "", None
             rules.problem(row, "id_number", TRUNCATED_LOOKALIKE)
 
 

@@ -60,6 +60,19 @@ def phone_index(phone: str) -> str:
     return provider().blind_index(phone, context=PHONE_CONTEXT)
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedIdentifiers:
+    """What an import's own cleaning made of a row's ID number and phone, with the same `parse_id_number`
+    and `parse_phone` (same day), and the ID number's blind index it looked registered persons up by. Given
+    with a `PersonInput` whose `id_number` and `phone` are these values, they are used as they are instead
+    of being parsed and hashed again; every other rule (the age limits, the village, duplicates) still
+    applies."""
+
+    id_number: IdNumber
+    phone: Phone | None = None
+    id_index: str = ""
+
+
 @dataclass
 class PersonInput:
     """What a clerk (or an import row) gives for a person; validated all at once so that every problem on a
@@ -75,6 +88,7 @@ class PersonInput:
     education: str = ""
     ethnicity: str = ""
     political_status: str = ""
+    parsed: ParsedIdentifiers | None = None  # an import's parse of id_number and phone (see there)
 
 
 @dataclass
@@ -82,6 +96,7 @@ class CleanPerson:
     values: dict[str, Any] = field(default_factory=dict)
     id_number: IdNumber | None = None
     phone: Phone | None = None
+    id_index: str = ""  # the ID number's blind index, when the caller had it already
 
 
 @functools.cache
@@ -134,14 +149,21 @@ def clean_person(
 
     if "name" in wanted:
         out.values["name"] = attempt("name", lambda: clean_person_name(data.name))
+    parsed = data.parsed
     if "id_number" in wanted:
-        out.id_number = attempt("id_number", lambda: parse_id_number(data.id_number, today=today))
+        if parsed is not None and parsed.id_number.value == data.id_number:
+            out.id_number, out.id_index = parsed.id_number, parsed.id_index
+        else:
+            out.id_number = attempt("id_number", lambda: parse_id_number(data.id_number, today=today))
         if out.id_number is not None:
             problem = rules.registrable_age_problem(out.id_number.birth_date, today)
             if problem:
                 errors.append(FieldError("id_number", problem))
     if "phone" in wanted and data.phone.strip():
-        out.phone = attempt("phone", lambda: parse_phone(data.phone))
+        if parsed is not None and parsed.phone is not None and parsed.phone.value == data.phone:
+            out.phone = parsed.phone
+        else:
+            out.phone = attempt("phone", lambda: parse_phone(data.phone))
     if "region_code" in wanted:
         region_problem = village_in_jurisdiction(actor, data.region_code)
         if region_problem:
@@ -237,7 +259,7 @@ def identity_columns(clean: CleanPerson) -> dict[str, Any]:
         value = clean.id_number.value
         columns.update(
             id_number_encrypted=crypto.encrypt(value, context=ID_CONTEXT),
-            id_number_index=crypto.blind_index(value, context=ID_CONTEXT),
+            id_number_index=clean.id_index or crypto.blind_index(value, context=ID_CONTEXT),
             id_tail_index=crypto.blind_index(value[-4:], context=ID_TAIL_CONTEXT),
             birth_month=rules.month_of(clean.id_number.birth_date),
             sex=clean.id_number.sex,
