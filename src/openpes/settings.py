@@ -167,6 +167,15 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # The same backend, with a health check that looks at the socket instead of a SELECT 1 per request.
         DATABASES["default"]["ENGINE"] = "openpes.core.postgresql"
+        # Parameters sent apart from the SQL (server-side binding), and a statement run twice on a connection
+        # prepared on the server, so that PostgreSQL stops planning it afresh: planning took 0.3–0.5 ms of
+        # each list query, longer than running it (EXPLAIN ANALYZE, benchmarks/api_load.py). A connection
+        # pooler in transaction mode (PgBouncer before 1.21) cannot keep prepared statements:
+        # OPENPES_PG_PREPARE_THRESHOLD=0 turns them off.
+        threshold = env_int("PG_PREPARE_THRESHOLD", 2)
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": threshold or None}
+        )
 else:
     DATABASES = {
         "default": {

@@ -72,3 +72,39 @@ def test_after_an_error_the_full_check_runs(second_connection: BaseDatabaseWrapp
     with mock.patch.object(django_postgresql.DatabaseWrapper, "is_usable", return_value=True) as select_one:
         second_connection.close_if_unusable_or_obsolete()
     select_one.assert_called_once()
+
+
+def test_a_statement_run_again_is_prepared_on_the_server(second_connection: BaseDatabaseWrapper) -> None:
+    """Parameters go apart from the SQL, and a statement run twice is prepared: PostgreSQL then stops planning
+    the API's hot queries afresh on every request (docs/deployment.md)."""
+    assert second_connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    sql = "SELECT %s::int + 1 -- openpes prepared statement test"
+    with second_connection.cursor() as cursor:
+        for value in range(3):
+            cursor.execute(sql, [value])
+            assert cursor.fetchone() == (value + 1,)
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%openpes prepared%"]
+        )
+        assert cursor.fetchone() == (1,)
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path) -> None:
+    """OPENPES_PG_PREPARE_THRESHOLD=0 (PgBouncer in transaction mode cannot keep them) turns preparing off."""
+    import os
+    import subprocess
+    import sys
+
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    for threshold, expected in (("0", "None"), ("", "2"), ("5", "5")):
+        env = {**os.environ, "OPENPES_PG_PREPARE_THRESHOLD": threshold, "OPENPES_DATA_DIR": str(tmp_path)}
+        env["DJANGO_SETTINGS_MODULE"] = "openpes.settings"
+        env.setdefault("OPENPES_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+        done = subprocess.run(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-c", f"import django; django.setup(); {show}"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.strip() == expected, (threshold, done.stdout, done.stderr)
