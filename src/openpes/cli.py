@@ -307,10 +307,11 @@ def serve(server: Any, host: str, port: int) -> None:
 
 
 # Threads per process. One process (waitress) waits on the database in some threads while others run; with
-# several processes, each keeps few threads, since threads of one process take turns on Python's lock: at 8
-# threads a list request cost 5.2 ms of CPU against 4.0 at 1 or 2 (benchmarks/api_load.py, docs/benchmarks.md).
+# several processes, each runs one (gunicorn's own default), since threads of one process take turns on
+# Python's lock: at 8 threads a list request cost 5.2 ms of CPU against 4.0 at 1 or 2, and one thread gave
+# the steadiest rates (benchmarks/api_load.py, docs/benchmarks.md).
 THREADS_ALONE = 8
-THREADS_PER_WORKER = 2
+THREADS_PER_WORKER = 1
 
 
 def serve_processes(host: str, port: int, workers: int, threads: int) -> int:
