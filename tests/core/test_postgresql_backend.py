@@ -108,3 +108,26 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path) -> None:
             check=True,
         )
         assert done.stdout.strip() == expected, (threshold, done.stdout, done.stderr)
+
+
+def test_dates_and_times_are_read_by_psycopg_s_c_loader_with_the_connection_s_time_zone(
+    second_connection: BaseDatabaseWrapper,
+) -> None:
+    """Django's time-zone loader sits on psycopg's Python parser; ours on its C one, with the same values."""
+    import datetime as dt
+
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+    from psycopg.types.datetime import TimestamptzLoader
+
+    loader = second_connection.connection.adapters.get_loader(types["timestamptz"].oid, Format.TEXT)
+    assert loader.timezone == second_connection.timezone
+    assert not issubclass(loader, TimestamptzLoader)  # not Django's, on psycopg's Python parser
+    with second_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT TIMESTAMPTZ '2026-11-30 08:15:30.123456+08', TIMESTAMPTZ '1999-12-31 23:59:59Z'"
+        )
+        first, second = cursor.fetchone()
+    assert first == dt.datetime(2026, 11, 30, 0, 15, 30, 123456, tzinfo=dt.UTC)
+    assert second == dt.datetime(1999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+    assert first.tzinfo == second_connection.timezone
