@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -47,6 +48,21 @@ def test_ping_answers_a_valid_token_and_refuses_a_wrong_one(api_as, places):
     assert len(queries) <= 2  # the token (and its last use): nothing else is read
     assert Client().get(f"{API}/ping", headers={"Authorization": "Bearer opes_wrong"}).status_code == 401
     assert Client().get(f"{API}/ping").status_code == 401
+
+
+def test_a_token_reads_its_roles_with_itself_and_a_role_taken_away_counts_at_once(api_as, places):
+    """The token look-up brings the roles along (one query for a list's permission check, not two); they are
+    read afresh on each request, so an administrator's change holds from the next call."""
+    client = api_as(Role.TOWNSHIP_OFFICER, places.township_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get_json("/persons?limit=5").status_code == 200
+    assert not any("auth_group" in q["sql"] and "accounts_apitoken" not in q["sql"] for q in queries)
+    assert accounts.token_authenticate(client.token).roles == client.staff.roles  # type: ignore[union-attr]
+    client.staff.groups.set(Group.objects.filter(name=Role.SPECIALIST))  # as the admin site would
+    me = client.get_json("/me").json()
+    assert [r["code"] for r in me["roles"]] == ["specialist"]
+    client.staff.groups.clear()
+    assert client.get_json("/persons?limit=5").status_code == 403
 
 
 def test_token_use_is_written_at_most_once_a_minute(api_as, places):

@@ -127,3 +127,22 @@ def test_a_moment_is_passed_as_the_orm_passes_it(persons):
     assert prepared.count((before,)) == len(persons)
     assert prepared.count((after,)) == 0
     assert {row["id"] for row in prepared.page((before,), offset=0, limit=10)} == {p.pk for p in persons}
+
+
+@pytest.mark.django_db
+def test_columns_keep_their_names_whatever_order_values_gives_them_in(persons):
+    """An annotation named between two fields comes back under its own name (Django orders the columns as
+    values() lists them)."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    def build(low: str, high: str):
+        return (
+            Person.objects.in_range(low, high)
+            .annotate(label=Concat(F("name"), Value("·"), F("region_code")))
+            .values("id", "label", "region_code", "name")
+        )
+
+    prepared = PreparedRows(build, str, str)
+    values = code_range("43")
+    assert prepared.page(values, offset=0, limit=10) == list(build(*values)[:10])

@@ -131,7 +131,12 @@ class PreparedRows:
         count_query = queryset.order_by().query
         inner_sql, inner_params = count_query.get_compiler(connection=connection).as_sql()
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # As Django's ValuesIterable names the columns: in the order values() gave them, when it knows it.
+        names = (
+            tuple(query.selected)
+            if query.selected
+            else (*query.extra_select, *query.values_select, *query.annotation_select)
+        )
         return _Compiled(
             rows_sql=rows_sql,
             # Django's own SQL, its values all parameters: nothing of a caller's is pasted in.
