@@ -574,10 +574,11 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, command: str
     from openpes.cli import THREADS_ALONE, THREADS_PER_WORKER
 
     threads = args.threads or (THREADS_PER_WORKER if args.workers else THREADS_ALONE)
+    each = f"{threads} thread" + ("s" if threads > 1 else "")
     server = (
-        f"`openpes serve --workers {args.workers}` (gunicorn, {args.workers} processes of {threads} threads)"
+        f"`openpes serve --workers {args.workers}` (gunicorn, {args.workers} processes of {each})"
         if args.workers
-        else f"`openpes serve` (waitress, one process of {threads} threads)"
+        else f"`openpes serve` (waitress, one process of {each})"
     )
     out = [
         f"## api_load.py — {started}",
