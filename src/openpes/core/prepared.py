@@ -33,7 +33,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 
 ProbeType = type[str] | type[int] | type[dt.datetime]
-Slot = Callable[[Sequence[Any], BaseDatabaseWrapper], Any]
+Slot = partial[Any]  # called with (values, connection)
 
 
 class PreparedQueryError(Exception):
@@ -121,9 +121,9 @@ class PreparedRows:
         compiler = query.get_compiler(connection=connection)
         rows_sql, params = compiler.as_sql()
         slots = tuple(_slot(param, probes, connection) for param in params)
-        missing = [
-            i for i, probe in enumerate(probes) if not any(_holds(p, probe, connection) for p in params)
-        ]
+        # Every slot but a constant is a partial whose first argument is the index of the value it takes.
+        used = {slot.args[0] for slot in slots if slot.func is not _constant}
+        missing = [i for i in range(len(probes)) if i not in used]
         if missing:
             raise PreparedQueryError(f"value {missing[0]} does not reach the SQL as a parameter")
         # The rows themselves, unordered, counted: grouped rows count as groups, as QuerySet.count() has it;
@@ -147,18 +147,6 @@ class PreparedRows:
             compiler=compiler,
             converters=compiler.get_converters(fields),
         )
-
-
-def _holds(param: Any, probe: Any, connection: BaseDatabaseWrapper) -> bool:
-    if isinstance(probe, dt.datetime):
-        return bool(param == connection.ops.adapt_datetimefield_value(probe))
-    if param == probe:
-        return True
-    return (
-        isinstance(param, str)
-        and isinstance(probe, str)
-        and connection.ops.prep_for_like_query(probe) in param
-    )
 
 
 def _value(index: int, values: Sequence[Any], connection: BaseDatabaseWrapper) -> Any:
