@@ -175,3 +175,30 @@ def test_inserted_dates_and_missing_dates_read_back(places, make_staff, make_per
     assert profile.unemployed_since == since
     assert profile.graduated_on is None and profile.surveyed_on is None
     assert profile.able_to_work is True and profile.updated_at is not None
+
+
+def believed_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_planner_learns_of_rows_written_earlier_in_the_same_transaction(places):
+    # Written in chunks, as an import writes, into a table the planner believes empty: the queries that
+    # follow in the transaction must be planned for what is there now, and it is not analyzed per chunk.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE people_household"
+        )  # what a new database believes (statistics outlive a rollback)
+    assert believed_rows("people_household") == 0
+    with transaction.atomic():
+        for _ in range(6):
+            keys = bulk.reserve_keys(Household, 500)
+            bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
+        believed = believed_rows("people_household")
+        assert 1_000 <= believed <= 3_000
+        keys = bulk.reserve_keys(Household, 50)  # a small write does not trigger another analysis
+        bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
+        assert believed_rows("people_household") == believed
