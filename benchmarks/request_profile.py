@@ -90,9 +90,22 @@ def call(app: WSGIApp, path: str, token: str) -> tuple[str, bytes]:
     return status[0], body
 
 
-def _record(queries: list[str], execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-    queries.append(sql)
+def _record(
+    queries: list[tuple[str, Any]], execute: Any, sql: str, params: Any, many: bool, context: Any
+) -> Any:
+    queries.append((sql, params))
     return execute(sql, params, many, context)
+
+
+def _explain(sql: str, params: Any) -> str:
+    """The server's plan and timing of one query, run again (PostgreSQL: EXPLAIN ANALYZE)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "    (--explain needs PostgreSQL)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(f"      {line}" for (line,) in cursor.fetchall())
 
 
 def measure(app: WSGIApp, path: str, token: str, count: int, repeat: int) -> tuple[float, float]:
@@ -119,6 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--count", type=int, default=200, help="requests per batch (default 200)")
     p.add_argument("--repeat", type=int, default=5, help="batches per path; the median is given (default 5)")
     p.add_argument("--queries", action="store_true", help="print the SQL each path runs")
+    p.add_argument("--explain", action="store_true", help="with --queries: each query's plan (PostgreSQL)")
     p.add_argument("--profile", default="", help="a path to profile with cProfile")
     p.add_argument("--top", type=int, default=40, help="lines of the profile (default 40)")
     p.add_argument(
@@ -157,14 +171,16 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(max(20, args.count // 10)):  # warm-up
             call(application, path, token)
         # Not CaptureQueriesContext: Django empties its query log when a request starts.
-        queries: list[str] = []
+        queries: list[tuple[str, Any]] = []
         with connection.execute_wrapper(partial(_record, queries)):
             call(application, path, token)
         cpu_ms, wall_ms = measure(application, path, token, args.count, args.repeat)
         print(f"{path:<32} {cpu_ms:8.3f} {wall_ms:8.3f} {len(queries):8d}", flush=True)
-        if args.queries:
-            for sql in queries:
+        if args.queries or args.explain:
+            for sql, params in queries:
                 print(f"    {sql[:400]}")
+                if args.explain:
+                    print(_explain(sql, params))
     if args.profile:
         profiler = cProfile.Profile()
         profiler.enable()

@@ -9,10 +9,12 @@ checked by a plain pydantic copy of the item schema, a tenth of the cost. Its ha
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Protocol, cast, get_args
+from typing import Annotated, Any, Protocol, cast, get_args
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Schema
@@ -20,9 +22,9 @@ from ninja.constants import NOT_SET
 from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination, make_response_paginated
 from ninja.utils import contribute_operation_args, contribute_operation_callback
-from pydantic import BaseModel, TypeAdapter, create_model
+from pydantic import BaseModel, PlainSerializer, TypeAdapter, create_model
 
-from openpes.core.api import json_response
+from openpes.core.api import json_bytes_response
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -100,8 +102,9 @@ def paginate_rows(
             rows = found.page(page.offset, page.limit)
             last_page = len(rows) < page.limit and (rows or page.offset == 0)
             count = page.offset + len(rows) if last_page else found.count()
-            items = checked[0].dump_python(checked[0].validate_python(rows))
-            return json_response(request, {"items": items, "count": count})
+            # checked and written as JSON by pydantic's core in one pass (a third of the stdlib encoder's time)
+            items = checked[0].dump_json(checked[0].validate_python(rows))
+            return json_bytes_response(b'{"items":' + items + b',"count":' + str(count).encode() + b"}")
 
         contribute_operation_args(view, PAGINATION_ARG, Pagination.Input, Pagination.InputSource)
         contribute_operation_callback(view, document)
@@ -112,6 +115,18 @@ def paginate_rows(
 
 def _plain_copy(schema: type[BaseModel]) -> type[BaseModel]:
     """The schema's fields on a plain pydantic model: validated from a dict by pydantic's core alone,
-    without ninja's per-attribute getter and resolvers."""
-    fields: dict[str, Any] = {name: (field.annotation, field) for name, field in schema.model_fields.items()}
+    without ninja's per-attribute getter and resolvers. Times are written as every other answer writes
+    them (Django's JSON encoder: milliseconds, `Z` for UTC), not as pydantic would."""
+    fields: dict[str, Any] = {}
+    for name, field in schema.model_fields.items():
+        annotation: Any = field.annotation
+        if annotation in _TIMES:
+            annotation = Annotated[annotation, _AS_DJANGO_WRITES]
+        fields[name] = (annotation, field)
     return create_model(f"{schema.__name__}Row", **fields)
+
+
+_TIMES = {dt.datetime, dt.datetime | None, dt.time, dt.time | None}
+_AS_DJANGO_WRITES = PlainSerializer(
+    lambda value: None if value is None else DjangoJSONEncoder().default(value), when_used="json"
+)
