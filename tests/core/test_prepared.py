@@ -38,8 +38,14 @@ def test_pages_and_counts_are_the_orms(persons, places, prefix_of, offset, limit
     low, high = code_range(getattr(places, prefix_of).rstrip("0") or "0")
     expected = in_range(low, high)
     prepared.verify((low, high), offset=offset, limit=limit)
-    assert prepared.page((low, high), offset=offset, limit=limit) == list(expected[offset : offset + limit])
+    page = list(expected[offset : offset + limit])
+    assert prepared.page((low, high), offset=offset, limit=limit) == page
     assert prepared.count((low, high)) == expected.count()
+    # in one statement: the same page, and the count beside it unless the page is empty
+    assert prepared.page_and_count((low, high), offset=offset, limit=limit) == (
+        page,
+        expected.count() if page else None,
+    )
 
 
 @pytest.mark.django_db
@@ -58,6 +64,9 @@ def test_a_value_inside_a_pattern_is_escaped_as_the_orm_escapes_it(persons, word
     found = {row["address"] for row in prepared.page((word,), offset=0, limit=50)}
     assert found == set(Person.objects.filter(address__contains=word).values_list("address", flat=True))
     assert prepared.count((word,)) == len(found)
+    rows, total = prepared.page_and_count((word,), offset=0, limit=50)
+    assert {row["address"] for row in rows} == found
+    assert total == (len(found) or None)
 
 
 @pytest.mark.django_db
@@ -65,9 +74,10 @@ def test_each_connection_compiles_once(persons, django_assert_num_queries):
     prepared = PreparedRows(in_range, str, str)
     values = code_range("43")
     prepared.page(values, offset=0, limit=1)
-    with django_assert_num_queries(2):  # the page and the count, nothing compiled or looked up again
+    with django_assert_num_queries(3):  # the page and the count, nothing compiled or looked up again
         prepared.page(values, offset=0, limit=1)
         prepared.count(values)
+        prepared.page_and_count(values, offset=0, limit=1)
     assert len(prepared._compiled) == 1
 
 
@@ -110,6 +120,10 @@ def test_grouped_rows_and_their_count(persons):
     values = code_range("43")
     assert prepared.page(values, offset=0, limit=10) == list(build(*values))
     assert prepared.count(values) == build(*values).count()
+    assert prepared.page_and_count(values, offset=1, limit=1) == (
+        list(build(*values)[1:2]),
+        build(*values).count(),
+    )
 
 
 @pytest.mark.django_db

@@ -31,6 +31,7 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 ProbeType = type[str] | type[int] | type[dt.datetime]
 Slot = partial[Any]  # called with (values, connection)
@@ -49,12 +50,17 @@ def _probe(kind: ProbeType, index: int) -> Any:
     return f"⟨openpes-probe-{index}-%_⟩"
 
 
+TOTAL = "openpes_total"  # the column that carries the count beside each row of page_and_count()
+
+
 @dataclass(frozen=True)
 class _Compiled:
     rows_sql: str  # ends before LIMIT
     count_sql: str
+    counted_sql: str  # rows_sql with the count as one more column (an uncorrelated subquery, run once)
     slots: tuple[Slot, ...]  # one per parameter of rows_sql
     count_slots: tuple[Slot, ...]  # one per parameter of count_sql
+    counted_slots: tuple[Slot, ...]  # one per parameter of counted_sql
     names: tuple[str, ...]
     compiler: Any  # the SQL compiler of this connection, for its converters
     converters: dict[int, Any]
@@ -85,6 +91,25 @@ class PreparedRows:
         names = compiled.names
         return [dict(zip(names, row, strict=True)) for row in rows]
 
+    def page_and_count(
+        self, values: Sequence[Any], *, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int | None]:
+        """A page and the whole list's length in one statement (one round trip instead of two); the length
+        is None when the page is empty (no row carries it: call count())."""
+        connection = connections[self.using]
+        compiled = self._compiled_for(connection)
+        params = [slot(values, connection) for slot in compiled.counted_slots]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{compiled.counted_sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+            rows: Any = cursor.fetchall()
+        if not rows:
+            return [], None
+        total = int(rows[0][-1])
+        if compiled.converters:
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        names = compiled.names
+        return [dict(zip(names, row[:-1], strict=True)) for row in rows], total
+
     def count(self, values: Sequence[Any]) -> int:
         connection = connections[self.using]
         compiled = self._compiled_for(connection)
@@ -101,6 +126,12 @@ class PreparedRows:
         sql, params = queryset.query.get_compiler(connection=connection).as_sql()
         ours = [slot(values, connection) for slot in compiled.slots]
         expected_sql = f"{compiled.rows_sql} LIMIT {limit}" + (f" OFFSET {offset}" if offset else "")
+        assert sql == expected_sql, (sql, expected_sql)
+        assert list(params) == ours, (params, ours)
+        counted = _with_total(self.build(*values), connection)[offset : offset + limit]
+        sql, params = counted.query.get_compiler(connection=connection).as_sql()
+        ours = [slot(values, connection) for slot in compiled.counted_slots]
+        expected_sql = f"{compiled.counted_sql} LIMIT {limit}" + (f" OFFSET {offset}" if offset else "")
         assert sql == expected_sql, (sql, expected_sql)
         assert list(params) == ours, (params, ours)
 
@@ -137,16 +168,29 @@ class PreparedRows:
             if query.selected
             else (*query.extra_select, *query.values_select, *query.annotation_select)
         )
+        counted_sql, counted_params = (
+            _with_total(queryset, connection).query.get_compiler(connection=connection).as_sql()
+        )
         return _Compiled(
             rows_sql=rows_sql,
             # Django's own SQL, its values all parameters: nothing of a caller's is pasted in.
             count_sql=f"SELECT COUNT(*) FROM ({inner_sql}) counted",  # noqa: S608
+            counted_sql=counted_sql,
             slots=slots,
             count_slots=tuple(_slot(param, probes, connection) for param in inner_params),
+            counted_slots=tuple(_slot(param, probes, connection) for param in counted_params),
             names=tuple(names),
             compiler=compiler,
             converters=compiler.get_converters(fields),
         )
+
+
+def _with_total(queryset: QuerySet[Any], connection: BaseDatabaseWrapper) -> QuerySet[Any]:
+    """The queryset with the count of its rows (unordered, as count_sql counts them) as a last column: Django's
+    own SQL, every value a parameter."""
+    inner_sql, inner_params = queryset.order_by().query.get_compiler(connection=connection).as_sql()
+    total = RawSQL(f"SELECT COUNT(*) FROM ({inner_sql}) counted", inner_params)  # noqa: S608,S611
+    return queryset.annotate(**{TOTAL: total})
 
 
 def _value(index: int, values: Sequence[Any], connection: BaseDatabaseWrapper) -> Any:

@@ -159,12 +159,14 @@ def _prepared_page(region: bool, sex: bool, household: bool) -> PreparedRows:
 
 class PersonRows:
     """The API's person list (`person_list` read as `person_rows`), a page at a time: a list without a search
-    (the list as it opens, and its filters) runs a prepared query (core.prepared), a search the queryset."""
+    (the list as it opens, and its filters) runs a prepared query (core.prepared) that brings the whole
+    list's count with the page, a search the queryset and its count."""
 
     def __init__(self, actor: Staff, filters: PersonFilters) -> None:
         self.actor, self.filters = actor, filters
         self.prepared: PreparedRows | None = None
         self.values: list[Any] = []
+        self.counted: int | None = None  # the count that came with the last page
         prefix = actor.jurisdiction_prefix
         if prefix and not filters.q.strip() and (not filters.region or covers(prefix, filters.region)):
             self.prepared = _prepared_page(bool(filters.region), bool(filters.sex), bool(filters.household))
@@ -178,11 +180,14 @@ class PersonRows:
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
         if self.prepared is None:
             return person_rows(self.queryset()[offset : offset + limit])
-        return _shown(self.prepared.page(self.values, offset=offset, limit=limit))
+        rows, self.counted = self.prepared.page_and_count(self.values, offset=offset, limit=limit)
+        return _shown(rows)
 
     def count(self) -> int:
         if self.prepared is None:
             return self.queryset().count()
+        if self.counted is not None:
+            return self.counted
         return self.prepared.count(self.values)
 
     def queryset(self) -> QuerySet[Person]:
