@@ -537,3 +537,20 @@ def test_serve_refuses_a_thread_count_that_is_not_a_positive_number(threads, cap
         cli.main(["serve", "--threads", threads])
     assert exited.value.code == 2
     assert "正整数" in capsys.readouterr().err
+
+
+def test_the_served_application_is_loaded_and_set_aside_from_the_garbage_collector():
+    """What start-up built (settings, models, every URL and view) is frozen out of the collector's reach,
+    so that a full collection in a request walks only what requests built."""
+    import gc
+
+    from openpes import cli
+    from openpes.wsgi import application
+
+    gc.unfreeze()
+    try:
+        assert cli.loaded_application() is application
+        assert gc.get_freeze_count() > 10_000
+        assert "openpes.people.views" in sys.modules  # the views came in through the URLs, before freezing
+    finally:
+        gc.unfreeze()

@@ -273,9 +273,24 @@ def bind(host: str, port: int, threads: int) -> Any:
     """The waitress server, listening on host:port but not yet serving (OSError if the address is taken)."""
     from waitress.server import create_server
 
+    return create_server(loaded_application(), **waitress_options(host=host, port=port, threads=threads))
+
+
+def loaded_application() -> Any:
+    """The WSGI application, its URLs (and through them every view) imported, and all that start-up built
+    set aside from the garbage collector (`gc.freeze`): a full collection walked those objects again each
+    time, about 80 ms on the benchmark machine, inside whichever request set it off (the tail of
+    benchmarks/api_load.py). What requests build is still collected."""
+    import gc
+
+    from django.urls import get_resolver
+
     from openpes.wsgi import application
 
-    return create_server(application, **waitress_options(host=host, port=port, threads=threads))
+    get_resolver().url_patterns  # noqa: B018 - imports every urls module and its views now
+    gc.collect()
+    gc.freeze()
+    return application
 
 
 def check_port(host: str, port: int) -> None:
@@ -353,10 +368,8 @@ def serve_processes(host: str, port: int, workers: int, threads: int) -> int:
                 if key in self.cfg.settings:
                     self.cfg.set(key, value)
 
-        def load(self) -> Any:
-            from openpes.wsgi import application
-
-            return application
+        def load(self) -> Any:  # in each worker, after the fork
+            return loaded_application()
 
     print(f"OpenPES 已启动（{workers} 个进程）：http://{host}:{port}/   （按 Ctrl+C 停止）", flush=True)
     Server().run()
