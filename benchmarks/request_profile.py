@@ -103,6 +103,8 @@ def _explain(sql: str, params: Any) -> str:
 
     if connection.vendor != "postgresql":
         return "    (--explain needs PostgreSQL)"
+    if not sql.lstrip().upper().startswith("SELECT"):  # EXPLAIN ANALYZE would run a write a second time
+        return "      (not a SELECT: not explained)"
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
         return "\n".join(f"      {line}" for (line,) in cursor.fetchall())

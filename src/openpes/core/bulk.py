@@ -164,17 +164,25 @@ def _refresh_statistics(cursor: Any, table: str, inserted: int) -> None:
     derived records do — are planned for a near-empty table: at 100,000 rows the key-group look-up scanned
     every current membership once per key in its list (0.4–0.9 s a query, 88 → 311 µs a person, depending on
     whether autovacuum happened to analyze in time). Analyzed again only once the transaction's rows are
-    twice what the last analysis saw, so a long import analyzes a table a handful of times."""
+    twice what the last analysis saw, so a long import analyzes a table a handful of times.
+
+    What it costs: the lock ANALYZE takes lasts until the transaction ends, so while a long import runs,
+    autovacuum, a manual VACUUM or ANALYZE of that table, and a second import's own analysis wait or are
+    skipped (reads and writes go on); the estimate it writes outlives a rollback until the next vacuum; and
+    PostgreSQL's per-transaction insert counter may still hold a just-committed transaction's rows for about
+    a second, which can only bring an analysis early. A role that does not own the table (docs/deployment.md)
+    cannot analyze it, and is not asked to."""
     if inserted < ANALYZE_CHECK_ROWS:
         return
     cursor.execute(
-        "SELECT reltuples, pg_stat_get_xact_tuples_inserted(oid) FROM pg_class WHERE oid = %s::regclass",
+        "SELECT reltuples, pg_stat_get_xact_tuples_inserted(oid), pg_has_role(relowner, 'USAGE')"
+        " FROM pg_class WHERE oid = %s::regclass",
         [table],
     )
     found = cursor.fetchone()
-    if found is None:
+    if found is None or not found[2]:
         return
-    believed, inserted_here = found
+    believed, inserted_here, _ = found
     # reltuples is -1 before the first ANALYZE; after one in this transaction it counts these rows too
     if inserted_here >= ANALYZE_AFTER_ROWS and inserted_here > 2 * max(believed, 0):
         # SKIP_LOCKED: the lock ANALYZE takes lasts until the transaction ends, and a second import
