@@ -138,12 +138,11 @@ def no_copies(response: HttpResponse) -> HttpResponse:
 
 def json_response(request: HttpRequest, data: Any, status: int = 200) -> HttpResponse:
     """An answer rendered as the API renders every answer (for a handler that builds its data itself)."""
-    content = RENDERER.render(request, data, response_status=status)
-    return no_copies(HttpResponse(content, status=status, content_type=CONTENT_TYPE))
+    return json_bytes_response(RENDERER.render(request, data, response_status=status), status)
 
 
 def json_bytes_response(content: bytes, status: int = 200) -> HttpResponse:
-    """An answer already written as UTF-8 JSON, sent as `json_response` sends one."""
+    """An answer already written as UTF-8 JSON, sent as every answer is sent."""
     return no_copies(HttpResponse(content, status=status, content_type=CONTENT_TYPE))
 
 

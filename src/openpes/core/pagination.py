@@ -127,6 +127,7 @@ def _plain_copy(schema: type[BaseModel]) -> type[BaseModel]:
 
 
 _TIMES = {dt.datetime, dt.datetime | None, dt.time, dt.time | None}
+_ENCODER = DjangoJSONEncoder()
 _AS_DJANGO_WRITES = PlainSerializer(
-    lambda value: None if value is None else DjangoJSONEncoder().default(value), when_used="json"
+    lambda value: None if value is None else _ENCODER.default(value), when_used="json"
 )

@@ -80,35 +80,15 @@ class PreparedRows:
         )
 
     def page(self, values: Sequence[Any], *, offset: int, limit: int) -> list[dict[str, Any]]:
-        connection = connections[self.using]
-        compiled = self._compiled_for(connection)
-        params = [slot(values, connection) for slot in compiled.slots]
-        with connection.cursor() as cursor:
-            cursor.execute(f"{compiled.rows_sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-            rows: Any = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        names = compiled.names
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return self._named(self._rows(values, offset, limit, counted=False))
 
     def page_and_count(
         self, values: Sequence[Any], *, offset: int, limit: int
     ) -> tuple[list[dict[str, Any]], int | None]:
         """A page and the whole list's length in one statement (one round trip instead of two); the length
         is None when the page is empty (no row carries it: call count())."""
-        connection = connections[self.using]
-        compiled = self._compiled_for(connection)
-        params = [slot(values, connection) for slot in compiled.counted_slots]
-        with connection.cursor() as cursor:
-            cursor.execute(f"{compiled.counted_sql} LIMIT %s OFFSET %s", [*params, limit, offset])
-            rows: Any = cursor.fetchall()
-        if not rows:
-            return [], None
-        total = int(rows[0][-1])
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        names = compiled.names
-        return [dict(zip(names, row[:-1], strict=True)) for row in rows], total
+        rows = self._rows(values, offset, limit, counted=True)
+        return self._named(rows), int(rows[0][-1]) if rows else None
 
     def count(self, values: Sequence[Any]) -> int:
         connection = connections[self.using]
@@ -119,21 +99,41 @@ class PreparedRows:
         return int(total)
 
     def verify(self, values: Sequence[Any], *, offset: int, limit: int) -> None:
-        """Raise AssertionError unless the prepared SQL and parameters for `values` are the ORM's own."""
+        """Raise AssertionError unless the prepared SQL and parameters for `values` are the ORM's own, for the
+        page alone and for the page with its count."""
         connection = connections[self.using]
         compiled = self._compiled_for(connection)
-        queryset = self.build(*values)[offset : offset + limit]
-        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
-        ours = [slot(values, connection) for slot in compiled.slots]
-        expected_sql = f"{compiled.rows_sql} LIMIT {limit}" + (f" OFFSET {offset}" if offset else "")
-        assert sql == expected_sql, (sql, expected_sql)
-        assert list(params) == ours, (params, ours)
-        counted = _with_total(self.build(*values), connection)[offset : offset + limit]
-        sql, params = counted.query.get_compiler(connection=connection).as_sql()
-        ours = [slot(values, connection) for slot in compiled.counted_slots]
-        expected_sql = f"{compiled.counted_sql} LIMIT {limit}" + (f" OFFSET {offset}" if offset else "")
-        assert sql == expected_sql, (sql, expected_sql)
-        assert list(params) == ours, (params, ours)
+        built = self.build(*values)
+        for queryset, prepared_sql, slots in (
+            (built, compiled.rows_sql, compiled.slots),
+            (_with_total(built, connection), compiled.counted_sql, compiled.counted_slots),
+        ):
+            sql, params = queryset[offset : offset + limit].query.get_compiler(connection=connection).as_sql()
+            expected_sql = f"{prepared_sql} LIMIT {limit}" + (f" OFFSET {offset}" if offset else "")
+            assert sql == expected_sql, (sql, expected_sql)
+            ours = [slot(values, connection) for slot in slots]
+            assert list(params) == ours, (params, ours)
+
+    def _rows(self, values: Sequence[Any], offset: int, limit: int, *, counted: bool) -> list[Any]:
+        """A page's rows, their values converted as the ORM converts them (the count, when `counted`, last)."""
+        connection = connections[self.using]
+        compiled = self._compiled_for(connection)
+        sql, slots = (
+            (compiled.counted_sql, compiled.counted_slots) if counted else (compiled.rows_sql, compiled.slots)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{sql} LIMIT %s OFFSET %s", [*(slot(values, connection) for slot in slots), limit, offset]
+            )
+            rows: list[Any] = cursor.fetchall()
+        if rows and compiled.converters:
+            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+        return rows
+
+    def _named(self, rows: list[Any]) -> list[dict[str, Any]]:
+        names = self._compiled_for(connections[self.using]).names
+        width = len(names)
+        return [dict(zip(names, row[:width], strict=True)) for row in rows]
 
     def _compiled_for(self, connection: BaseDatabaseWrapper) -> _Compiled:
         compiled = self._compiled.get(connection)
