@@ -18,6 +18,21 @@ def household_row(key: int, region: str, address: str = "") -> dict:
 
 
 @pytest.mark.django_db
+def test_rows_without_a_key_get_theirs_from_the_database_beside_reserved_ones(places):
+    with transaction.atomic():
+        keys = bulk.reserve_keys(Household, 2)
+        bulk.insert_rows(Household, [household_row(k, places.village_a1, "reserved") for k in keys])
+        unkeyed = [{**bulk.new_row(Household), "region_code": places.village_a1, "address": "db"}] * 3
+        bulk.insert_rows(Household, unkeyed)
+        more = bulk.reserve_keys(Household, 2)
+        bulk.insert_rows(Household, [household_row(k, places.village_a1, "later") for k in more])
+    given = list(Household.objects.filter(address="db").values_list("pk", flat=True))
+    assert len(set(given)) == 3
+    assert not set(given) & set(keys + more)  # neither hands out a key the other took
+    assert Household.objects.count() == 7
+
+
+@pytest.mark.django_db
 def test_reserved_keys_are_fresh_ascending_and_never_handed_out_again(places):
     before = Household.objects.create(region_code=places.village_a1)
     with transaction.atomic():
@@ -141,20 +156,20 @@ def test_any_of_filters_as_an_in_list_would_for_keys_and_text(places):
             Household, [household_row(k, places.village_a1, a) for k, a in zip(keys, addresses, strict=True)]
         )
     wanted = [keys[0], keys[2], *range(max(keys) + 1, max(keys) + 5000)]  # more than SQLite binds at once
-    assert set(
-        Household.objects.filter(pk__in=bulk.any_of(Household, wanted)).values_list("pk", flat=True)
-    ) == {
+    assert set(Household.objects.filter(pk__any_of=wanted).values_list("pk", flat=True)) == {
         keys[0],
         keys[2],
     }
     asked = [addresses[1], "'); DROP TABLE people_household; --", '"}, {', "\\", "a,b", "NULL", ""]
-    found = Household.objects.filter(address__in=bulk.any_of(Household, asked)).values_list("pk", flat=True)
+    found = Household.objects.filter(address__any_of=asked).values_list("pk", flat=True)
     assert list(found) == [keys[1], keys[5]]  # "NULL" is the text NULL, not a missing value
-    odd = Household.objects.filter(address__in=bulk.any_of(Household, [addresses[4]])).values_list(
-        "pk", flat=True
-    )
+    odd = Household.objects.filter(address__any_of=[addresses[4]]).values_list("pk", flat=True)
     assert list(odd) == [keys[4]]  # quotes, backslashes, braces and commas are text too
-    assert not Household.objects.filter(pk__in=bulk.any_of(Household, [])).exists()
+    assert not Household.objects.filter(pk__any_of=[]).exists()
+    assert not Household.objects.filter(address__any_of=[]).exists()
+    assert not Household.objects.filter(head_id__any_of=[]).exists()  # a key through a foreign key
+    assert Household.objects.filter(region_code__any_of=[places.village_a1]).count() == len(addresses)
+    assert not Household.objects.filter(head_id__any_of=keys).exists()
     assert Household.objects.count() == len(addresses)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from openpes.core.bulk import any_of, insert_rows, new_row, reserve_keys
+from openpes.core.bulk import insert_rows, new_row
 from openpes.core.jurisdiction import code_range
 from openpes.employment import rules
 from openpes.employment.models import (
@@ -65,6 +65,7 @@ class _PersonRow:
     sex: str
     household_id: int | None
     region_code: str
+    name: str = ""
 
 
 # The profile's columns the rules read (besides the person's birth month and sex).
@@ -136,77 +137,101 @@ class RefreshCounts:
 
 def refresh(*, person_ids: Iterable[int], on: dt.date, household_ids: Iterable[int] = ()) -> RefreshCounts:
     """Bring zero-employment households, key groups and tiers up to date for these persons (and, through
-    their households, for everyone who shares one with them), and for households whose members changed."""
+    their households, for everyone who shares one with them), and for households whose members changed.
+
+    Each person's facts are read once, whichever pass needs them first: a survey refreshes a hundred
+    thousand persons, and reading them for the households and again for the groups cost a third of it."""
     counts = RefreshCounts()
+    known: dict[int, _Known] = {}
     person_ids = set(person_ids)
-    households: set[int] = set(household_ids)
+    _read_facts(person_ids, known)
+    households = set(household_ids)
+    households.update(p.household_id for p, _ in known.values() if p.household_id)
+    zero, members_of_changed = _refresh_households(households, on, counts, known)
+    person_ids.update(members_of_changed)  # a household found or cleared changes every member's groups
     for chunk in _chunks(person_ids):
-        households.update(
-            h
-            for h in Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
-                "household_id", flat=True
-            )
-            if h
-        )
-    changed_households = _refresh_households(households, on, counts)
-    if changed_households:  # a household found or cleared changes every member's groups
-        for chunk in _chunks(changed_households):
-            person_ids.update(
-                Person.objects.filter(household_id__in=any_of(Person, chunk)).values_list("pk", flat=True)
-            )
-    for chunk in _chunks(person_ids):
-        _refresh_persons(chunk, on, counts)
+        _refresh_persons([known[pk] for pk in chunk if pk in known], zero, on, counts)
     return counts
 
 
-def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCounts) -> set[int]:
+# A person's row and their profile's PROFILE_FACTS (None without a profile), as `_read_facts` reads them.
+_Known = tuple[_PersonRow, dict[str, Any] | None]
+
+
+def _read_facts(ids: Iterable[int], known: dict[int, _Known]) -> None:
+    """Read the persons of `ids` not yet in `known`, with their profiles, into it: one query per chunk."""
+    for chunk in _chunks(pk for pk in ids if pk not in known):
+        rows = Person.objects.filter(pk__any_of=chunk).values_list(
+            "pk",
+            "birth_month",
+            "sex",
+            "household_id",
+            "region_code",
+            "name",
+            "employment__id",
+            *(f"employment__{name}" for name in PROFILE_FACTS),
+        )
+        for row in rows:
+            person = _PersonRow(*row[:6])
+            profile = dict(zip(PROFILE_FACTS, row[7:], strict=True)) if row[6] is not None else None
+            known[person.pk] = (person, profile)
+
+
+def _member(person: _PersonRow, profile: Mapping[str, Any] | None) -> rules.MemberFacts:
+    if profile is None:
+        return rules.MemberFacts(
+            person_id=person.pk,
+            name=person.name,
+            birth_month=person.birth_month,
+            sex=person.sex,
+            labour_status="",
+        )
+    return rules.MemberFacts(
+        person_id=person.pk,
+        name=person.name,
+        birth_month=person.birth_month,
+        sex=person.sex,
+        labour_status=profile["labour_status"],
+        retirement_category=profile["retirement_category"],
+        able_to_work=profile["able_to_work"],
+        deceased=profile["deceased_on"] is not None,
+    )
+
+
+def _refresh_households(
+    household_ids: set[int], on: dt.date, counts: RefreshCounts, known: dict[int, _Known]
+) -> tuple[set[int], set[int]]:
+    """Find and clear zero-employment households; returns those that are zero-employment households now,
+    and the members of those that changed."""
+    zero: set[int] = set()
     changed: set[int] = set()
     for chunk in _chunks(household_ids):
         live = set(
-            Household.objects.filter(pk__in=any_of(Household, chunk), closed_at__isnull=True).values_list(
-                "pk", flat=True
-            )
+            Household.objects.filter(pk__any_of=chunk, closed_at__isnull=True).values_list("pk", flat=True)
         )
-        members: dict[int, list[rules.MemberFacts]] = defaultdict(list)
-        rows = Person.objects.filter(household_id__in=any_of(Person, sorted(live))).values_list(
-            "household_id",
-            "pk",
-            "name",
-            "birth_month",
-            "sex",
-            "employment__labour_status",
-            "employment__retirement_category",
-            "employment__able_to_work",
-            "employment__deceased_on",
-        )
-        for household_id, pk, name, birth, sex, status, category, able, deceased in rows:
-            members[household_id].append(
-                rules.MemberFacts(
-                    person_id=pk,
-                    name=name,
-                    birth_month=birth,
-                    sex=sex,
-                    labour_status=status or "",
-                    retirement_category=category or "",
-                    able_to_work=able is not False,
-                    deceased=deceased is not None,
-                )
-            )
+        member_ids: dict[int, list[int]] = defaultdict(list)
+        for household_id, pk in Person.objects.filter(household_id__any_of=(sorted(live))).values_list(
+            "household_id", "pk"
+        ):
+            member_ids[household_id].append(pk)
+        _read_facts((pk for pks in member_ids.values() for pk in pks), known)
         open_cases = {
             case.household_id: case
             for case in ZeroEmploymentHousehold.objects.filter(
-                household_id__in=any_of(ZeroEmploymentHousehold, chunk), cleared_on__isnull=True
+                household_id__any_of=chunk, cleared_on__isnull=True
             )
         }
         new_cases: list[ZeroEmploymentHousehold] = []
         cleared: list[ZeroEmploymentHousehold] = []
         for household_id in chunk:
             finding = (
-                rules.zero_employment(members.get(household_id, []), on)
+                rules.zero_employment([_member(*known[pk]) for pk in member_ids.get(household_id, ())], on)
                 if household_id in live
                 else rules.ZeroEmploymentFinding(False, (), "家庭已注销")
             )
             case = open_cases.get(household_id)
+            if finding.is_zero_employment:
+                zero.add(household_id)
             if finding.is_zero_employment and case is None:
                 new_cases.append(
                     ZeroEmploymentHousehold(
@@ -216,50 +241,29 @@ def _refresh_households(household_ids: set[int], on: dt.date, counts: RefreshCou
             elif not finding.is_zero_employment and case is not None:
                 case.cleared_on, case.cleared_evidence = on, finding.evidence[:300]
                 cleared.append(case)
+            else:
+                continue
+            changed.update(member_ids.get(household_id, ()))
         ZeroEmploymentHousehold.objects.bulk_create(new_cases)
         ZeroEmploymentHousehold.objects.bulk_update(cleared, ["cleared_on", "cleared_evidence"])
         counts.households_found += len(new_cases)
         counts.households_cleared += len(cleared)
-        changed.update(c.household_id for c in new_cases)
-        changed.update(c.household_id for c in cleared)
-    return changed
+    return zero, changed
 
 
-def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> None:
-    persons: list[_PersonRow] = []
-    profiles: dict[int, dict[str, Any]] = {}
-    rows = Person.objects.filter(pk__in=any_of(Person, chunk)).values_list(
-        "pk",
-        "birth_month",
-        "sex",
-        "household_id",
-        "region_code",
-        "employment__id",
-        *(f"employment__{name}" for name in PROFILE_FACTS),
-    )
-    for row in rows:  # persons and their profiles in one query
-        person = _PersonRow(*row[:5])
-        persons.append(person)
-        if row[5] is not None:
-            profiles[person.pk] = dict(zip(PROFILE_FACTS, row[6:], strict=True))
-    households = {p.household_id for p in persons if p.household_id}
-    zero = set(
-        ZeroEmploymentHousehold.objects.filter(
-            household_id__in=any_of(ZeroEmploymentHousehold, sorted(households)), cleared_on__isnull=True
-        ).values_list("household_id", flat=True)
-    )
+def _refresh_persons(known: list[_Known], zero: set[int], on: dt.date, counts: RefreshCounts) -> None:
+    """Key groups and tiers of these persons; `zero`: the zero-employment households among theirs."""
+    chunk = [person.pk for person, _ in known]
     open_unemployment = {
         r.person_id: r
         for r in Registration.objects.filter(
-            person_id__in=any_of(Registration, chunk),
+            person_id__any_of=chunk,
             kind=RegistrationKind.UNEMPLOYMENT,
             closed_on__isnull=True,
         )
     }
     current: dict[int, dict[str, KeyGroupMembership]] = defaultdict(dict)
-    for membership in KeyGroupMembership.objects.filter(
-        person_id__in=any_of(KeyGroupMembership, chunk), ended_on__isnull=True
-    ):
+    for membership in KeyGroupMembership.objects.filter(person_id__any_of=chunk, ended_on__isnull=True):
         current[membership.person_id][membership.rule] = membership
     params_by_region: dict[str, rules.Parameters] = {}
     started: list[dict[str, Any]] = []  # new memberships as plain rows (bulk_create cost ~150 µs a row)
@@ -267,14 +271,14 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
     ended: list[int] = []
     revised: list[KeyGroupMembership] = []
     tiers: list[Registration] = []
-    for person in persons:
+    for person, profile in known:
         params = params_by_region.get(person.region_code)
         if params is None:
             params = params_by_region[person.region_code] = parameters_for(person.region_code)
         registration = open_unemployment.get(person.pk)
         facts = _facts(
             person,
-            profiles.get(person.pk),
+            profile,
             in_zero_household=person.household_id in zero,
             open_unemployment=registration.certificate_no if registration else "",
         )
@@ -307,13 +311,11 @@ def _refresh_persons(chunk: list[int], on: dt.date, counts: RefreshCounts) -> No
                 last = registration.last_contact_on or registration.registered_on
                 registration.next_contact_due = rules.next_contact_due(last, tier, params)
                 tiers.append(registration)
-    KeyGroupMembership.objects.filter(pk__in=any_of(KeyGroupMembership, ended)).update(ended_on=on)
+    KeyGroupMembership.objects.filter(pk__any_of=ended).update(ended_on=on)
     KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
-    for row, key in zip(started, reserve_keys(KeyGroupMembership, len(started)), strict=True):
-        row["id"] = key
     insert_rows(KeyGroupMembership, started)
     Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])
-    counts.persons += len(persons)
+    counts.persons += len(known)
     counts.groups_started += len(started)
     counts.groups_ended += len(ended)
 

@@ -113,9 +113,7 @@ def _plan(
     registered: dict[str, Person] = {}
     indexes = list(index_of.values())
     for start in range(0, len(indexes), 2000):
-        for person in Person.objects.filter(
-            id_number_index__in=bulk.any_of(Person, indexes[start : start + 2000])
-        ).only(
+        for person in Person.objects.filter(id_number_index__any_of=indexes[start : start + 2000]).only(
             "pk",
             "name",
             "region_code",
@@ -595,9 +593,9 @@ def statuses_set(
     for start in range(0, len(ids), 2000):
         current.update(
             (row["person_id"], row)
-            for row in EmploymentProfile.objects.filter(
-                person_id__in=bulk.any_of(EmploymentProfile, ids[start : start + 2000])
-            ).values("pk", "person_id", *STATUS_FIELDS)
+            for row in EmploymentProfile.objects.filter(person_id__any_of=ids[start : start + 2000]).values(
+                "pk", "person_id", *STATUS_FIELDS
+            )
         )
     now = timezone.now()
     created: list[int] = []
@@ -624,10 +622,7 @@ def statuses_set(
     profile_row = {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
     bulk.insert_rows(
         EmploymentProfile,
-        [
-            {**profile_row, **statuses[pk], "id": key, "person_id": pk}
-            for pk, key in zip(created, bulk.reserve_keys(EmploymentProfile, len(created)), strict=True)
-        ],
+        [{**profile_row, **statuses[pk], "person_id": pk} for pk in created],
     )
     EmploymentProfile.objects.bulk_update(
         update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
@@ -640,13 +635,13 @@ def statuses_set(
     }
     notes: dict[str, str] = {}  # labour status → the entry's note
     rows = []
-    for pk, key in zip(events, bulk.reserve_keys(StatusEvent, len(events)), strict=True):
+    for pk in events:
         status = statuses[pk].get("labour_status") or ""
         note = notes.get(status)
         if note is None:
             label = LabourStatus(status).label if status else "未填"
             note = notes[status] = f"采集：{label}（{source}）"[:200]
-        rows.append({**event_row, "id": key, "person_id": pk, "note": note})
+        rows.append({**event_row, "person_id": pk, "note": note})
     bulk.insert_rows(StatusEvent, rows)
     written = [*created, *(p.person_id for p in update)]
     for start in range(0, len(written), 2000):
