@@ -227,6 +227,26 @@ def test_valid_rows_mode_imports_the_rest_and_the_error_workbook_lists_the_bad_r
     assert not Person.objects.filter(name__in=["赵六", "钱七"]).exists()
 
 
+def test_the_household_of_a_refused_head_waits_with_it_and_joins_no_other(
+    broker: Staff, places: Places
+) -> None:
+    rows = [
+        *family(),
+        row(5, "赵六", "430527199001011234", "户主", "失业"),  # a wrong check digit
+        row(6, "赵小六", make_id_number(born=dt.date(2006, 2, 1), seq=17), "子", "在校学生"),
+    ]
+    record = check_and_import(broker, places.village_a1, workbook(rows))
+    assert (record.created, record.refused) == (4, 2)
+    assert [line for line, _ in record.problems] == [7, 8]
+    assert "本户户主（第7行）有问题" in record.problems[1][1]
+    assert not Person.objects.filter(name="赵小六").exists()  # not a member of 李梅's household
+    rows[4] = row(5, "赵六", make_id_number(born=dt.date(1988, 8, 1), seq=18), "户主", "失业")
+    again = check_and_import(broker, places.village_a1, workbook(rows))
+    assert (again.created, again.unchanged, again.refused) == (2, 4, 0)
+    zhao, son = Person.objects.get(name="赵六"), Person.objects.get(name="赵小六")
+    assert son.household_id == zhao.household_id and zhao.household.head_id == zhao.pk
+
+
 def test_a_person_registered_in_another_township_is_refused_and_the_lookup_logged(
     broker: Staff, places: Places, make_staff: Callable[..., Staff], make_person: Callable[..., Person]
 ) -> None:

@@ -154,8 +154,23 @@ def _plan(
         too_young = registrable_age_problem(birth, today) if birth else None
         if too_young:
             plan.add(row.line, too_young)
+    _refuse_households_of_refused_heads(plan)
     plan.new_rows = [row for row in plan.new_rows if row.line not in plan.problems]
     return plan
+
+
+def _refuse_households_of_refused_heads(plan: _Plan) -> None:
+    """A household goes in whole or waits: the rows under a refused 户主 row (its household, as the sheet
+    lists them) are refused with it. Imported alone they would have joined the household above, and once
+    the head row is put right and the file imported again, the head would start a household of their own."""
+    refused_head: int | None = None
+    for row in plan.survey.rows:
+        if row.relation == Relation.HEAD:
+            refused_head = row.line if row.line in plan.problems else None
+        elif refused_head is not None and row.line not in plan.problems:
+            plan.add(
+                row.line, f"本户户主（第{refused_head}行）有问题，本行随户暂不导入；改正户主行后重新导入即可"
+            )
 
 
 def _birth_of(id_number: str) -> dt.date | None:
@@ -329,6 +344,7 @@ def _survey_import(
     if prepared.errors:  # the registry's own rules found more problems: the mode decides again
         for line, message in prepared.errors:
             plan.add(line, message)
+        _refuse_households_of_refused_heads(plan)
         record.problems, record.problem_rows = _problem_list(plan), len(plan.problems)
         if record.mode == ImportMode.ALL:
             return _finish(
