@@ -114,7 +114,7 @@ class EmploymentProfile(models.Model):
     veteran_discharged_on = models.DateField("退役时间", null=True, blank=True)
     returned_home_on = models.DateField("返乡时间", null=True, blank=True)
     deceased_on = models.DateField("死亡日期", null=True, blank=True)
-    certificate_no = models.CharField("就业创业证编号", max_length=32, null=True, blank=True, unique=True)
+    certificate_no = models.CharField("就业创业证编号", max_length=32, null=True, blank=True)
     surveyed_on = models.DateField("采集日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -123,6 +123,15 @@ class EmploymentProfile(models.Model):
     class Meta:
         verbose_name = "就失业状态"
         verbose_name_plural = verbose_name
+        # Unique among the profiles that have one: most never do, and a partial index is not written for
+        # them (a survey creates a hundred thousand profiles at a time).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_no"],
+                condition=Q(certificate_no__isnull=False),
+                name="profile_certificate_unique",
+            )
+        ]
         indexes = [models.Index(fields=["labour_status"], name="employment_profile_status")]
 
     def __str__(self) -> str:
@@ -201,8 +210,11 @@ class Registration(models.Model):
 class StatusEvent(models.Model):
     """One entry of a person's employment-status timeline: what happened, when, who recorded it."""
 
+    # Indexes: a survey writes one entry per person, so each costs a hundred thousand index writes. The
+    # person's is the (person, on) index below; the registration's is partial (most entries have none);
+    # who recorded an entry is shown, never searched (a deleted account's entries are found by a scan).
     person = models.ForeignKey(
-        Person, verbose_name="劳动者", on_delete=models.CASCADE, related_name="status_events"
+        Person, verbose_name="劳动者", on_delete=models.CASCADE, related_name="status_events", db_index=False
     )
     kind = models.CharField("事项", max_length=24, choices=EventKind.choices)
     on = models.DateField("日期")
@@ -213,6 +225,7 @@ class StatusEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events",
+        db_index=False,
     )
     note = models.CharField("说明", max_length=200, blank=True)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -222,6 +235,7 @@ class StatusEvent(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
 
     objects = PersonScopedQuerySet.as_manager()
@@ -230,7 +244,14 @@ class StatusEvent(models.Model):
         verbose_name = "就业状态变化"
         verbose_name_plural = verbose_name
         ordering = ["-on", "-id"]
-        indexes = [models.Index(fields=["person", "on"], name="status_event_person_on")]
+        indexes = [
+            models.Index(fields=["person", "on"], name="status_event_person_on"),
+            models.Index(
+                fields=["registration"],
+                condition=Q(registration__isnull=False),
+                name="status_event_registration",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d} {self.get_kind_display()}"

@@ -208,6 +208,7 @@ class Person(models.Model):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # shown, never searched: not worth an index write per person of a bulk load
     )
 
     objects = ScopedQuerySet.as_manager()
