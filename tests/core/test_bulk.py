@@ -33,6 +33,21 @@ def test_rows_without_a_key_get_theirs_from_the_database_beside_reserved_ones(pl
 
 
 @pytest.mark.django_db
+def test_a_write_of_many_statements_goes_in_whole_or_raises_the_first_error(places):
+    keys = bulk.reserve_keys(Household, 2_500)  # several statements on SQLite
+    with transaction.atomic():
+        bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
+    assert Household.objects.count() == 2_500
+    more = bulk.reserve_keys(Household, 2_500)
+    clash = [household_row(k, places.village_a1) for k in more[:-1]] + [
+        household_row(keys[0], places.village_a1)
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_rows(Household, clash)  # the last row's key is taken: the last statement fails
+    assert Household.objects.count() == 2_500  # nothing of the failed write stayed
+
+
+@pytest.mark.django_db
 def test_reserved_keys_are_fresh_ascending_and_never_handed_out_again(places):
     before = Household.objects.create(region_code=places.village_a1)
     with transaction.atomic():
