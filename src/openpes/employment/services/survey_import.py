@@ -18,7 +18,7 @@ Re-importing the same file changes nothing: every row is then "unchanged".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -535,7 +535,7 @@ def _write(
         person_of[line] = person["id"]
     counts.created = len(new_persons)
     changed_people = _update_existing(actor, plan, good)
-    changed = _write_statuses(actor, record, good, person_of, today)
+    changed = _write_statuses(actor, record, good, person_of, today, new={p["id"] for _, p in new_persons})
     for row in good:
         if row.line in prepared.persons:
             continue
@@ -588,23 +588,40 @@ def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[in
 
 
 def _write_statuses(
-    actor: Staff, record: SurveyImport, good: list[SurveyRow], person_of: dict[int, int], today: dt.date
+    actor: Staff,
+    record: SurveyImport,
+    good: list[SurveyRow],
+    person_of: dict[int, int],
+    today: dt.date,
+    new: set[int],
 ) -> set[int]:
     """Set each person's status from the row; returns the lines whose status changed."""
     statuses = {person_of[row.line]: _status_values(row) for row in good}
     changed = statuses_set(
-        actor=actor, statuses=statuses, source=record.filename, region_code=record.region_code, on=today
+        actor=actor,
+        statuses=statuses,
+        source=record.filename,
+        region_code=record.region_code,
+        on=today,
+        new=new,
     )
     return {row.line for row in good if person_of[row.line] in changed}
 
 
 def statuses_set(
-    *, actor: Staff, statuses: dict[int, dict[str, Any]], source: str, region_code: str, on: dt.date
+    *,
+    actor: Staff,
+    statuses: dict[int, dict[str, Any]],
+    source: str,
+    region_code: str,
+    on: dt.date,
+    new: Collection[int] = (),
 ) -> set[int]:
     """Set persons' employment status as collected (就失业信息采集), in bulk, with a timeline entry where it
     changed; returns the persons whose status changed. Each person's values are some of STATUS_FIELDS; the
-    others keep what the profile has. The caller refreshes what follows (`refresh`)."""
-    ids = list(statuses)
+    others keep what the profile has. `new`: persons the caller has just registered in this transaction,
+    who have no profile yet (theirs are not looked for). The caller refreshes what follows (`refresh`)."""
+    ids = [pk for pk in statuses if pk not in new]
     current: dict[int, dict[str, Any]] = {}  # person → the profile's key and status fields
     for start in range(0, len(ids), 2000):
         current.update(
