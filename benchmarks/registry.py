@@ -323,6 +323,9 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+_BACKEND_PIDS: dict[int, int] = {}  # id of a driver connection → its server process
+
+
 class Meter:
     """Wall time, this process's CPU time and, on PostgreSQL, the CPU time of our server backend (read from
     /proc, same machine): on a shared machine CPU time says what the work costs, wall time what it took."""
@@ -334,14 +337,22 @@ class Meter:
     def _server_cpu(self) -> float:
         if self.connection.vendor != "postgresql":
             return 0.0
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            (pid,) = cursor.fetchone()
+        pid = self._backend_pid()
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # a server on another machine
             return 0.0
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def _backend_pid(self) -> int:
+        """Asked once per connection: a query at each phase's edge would wait for writes a phase left
+        running behind (bulk.write_behind) and so change what is measured."""
+        key = id(self.connection.connection)
+        if key not in _BACKEND_PIDS:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                (_BACKEND_PIDS[key],) = cursor.fetchone()
+        return _BACKEND_PIDS[key]
 
     def __enter__(self) -> Meter:
         self._start = (self._server_cpu(), time.process_time(), time.perf_counter())

@@ -211,7 +211,10 @@ def render(results: list[dict[str, Any]], command: str, host: dict[str, str], st
     out += [
         "",
         "Phases, check + import together: wall seconds (rows per second of that phase alone) and CPU µs per "
-        "row (this process plus, on PostgreSQL, its server backend):",
+        "row (this process plus, on PostgreSQL, its server backend). With one read, the new persons are "
+        "prepared batch by batch inside the write, each batch while the one before is written "
+        "(`bulk.write_behind`): their preparation is in the write's figures; the page path prepares them "
+        "before the transaction, where the page can show the progress:",
         "",
         "| database | path | " + " | ".join(label for label, _ in PHASES) + " | rest |",
         "| --- | --- | " + " | ".join("---:" for _ in PHASES) + " | ---: |",
@@ -223,6 +226,8 @@ def render(results: list[dict[str, Any]], command: str, host: dict[str, str], st
             cells = [
                 f"{fmt(phases[label]['seconds'], 2)} s ({fmt(rows / phases[label]['seconds'])}/s), "
                 f"{fmt(phases[label]['cpu_us'])} µs"
+                if phases[label]["seconds"]
+                else "in the write"
                 for label, _ in PHASES
             ]
             out.append(
@@ -676,7 +681,7 @@ def worker(args: argparse.Namespace) -> None:
                     actor=broker, region_code=village.code, filename=FILENAME, content=content
                 )
                 t1 = time.perf_counter()
-                importing.survey_import(actor=broker, record=record, progress=lambda done: None)
+                importing.survey_import(actor=broker, record=record)  # progress on the record, as the worker
             t2 = time.perf_counter()
             if profiler:
                 profiler.disable()

@@ -235,8 +235,9 @@ def test_audit_writers_record_the_channel_of_the_context(db):
     from openpes.core.context import RequestContext, acting
 
     with acting(RequestContext(ip_address="::1", channel="api")):
-        row = audit.record_bulk_change(actor=None, action="bulk_create", model=ChangeLog, ids=[1, 2])
+        audit.record_bulk_change(actor=None, action="bulk_create", model=ChangeLog, ids=[1, 2])
+    row = ChangeLog.objects.latest("id")
     assert (row.channel, row.ip_address, row.actor_name, row.row_count) == ("api", "::1", "system", 2)
-    assert (
-        audit.record_bulk_change(actor=None, action="bulk_create", model=ChangeLog, ids=[]).channel == "cli"
-    )
+    assert row.changes == {"ids": ["1", "2"]} and row.target_type == "audit.changelog"
+    audit.record_bulk_change(actor=None, action="bulk_create", model=ChangeLog, ids=[])
+    assert ChangeLog.objects.latest("id").channel == "cli"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from openpes.accounts.roles import Role
 from openpes.core import bulk
@@ -45,6 +47,49 @@ def test_a_write_of_many_statements_goes_in_whole_or_raises_the_first_error(plac
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_rows(Household, clash)  # the last row's key is taken: the last statement fails
     assert Household.objects.count() == 2_500  # nothing of the failed write stayed
+
+
+@pytest.mark.django_db
+def test_writes_behind_are_seen_by_the_next_statement_and_kept_in_the_transaction(places):
+    with transaction.atomic(), bulk.write_behind(Household):
+        for batch in range(3):
+            keys = bulk.reserve_keys(Household, 1_500)  # a statement of its own: waits for the writes before
+            bulk.insert_rows(Household, [household_row(k, places.village_a1, f"批{batch}") for k in keys])
+        assert Household.objects.count() == 4_500  # a read waits for every write handed over
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_a1, "末批") for k in bulk.reserve_keys(Household, 10)]
+        )
+    assert Household.objects.filter(address="末批").count() == 10  # the block waits for the last one
+
+
+@pytest.mark.django_db
+def test_the_interpreter_switches_threads_quicker_only_while_writing_behind():
+    before = sys.getswitchinterval()
+    with transaction.atomic(), bulk.write_behind(Household):
+        assert sys.getswitchinterval() <= bulk.WRITE_BEHIND_SWITCH_INTERVAL
+        with bulk.write_behind(Household):  # nested: the outer one's helper and setting serve
+            assert sys.getswitchinterval() <= bulk.WRITE_BEHIND_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
+
+
+@pytest.mark.django_db
+def test_a_failed_write_behind_raises_and_leaves_nothing(places):
+    keys = bulk.reserve_keys(Household, 2)
+    with transaction.atomic():
+        bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.write_behind(Household):
+        fresh = bulk.reserve_keys(Household, 1_500)
+        bulk.insert_rows(Household, [household_row(k, places.village_a1, "新") for k in fresh])
+        bulk.insert_rows(Household, [household_row(keys[0], places.village_a1, "重复")])  # a key taken
+        bulk.insert_rows(
+            Household, [household_row(k, places.village_a1, "后") for k in bulk.reserve_keys(Household, 5)]
+        )
+    assert Household.objects.count() == 2
+
+
+def test_write_behind_needs_a_transaction():
+    with pytest.raises(TransactionManagementError), bulk.write_behind(Household):
+        pass
 
 
 @pytest.mark.django_db

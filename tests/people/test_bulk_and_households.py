@@ -141,11 +141,11 @@ def test_a_number_registered_by_someone_else_during_the_import_writes_nothing(
 def test_an_integrity_error_other_than_a_registered_number_is_not_reported_as_one():
     from django.db import IntegrityError
 
-    bulk_registration._raise_if_registered_meanwhile(
+    bulk_registration.raise_if_registered_meanwhile(
         IntegrityError("FOREIGN KEY constraint failed")
     )  # no DomainError
     with pytest.raises(DomainError):
-        bulk_registration._raise_if_registered_meanwhile(
+        bulk_registration.raise_if_registered_meanwhile(
             IntegrityError("UNIQUE constraint failed: people_person.id_number_index")
         )
 

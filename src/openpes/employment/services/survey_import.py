@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openpes.accounts.models import Staff
@@ -338,7 +338,17 @@ def _survey_import(
             ImportCounts(refused=len(survey.rows)),
             "有问题行，按“全部无误才导入”未导入任何一行",
         )
-    counts = ImportCounts(refused=len(plan.problems))
+    if progress is not None:
+        # The caller shows progress itself (the CLI): the new persons are validated and encrypted batch by
+        # batch inside the transaction, each batch while the one before is written (bulk.write_behind).
+        # Rows the registry's own rules refuse are rare (the cleaning checked the same things): if there
+        # is one, nothing was written, and the way below finds them all first. Where progress is written
+        # to the record for the page (the worker), the preparation stays outside the transaction, where
+        # the page can see it move.
+        try:
+            return _write_and_derive(actor, record, plan, None, today, progress)
+        except _RefusedByRegistry:
+            pass
     report = progress or (lambda done: _set(record, progress=done))
     prepared = _prepare_new(actor, record.region_code, plan, today, report)
     if prepared.errors:  # the registry's own rules found more problems: the mode decides again
@@ -353,24 +363,44 @@ def _survey_import(
                 ImportCounts(refused=len(survey.rows)),
                 "有问题行，按“全部无误才导入”未导入任何一行",
             )
-        counts.refused = len(plan.problems)
-    with transaction.atomic():
-        touched = _write(actor, record, plan, prepared, today, counts)
-        refresh(person_ids=touched, on=today)
-        audit.record_change(
-            actor=actor,
-            action="update",
-            target=record,
-            region_code=record.region_code,
-            changes={
-                "created": counts.created,
-                "updated": counts.updated,
-                "unchanged": counts.unchanged,
-                "refused": counts.refused,
-            },
-            summary=f"导入采集表 {record.filename}",
-        )
-        _finish(record, ImportStatus.DONE, counts, "")
+    return _write_and_derive(actor, record, plan, prepared, today, None)
+
+
+class _RefusedByRegistry(Exception):
+    """A new person of the batch being prepared inside the transaction failed the registry's own rules."""
+
+
+def _write_and_derive(
+    actor: Staff,
+    record: SurveyImport,
+    plan: _Plan,
+    prepared: _Prepared | None,
+    today: dt.date,
+    progress: Progress | None,
+) -> SurveyImport:
+    """Write the good rows, derive what follows and finish the record, in one transaction."""
+    counts = ImportCounts(refused=len(plan.problems))
+    try:
+        with transaction.atomic():
+            touched = _write(actor, record, plan, prepared, today, counts, progress)
+            refresh(person_ids=touched, on=today)
+            audit.record_change(
+                actor=actor,
+                action="update",
+                target=record,
+                region_code=record.region_code,
+                changes={
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                    "refused": counts.refused,
+                },
+                summary=f"导入采集表 {record.filename}",
+            )
+            _finish(record, ImportStatus.DONE, counts, "")
+    except IntegrityError as exc:  # written behind, a unique violation is raised at a later statement
+        people.raise_if_registered_meanwhile(exc)
+        raise
     return record
 
 
@@ -428,12 +458,10 @@ def _prepare_new(
     """Validate and encrypt the new persons before the transaction (the slow part), reporting progress."""
     prepared = _Prepared()
     rows = plan.new_rows
+    villages = people.villages_of(actor)
     for start in range(0, len(rows), PROGRESS_EVERY):
         chunk = rows[start : start + PROGRESS_EVERY]
-        labelled = [
-            (str(row.line), _person_input(row, region_code, plan.index_of[row.line])) for row in chunk
-        ]
-        persons, errors = people.persons_prepare(actor, labelled, today)
+        persons, errors = _prepare_batch(actor, region_code, plan, chunk, today, villages)
         by_index = {p["id_number_index"]: p for p in persons}
         for row in chunk:
             person = by_index.get(plan.index_of[row.line])
@@ -444,6 +472,14 @@ def _prepare_new(
             prepared.errors.append((int(line), error.message))
         progress(min(start + len(chunk), len(rows)))
     return prepared
+
+
+def _prepare_batch(
+    actor: Staff, region_code: str, plan: _Plan, rows: list[SurveyRow], today: dt.date, villages: set[str]
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """The registry's rules and encryption for new persons (`people.persons_prepare`), labelled by line."""
+    labelled = [(str(row.line), _person_input(row, region_code, plan.index_of[row.line])) for row in rows]
+    return people.persons_prepare(actor, labelled, today, villages)
 
 
 def _person_input(row: SurveyRow, region_code: str, index: str) -> people.PersonInput:
@@ -480,10 +516,19 @@ def _status_values(row: SurveyRow) -> dict[str, Any]:
 
 
 def _write(
-    actor: Staff, record: SurveyImport, plan: _Plan, prepared: _Prepared, today: dt.date, counts: ImportCounts
+    actor: Staff,
+    record: SurveyImport,
+    plan: _Plan,
+    prepared: _Prepared | None,
+    today: dt.date,
+    counts: ImportCounts,
+    progress: Progress | None,
 ) -> list[int]:
-    """Write persons, households and statuses for the good rows; returns the persons touched."""
-    good = [row for row in plan.good_rows if row.line in plan.existing or row.line in prepared.persons]
+    """Write persons, households and statuses for the good rows; returns the persons touched. New persons
+    come `prepared`, or are prepared here batch by batch while the batch before is written
+    (`bulk.write_behind`); a row that the registry's rules refuse then stops it all (`_RefusedByRegistry`)."""
+    new_lines = set(prepared.persons) if prepared else {row.line for row in plan.new_rows}
+    good = [row for row in plan.good_rows if row.line in plan.existing or row.line in new_lines]
     person_of: dict[int, int] = {line: p.pk for line, p in plan.existing.items()}
     # Households for new persons, as the sheet groups them: a 户主 row starts one.
     groups: list[list[SurveyRow]] = []
@@ -498,7 +543,7 @@ def _write(
     for group in groups:
         head = group[0] if group[0].relation == Relation.HEAD else None
         existing_head = plan.existing.get(head.line) if head else None
-        if not any(row.line in prepared.persons for row in group):
+        if not any(row.line in new_lines for row in group):
             household_of_group.append(None)
             pending.append(-1)
         elif existing_head is not None and existing_head.household_id:
@@ -510,35 +555,49 @@ def _write(
             household_of_group.append(None)
             pending.append(len(new_households) - 1)
     # Keys first, so that each new household names its head as it is written (no UPDATE per household).
-    new_persons: list[tuple[int, dict[str, Any]]] = [  # (line, prepared person), in sheet order
-        (row.line, prepared.persons[row.line])
-        for group in groups
-        for row in group
-        if row.line in prepared.persons
-    ]
-    for (_, person), key in zip(new_persons, bulk.reserve_keys(Person, len(new_persons)), strict=True):
-        person["id"] = key
+    new_rows = [row for group in groups for row in group if row.line in new_lines]  # in sheet order
+    key_of = dict(zip((row.line for row in new_rows), bulk.reserve_keys(Person, len(new_rows)), strict=True))
     heads: list[int | None] = [None] * len(new_households)
     for group, slot in zip(groups, pending, strict=True):
-        head_person = prepared.persons.get(group[0].line)
-        if slot >= 0 and group[0].relation == Relation.HEAD and head_person is not None:
-            heads[slot] = head_person["id"]
+        if slot >= 0 and group[0].relation == Relation.HEAD and group[0].line in new_lines:
+            heads[slot] = key_of[group[0].line]
     household_keys = people.households_insert(actor=actor, households=new_households, heads=heads)
+    household_of: dict[int, int | None] = {}  # line of a new person → their household
     for group, joined, slot in zip(groups, household_of_group, pending, strict=True):
-        household = household_keys[slot] if slot >= 0 else joined
         for row in group:
-            member = prepared.persons.get(row.line)
-            if member is not None:
-                member["household_id"] = household
-    people.persons_insert(actor=actor, persons=[person for _, person in new_persons])
-    for line, person in new_persons:
-        person_of[line] = person["id"]
-    counts.created = len(new_persons)
-    changed_people = _update_existing(actor, plan, good)
-    changed = _write_statuses(actor, record, good, person_of, today, new={p["id"] for _, p in new_persons})
-    for row in good:
-        if row.line in prepared.persons:
-            continue
+            if row.line in new_lines:
+                household_of[row.line] = household_keys[slot] if slot >= 0 else joined
+    person_of.update(key_of)
+    villages = people.villages_of(actor) if prepared is None else set()
+    with bulk.write_behind(Person):
+        for start in range(0, len(new_rows), PROGRESS_EVERY):
+            batch = new_rows[start : start + PROGRESS_EVERY]
+            if prepared is not None:
+                persons = [prepared.persons[row.line] for row in batch]
+            else:
+                persons, errors = _prepare_batch(actor, record.region_code, plan, batch, today, villages)
+                if errors:
+                    raise _RefusedByRegistry
+            for row, person in zip(batch, persons, strict=True):
+                person["id"], person["household_id"] = key_of[row.line], household_of[row.line]
+            people.persons_insert(actor=actor, persons=persons)
+            statuses_set(
+                actor=actor,
+                statuses={
+                    person["id"]: _status_values(row) for row, person in zip(batch, persons, strict=True)
+                },
+                source=record.filename,
+                region_code=record.region_code,
+                on=today,
+                new={person["id"] for person in persons},
+            )
+            if progress is not None and prepared is None:
+                progress(start + len(batch))
+        counts.created = len(new_rows)
+        registered = [row for row in good if row.line in plan.existing]
+        changed_people = _update_existing(actor, plan, registered)
+        changed = _write_statuses(actor, record, registered, person_of, today)
+    for row in registered:
         if row.line in changed or row.line in changed_people:
             counts.updated += 1
         else:
@@ -588,24 +647,14 @@ def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[in
 
 
 def _write_statuses(
-    actor: Staff,
-    record: SurveyImport,
-    good: list[SurveyRow],
-    person_of: dict[int, int],
-    today: dt.date,
-    new: set[int],
+    actor: Staff, record: SurveyImport, rows: list[SurveyRow], person_of: dict[int, int], today: dt.date
 ) -> set[int]:
-    """Set each person's status from the row; returns the lines whose status changed."""
-    statuses = {person_of[row.line]: _status_values(row) for row in good}
+    """Set each registered person's status from the row; returns the lines whose status changed."""
+    statuses = {person_of[row.line]: _status_values(row) for row in rows}
     changed = statuses_set(
-        actor=actor,
-        statuses=statuses,
-        source=record.filename,
-        region_code=record.region_code,
-        on=today,
-        new=new,
+        actor=actor, statuses=statuses, source=record.filename, region_code=record.region_code, on=today
     )
-    return {row.line for row in good if person_of[row.line] in changed}
+    return {row.line for row in rows if person_of[row.line] in changed}
 
 
 def statuses_set(
@@ -651,6 +700,18 @@ def statuses_set(
         else:
             continue
         events.append(pk)
+    written = [*created, *(p.person_id for p in update)]
+    for start in range(0, len(written), 2000):  # first: with the rows written behind, it need not wait
+        batch = written[start : start + 2000]
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_update",
+            model=EmploymentProfile,
+            ids=batch,
+            changes={"source": source},
+            region_code=region_code,
+            summary=f"采集就业状态 {len(batch)} 人",
+        )
     # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
     profile_row = {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
     bulk.insert_rows(
@@ -676,16 +737,4 @@ def statuses_set(
             note = notes[status] = f"采集：{label}（{source}）"[:200]
         rows.append({**event_row, "person_id": pk, "note": note})
     bulk.insert_rows(StatusEvent, rows)
-    written = [*created, *(p.person_id for p in update)]
-    for start in range(0, len(written), 2000):
-        batch = written[start : start + 2000]
-        audit.record_bulk_change(
-            actor=actor,
-            action="bulk_update",
-            model=EmploymentProfile,
-            ids=batch,
-            changes={"source": source},
-            region_code=region_code,
-            summary=f"采集就业状态 {len(batch)} 人",
-        )
     return set(written)

@@ -13,6 +13,8 @@ from openpes.people.services.bulk_registration import (
     persons_bulk_update,
     persons_insert,
     persons_prepare,
+    raise_if_registered_meanwhile,
+    villages_of,
 )
 from openpes.people.services.export import EXPORT_COLUMNS, persons_export
 from openpes.people.services.households import (
@@ -83,4 +85,6 @@ __all__ = [
     "persons_insert",
     "persons_prepare",
     "phone_index",
+    "raise_if_registered_meanwhile",
+    "villages_of",
 ]

@@ -40,21 +40,29 @@ class BulkResult:
     errors: list[FieldError] = field(default_factory=list)
 
 
-def persons_prepare(
-    actor: Staff, rows: Iterable[tuple[str, PersonInput]], today: dt.date
-) -> tuple[list[dict[str, Any]], list[FieldError]]:
-    """Validate labelled rows as `person_create` does and turn the good ones into new-row dicts (no key
-    yet). Problems are named by each row's label; an ID number repeated in the batch or already registered
-    is one too."""
-    errors: list[FieldError] = []
-    pending: list[tuple[str, dict[str, Any]]] = []
-    template = {**bulk.new_row(Person), "created_by_id": actor.pk}
-    seen: set[str] = set()
-    villages = set(
+def villages_of(actor: Staff) -> set[str]:
+    """The villages a bulk registration by `actor` may register persons in."""
+    return set(
         Region.objects.within(actor)
         .filter(level=RegionLevel.VILLAGE, retired=False)
         .values_list("code", flat=True)
     )
+
+
+def persons_prepare(
+    actor: Staff, rows: Iterable[tuple[str, PersonInput]], today: dt.date, villages: set[str] | None = None
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """Validate labelled rows as `person_create` does and turn the good ones into new-row dicts (no key
+    yet). Problems are named by each row's label; an ID number repeated in the batch or already registered
+    is one too. `villages`: `villages_of(actor)`, from a caller that prepares batch after batch; the rows
+    are validated before this asks the database anything (a caller writing behind, `bulk.write_behind`,
+    gets its Python done while the last batch is written)."""
+    errors: list[FieldError] = []
+    pending: list[tuple[str, dict[str, Any]]] = []
+    template = {**bulk.new_row(Person), "created_by_id": actor.pk}
+    seen: set[str] = set()
+    if villages is None:
+        villages = villages_of(actor)
     wanted = set(PERSON_FIELDS) - {"region_code"}
     for label, data in rows:
         try:
@@ -105,10 +113,12 @@ def persons_insert(*, actor: Staff, persons: list[dict[str, Any]]) -> list[int]:
         person["id"] = key
     keys = [person["id"] for person in persons]
     try:
-        with transaction.atomic():
+        # No savepoint of its own: a failed bulk insert fails the caller's transaction anyway, and a
+        # savepoint's release would wait for rows the caller writes behind (bulk.write_behind).
+        with transaction.atomic(savepoint=False):
             _write_persons(actor, persons)
     except IntegrityError as exc:
-        _raise_if_registered_meanwhile(exc)
+        raise_if_registered_meanwhile(exc)
         raise
     return keys
 
@@ -121,6 +131,17 @@ def households_insert(
     the caller's transaction."""
     keys = bulk.reserve_keys(Household, len(households))
     template = bulk.new_row(Household)
+    if (
+        keys
+    ):  # the audit row first: with the rows written behind (bulk.write_behind) it need not wait for them
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_create",
+            model=Household,
+            ids=keys,
+            region_code=actor.jurisdiction_id,
+            summary=f"批量新建家庭 {len(keys)} 户",
+        )
     bulk.insert_rows(
         Household,
         [
@@ -130,19 +151,10 @@ def households_insert(
             )
         ],
     )
-    if keys:
-        audit.record_bulk_change(
-            actor=actor,
-            action="bulk_create",
-            model=Household,
-            ids=keys,
-            region_code=actor.jurisdiction_id,
-            summary=f"批量新建家庭 {len(keys)} 户",
-        )
     return keys
 
 
-def _raise_if_registered_meanwhile(exc: IntegrityError) -> None:
+def raise_if_registered_meanwhile(exc: IntegrityError) -> None:
     """A unique violation of the ID number's blind index becomes a message for the clerk; any other
     integrity error (a household or account deleted meanwhile) is not an ID number problem and goes on."""
     cause = exc.__cause__
@@ -153,10 +165,10 @@ def _raise_if_registered_meanwhile(exc: IntegrityError) -> None:
 
 
 def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
-    """Insert prepared persons (keys already set), one audit row per BULK_BATCH; inside a transaction."""
+    """Insert prepared persons (keys already set), one audit row per BULK_BATCH; inside a transaction. Each
+    audit row goes first, so that with the rows written behind (`bulk.write_behind`) it does not wait."""
     for start in range(0, len(persons), BULK_BATCH):
         batch = persons[start : start + BULK_BATCH]
-        bulk.insert_rows(Person, batch)
         audit.record_bulk_change(
             actor=actor,
             action="bulk_create",
@@ -165,6 +177,7 @@ def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
             region_code=actor.jurisdiction_id,
             summary=f"批量登记劳动者 {len(batch)} 人",
         )
+        bulk.insert_rows(Person, batch)
 
 
 def persons_bulk_create(
@@ -182,7 +195,7 @@ def persons_bulk_create(
                 person["id"] = key
             _write_persons(actor, persons)
     except IntegrityError as exc:
-        _raise_if_registered_meanwhile(exc)
+        raise_if_registered_meanwhile(exc)
         raise
     return BulkResult(created=len(persons), errors=errors)
 
@@ -268,7 +281,7 @@ def households_bulk_create(
         with transaction.atomic():
             _write_households(actor, households, addresses, persons)
     except IntegrityError as exc:
-        _raise_if_registered_meanwhile(exc)
+        raise_if_registered_meanwhile(exc)
         raise
     return BulkResult(created=len(persons))
 
