@@ -184,6 +184,41 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         write()
 
 
+def check_references_as_written(model: type[models.Model], *, except_for: tuple[str, ...] = ()) -> None:
+    """For the rest of the transaction, have PostgreSQL check foreign keys at the end of each statement
+    rather than at commit, except those of `model`'s fields named in `except_for` (rows that point at each
+    other, such as a household naming its head: both are written before either is checked).
+
+    Django declares foreign keys DEFERRABLE INITIALLY DEFERRED, so PostgreSQL checks every new row's
+    references at commit, one by one, with nothing else to do meanwhile: 2.3 s of a 100,000-row survey. At
+    a statement's end, with the statements written behind (`write_behind`), the checks overlap the caller's
+    Python. A violation is then raised at its statement instead of at commit; either way nothing is kept.
+    SQLite checks references as rows go in already: nothing to do there."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("check_references_as_written needs a transaction")
+    with connection.cursor() as cursor:
+        kept: list[str] = []
+        for name in except_for:
+            field = model._meta.get_field(name)
+            assert isinstance(field, models.ForeignKey)
+            cursor.execute(
+                "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a"
+                " ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+                " WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND cardinality(c.conkey) = 1"
+                " AND a.attname = %s",
+                [model._meta.db_table, field.column],
+            )
+            kept += [conname for (conname,) in cursor.fetchall()]
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if kept:
+            cursor.execute(
+                "SET CONSTRAINTS " + ", ".join(connection.ops.quote_name(n) for n in kept) + " DEFERRED"
+            )
+
+
 class _WriteBehind:
     """The helper thread of `write_behind` and the writes it has been handed, in order."""
 

@@ -43,7 +43,7 @@ from openpes.employment.models import (
 from openpes.employment.services.derived import refresh
 from openpes.employment.survey import SurveyFile, SurveyRow, error_workbook, read_survey
 from openpes.people import services as people
-from openpes.people.models import Person, Relation
+from openpes.people.models import Household, Person, Relation
 from openpes.people.rules import registrable_age_problem
 from openpes.people.services.validation import village_in_jurisdiction
 
@@ -561,6 +561,9 @@ def _write(
     for group, slot in zip(groups, pending, strict=True):
         if slot >= 0 and group[0].relation == Relation.HEAD and group[0].line in new_lines:
             heads[slot] = key_of[group[0].line]
+    # Checked as each statement ends, behind the Python, not all at commit (a household names its head
+    # before the head is written, so that one waits for the commit).
+    bulk.check_references_as_written(Household, except_for=("head",))
     household_keys = people.households_insert(actor=actor, households=new_households, heads=heads)
     household_of: dict[int, int | None] = {}  # line of a new person → their household
     for group, joined, slot in zip(groups, household_of_group, pending, strict=True):
