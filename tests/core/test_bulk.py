@@ -87,6 +87,23 @@ def test_a_failed_write_behind_raises_and_leaves_nothing(places):
     assert Household.objects.count() == 2
 
 
+@pytest.mark.django_db
+def test_a_failed_write_behind_cannot_be_passed_over(places):
+    keys = bulk.reserve_keys(Household, 1)
+    bulk.insert_rows(Household, [household_row(keys[0], places.village_a1)])
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), bulk.write_behind(Household):  # its end raises it too
+            bulk.insert_rows(Household, [household_row(keys[0], places.village_a1, "重复")])  # fails behind
+            with pytest.raises(IntegrityError), transaction.atomic():  # raised here, at the savepoint
+                Household.objects.create(region_code=places.village_a1, address="无辜")
+            with pytest.raises(IntegrityError):  # and again for what follows: the block is lost
+                bulk.insert_rows(Household, [household_row(k, places.village_a1, "之后") for k in range(5)])
+            with pytest.raises(IntegrityError):
+                Household.objects.count()
+        assert connection.needs_rollback  # the transaction around it will not commit: rolled back here
+    assert not Household.objects.filter(address__in=["无辜", "之后"]).exists()
+
+
 def test_write_behind_needs_a_transaction():
     with pytest.raises(TransactionManagementError), bulk.write_behind(Household):
         pass

@@ -259,6 +259,19 @@ def test_the_household_of_a_refused_head_waits_with_it_and_joins_no_other(
     assert son.household_id == zhao.household_id and zhao.household.head_id == zhao.pk
 
 
+def test_a_head_row_pasted_twice_keeps_the_household_together(broker: Staff, places: Places) -> None:
+    head, *others = family()
+    record = check_and_import(broker, places.village_a1, workbook([head, head, *others]))
+    assert (record.created, record.refused) == (4, 1)  # only the repeated row
+    assert "重复" in record.problems[0][1]
+    wang = Person.objects.get(name="王建国")
+    assert set(Person.objects.filter(household_id=wang.household_id).values_list("name", flat=True)) == {
+        "王建国",
+        "张秀英",
+        "王小明",
+    }
+
+
 @pytest.mark.parametrize("mode", ["valid", "all"])
 def test_a_row_the_registry_refuses_at_preparation_is_listed_and_the_mode_decides(
     broker: Staff, places: Places, monkeypatch: pytest.MonkeyPatch, mode: str

@@ -193,7 +193,8 @@ def check_references_as_written(model: type[models.Model], *, except_for: tuple[
     references at commit, one by one, with nothing else to do meanwhile: 2.3 s of a 100,000-row survey. At
     a statement's end, with the statements written behind (`write_behind`), the checks overlap the caller's
     Python. A violation is then raised at its statement instead of at commit; either way nothing is kept.
-    SQLite checks references as rows go in already: nothing to do there."""
+    SQLite keeps a count of broken references as rows go in and checks only that count at commit: nothing
+    to gain there, and nothing is done."""
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         return
@@ -220,35 +221,36 @@ def check_references_as_written(model: type[models.Model], *, except_for: tuple[
 
 
 class _WriteBehind:
-    """The helper thread of `write_behind` and the writes it has been handed, in order."""
+    """The helper thread of `write_behind` and the writes it has been handed, in order. Once a write has
+    failed, the block is lost: the writes after it are skipped, and every statement or write the caller
+    tries in the block raises that failure again."""
 
     def __init__(self) -> None:
         self.owner = threading.get_ident()
         self.helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="openpes-write-behind")
         self.pending: list[Future[None]] = []
-        self.stopped = False  # after a failed write the rest are skipped: the transaction is lost anyway
+        self.failure: BaseException | None = None
 
     def submit(self, write: Callable[[], None]) -> None:
+        if self.failure is not None:
+            raise self.failure
         self.pending.append(self.helper.submit(self._run, write))
 
     def _run(self, write: Callable[[], None]) -> None:
-        if self.stopped:
+        if self.failure is not None:
             return
         try:
             write()
-        except BaseException:
-            self.stopped = True
-            raise
+        except BaseException as exc:
+            self.failure = exc
 
     def drain(self) -> None:
-        """Wait until every write handed over is done; the first failure is raised here."""
+        """Wait until every write handed over is done; raise the failure, if one failed."""
         pending, self.pending = self.pending, []
         for future in pending:
             future.result()
-
-    def close(self) -> None:
-        self.stopped = True
-        self.helper.shutdown(wait=True)
+        if self.failure is not None:
+            raise self.failure
 
 
 _BEHIND: weakref.WeakKeyDictionary[Any, _WriteBehind] = weakref.WeakKeyDictionary()
@@ -263,9 +265,11 @@ def write_behind(model: type[models.Model]) -> Iterator[None]:
     the caller's transaction, one write at a time, in order.
 
     Any other statement the caller runs on that connection first waits for every write handed over (a read
-    sees them all, and audit rows and savepoints keep their order), so nothing else changes for the caller,
-    except where a write's error is raised: at that next statement, or when the block ends, which waits
-    for them all. A caller that turns a constraint's error into a message catches it around the block."""
+    sees them all, and audit rows and savepoints keep their order). What changes is where a write's error
+    is raised: at that next statement (whatever it is), or when the block ends. So that it cannot be taken
+    for that statement's own and passed over, a failed write fails the block for good (every later
+    statement in it raises the failure again) and marks the transaction around the block for rollback. If
+    the block itself raises, every write handed over is still made, as `insert_rows` promised."""
     connection = connections[router.db_for_write(model)]
     if not connection.in_atomic_block:
         raise TransactionManagementError("write_behind needs a transaction (transaction.atomic)")
@@ -286,10 +290,14 @@ def write_behind(model: type[models.Model]) -> Iterator[None]:
             yield
             behind.drain()
     finally:
-        del _BEHIND[connection]
-        behind.close()  # on an error in the block: what is queued is skipped, what runs is waited for
-        _quicker_switches(-1)
-        connection.dec_thread_sharing()
+        try:
+            behind.helper.shutdown(wait=True)  # what was handed over is made, even after an error here
+        finally:
+            del _BEHIND[connection]
+            _quicker_switches(-1)
+            connection.dec_thread_sharing()
+            if behind.failure is not None:
+                connection.set_rollback(True)
 
 
 # When the database hands a statement back, the helper needs the GIL to send the next one, and Python

@@ -163,10 +163,13 @@ def _refuse_households_of_refused_heads(plan: _Plan) -> None:
     """A household goes in whole or waits: the rows under a refused 户主 row (its household, as the sheet
     lists them) are refused with it. Imported alone they would have joined the household above, and once
     the head row is put right and the file imported again, the head would start a household of their own."""
+    # A head row that repeats one imported elsewhere in the file (a row pasted twice) refuses nobody.
+    imported = {row.id_number for row in plan.survey.rows if row.id_number and row.line not in plan.problems}
     refused_head: int | None = None
     for row in plan.survey.rows:
         if row.relation == Relation.HEAD:
-            refused_head = row.line if row.line in plan.problems else None
+            refused = row.line in plan.problems and row.id_number not in imported
+            refused_head = row.line if refused else None
         elif refused_head is not None and row.line not in plan.problems:
             plan.add(
                 row.line, f"本户户主（第{refused_head}行）有问题，本行随户暂不导入；改正户主行后重新导入即可"
