@@ -26,6 +26,7 @@ from openpes.employment.models import (
     SurveyImport,
     ZeroEmploymentHousehold,
 )
+from openpes.employment.services import derived
 from openpes.employment.services import survey_import as importing
 from openpes.people import services as people
 from openpes.people.models import ID_CONTEXT, Household, Person
@@ -143,7 +144,12 @@ def check_and_import(actor: Staff, region: str, content: bytes, mode: str = "val
     return importing.survey_import(actor=actor, record=record, progress=PROGRESS["callback"])
 
 
-def test_a_clean_file_registers_households_and_statuses(broker: Staff, places: Places) -> None:
+@pytest.mark.parametrize("persons_at_a_time", [derived.REFRESH_SLICE, 1])
+def test_a_clean_file_registers_households_and_statuses(
+    broker: Staff, places: Places, monkeypatch: pytest.MonkeyPatch, persons_at_a_time: int
+) -> None:
+    # One person at a time, the derived records see 王's household from three slices: the same outcome.
+    monkeypatch.setattr(derived, "REFRESH_SLICE", persons_at_a_time)
     record = check_and_import(broker, places.village_a1, workbook(family()))
     assert (record.status, record.created, record.updated, record.unchanged, record.refused) == (
         "done",

@@ -139,19 +139,38 @@ def refresh(*, person_ids: Iterable[int], on: dt.date, household_ids: Iterable[i
     """Bring zero-employment households, key groups and tiers up to date for these persons (and, through
     their households, for everyone who shares one with them), and for households whose members changed.
 
-    Each person's facts are read once, whichever pass needs them first: a survey refreshes a hundred
-    thousand persons, and reading them for the households and again for the groups cost a third of it."""
+    Persons are taken a slice at a time (REFRESH_SLICE), and within a slice each person's facts are read
+    once, whichever pass needs them first: a survey refreshes a hundred thousand persons, and reading them
+    for the households and again for the groups cost a third of it; the daily pass over a county of a
+    million holds a slice's facts (about 1 KB a person), not the county's. A household with members in two
+    slices is looked at in both, which changes nothing the second time; each person is refreshed once."""
     counts = RefreshCounts()
+    everyone = set(person_ids)
+    ordered = sorted(everyone)
+    households = set(household_ids)
+    for start in range(0, max(len(ordered), 1), REFRESH_SLICE):
+        first = households if start == 0 else set()
+        _refresh_slice(ordered[start : start + REFRESH_SLICE], everyone, first, on, counts)
+    return counts
+
+
+REFRESH_SLICE = 20_000
+
+
+def _refresh_slice(
+    person_ids: list[int], everyone: set[int], household_ids: set[int], on: dt.date, counts: RefreshCounts
+) -> None:
+    """`everyone`: the persons of the whole call; those of other slices are refreshed in their own."""
     known: dict[int, _Known] = {}
-    person_ids = set(person_ids)
-    _read_facts(person_ids, known)
+    persons = set(person_ids)
+    _read_facts(persons, known)
     households = set(household_ids)
     households.update(p.household_id for p, _ in known.values() if p.household_id)
     zero, members_of_changed = _refresh_households(households, on, counts, known)
-    person_ids.update(members_of_changed)  # a household found or cleared changes every member's groups
-    for chunk in _chunks(person_ids):
+    # a household found or cleared changes every member's groups
+    persons.update(pk for pk in members_of_changed if pk not in everyone)
+    for chunk in _chunks(persons):
         _refresh_persons([known[pk] for pk in chunk if pk in known], zero, on, counts)
-    return counts
 
 
 # A person's row and their profile's PROFILE_FACTS (None without a profile), as `_read_facts` reads them.
