@@ -674,7 +674,7 @@ def worker(args: argparse.Namespace) -> None:
                 )
                 t1 = time.perf_counter()
                 importing.survey_import(
-                    actor=broker, record=record, progress=lambda done: None, preview=preview
+                    actor=broker, record=record, progress=lambda done: None, preview=preview, overlap=True
                 )
             else:
                 record = importing.survey_check(

@@ -535,7 +535,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             bar = ProgressBar(preview.new, sys.stderr)
             try:
-                importing.survey_import(actor=staff, record=record, progress=bar.update, preview=preview)
+                importing.survey_import(
+                    actor=staff, record=record, progress=bar.update, preview=preview, overlap=True
+                )
             finally:
                 bar.close()
         except DomainError as exc:

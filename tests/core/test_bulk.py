@@ -267,6 +267,10 @@ def test_any_of_filters_as_an_in_list_would_for_keys_and_text(places):
     assert Household.objects.filter(region_code__any_of=[places.village_a1]).count() == len(addresses)
     assert not Household.objects.filter(head_id__any_of=keys).exists()
     assert Household.objects.count() == len(addresses)
+    with pytest.raises(ValueError, match="None"):
+        Household.objects.filter(address__any_of=["a", None])
+    with pytest.raises(TypeError, match="DateTimeField"):
+        list(Household.objects.filter(closed_at__any_of=[dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]))
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from python_calamine import CalamineWorkbook
 from openpes.accounts.models import Staff
 from openpes.accounts.roles import Role
 from openpes.audit.models import AccessLog
+from openpes.core import bulk
 from openpes.core.crypto import provider
 from openpes.core.errors import DomainError, FieldError
 from openpes.core.uploads import ImportStatus
@@ -30,6 +31,7 @@ from openpes.employment.services import derived
 from openpes.employment.services import survey_import as importing
 from openpes.people import services as people
 from openpes.people.models import ID_CONTEXT, Household, Person
+from openpes.people.services.bulk_registration import CHANGED_DURING_IMPORT
 from tests.conftest import Places
 from tests.factories import make_id_number
 
@@ -125,15 +127,16 @@ def family() -> list[list[str]]:
     ]
 
 
-# How the import reports progress decides where the new persons are prepared: the page's import writes it
-# to the record and prepares them before the transaction; a caller with its own progress (the CLI) has them
-# prepared batch by batch inside it, while the batch before is written. Every test here runs both ways.
-PROGRESS: dict[str, Any] = {}
+# The page's import prepares the new persons before the transaction (its progress on the record); the
+# CLI's (`overlap`) prepares them batch by batch inside it, while the batch before is written. Every test
+# here runs both ways.
+PATH: dict[str, Any] = {}
 
 
 @pytest.fixture(params=["page", "cli"], autouse=True)
 def import_path(request: pytest.FixtureRequest) -> str:
-    PROGRESS["callback"] = (lambda done: None) if request.param == "cli" else None
+    cli = request.param == "cli"
+    PATH["kwargs"] = {"progress": lambda done: None, "overlap": True} if cli else {}
     return request.param
 
 
@@ -141,7 +144,7 @@ def check_and_import(actor: Staff, region: str, content: bytes, mode: str = "val
     record = importing.survey_check(
         actor=actor, region_code=region, filename="采集表.xlsx", content=content, mode=mode
     )
-    return importing.survey_import(actor=actor, record=record, progress=PROGRESS["callback"])
+    return importing.survey_import(actor=actor, record=record, **PATH["kwargs"])
 
 
 @pytest.mark.parametrize("persons_at_a_time", [derived.REFRESH_SLICE, 1])
@@ -240,7 +243,7 @@ def test_valid_rows_mode_imports_the_rest_and_the_error_workbook_lists_the_bad_r
     flat = "\n".join(" ".join(str(c) for c in r) for r in errors)
     assert "赵六" in flat and "钱七" in flat and "王建国" not in flat
     assert AccessLog.objects.get(field="export").reason.startswith("导出 2 条；采集表问题行")
-    importing.survey_import(actor=broker, record=record, progress=PROGRESS["callback"])
+    importing.survey_import(actor=broker, record=record, **PATH["kwargs"])
     assert (record.created, record.refused) == (4, 2)
     assert not Person.objects.filter(name__in=["赵六", "钱七"]).exists()
 
@@ -303,6 +306,34 @@ def test_a_row_the_registry_refuses_at_preparation_is_listed_and_the_mode_decide
     assert (record.created, record.refused) == (3, 1)
     assert sorted(Person.objects.values_list("name", flat=True)) == ["李梅", "王小明", "王建国"]
     assert EmploymentProfile.objects.count() == 3 and Household.objects.count() == 2
+
+
+def test_a_number_registered_while_the_file_is_imported_refuses_it_with_a_message(
+    broker: Staff, places: Places, monkeypatch: pytest.MonkeyPatch, make_person: Callable[..., Person]
+) -> None:
+    # Registered by someone else between the check and the write: the unique index refuses the batch (with
+    # the rows written behind, at a later statement), and the clerk is told what happened.
+    rows = family()
+    plan = importing._plan
+
+    calls: list[int] = []
+
+    def then_registered(*args: Any, **kwargs: Any) -> Any:
+        found = plan(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # after the import's own check (the first is the upload's)
+            make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
+        return found
+
+    monkeypatch.setattr(importing, "_plan", then_registered)
+    monkeypatch.setattr(bulk, "existing_values", lambda *args, **kwargs: set())  # past the last look
+    with pytest.raises(DomainError) as refused:
+        check_and_import(broker, places.village_a1, workbook(rows))
+    assert refused.value.errors[0].message == CHANGED_DURING_IMPORT
+    assert list(Person.objects.values_list("name", flat=True)) == [
+        "李梅"
+    ]  # only the one registered meanwhile
+    assert not EmploymentProfile.objects.exists() and not Household.objects.exists()
 
 
 def test_a_person_registered_in_another_township_is_refused_and_the_lookup_logged(

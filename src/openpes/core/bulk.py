@@ -372,16 +372,22 @@ class AnyOf(Lookup[Any]):
     prepare_rhs = False
 
     def get_prep_lookup(self) -> Any:
-        return list(self.rhs)
+        values = list(self.rhs)
+        if None in values:
+            raise ValueError("any_of: None is not a value (filter with __isnull for missing values)")
+        return values
 
     def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = self.rhs
+        field = self.lhs.output_field
+        if isinstance(field, models.ForeignKey):
+            field = field.target_field
+        numeric = isinstance(field, models.IntegerField)
+        if not numeric and not isinstance(field, models.CharField | models.TextField):
+            raise TypeError(f"any_of takes whole-number and text columns, not {type(field).__name__}")
         if connection.vendor == "postgresql":
-            field = self.lhs.output_field
-            if isinstance(field, models.ForeignKey):
-                field = field.target_field
-            literal, array = _pg_array(values, numeric=isinstance(field, models.IntegerField))
+            literal, array = _pg_array(values, numeric=numeric)
             return f"{lhs} = ANY(%s::{array})", (*lhs_params, literal)
         if connection.vendor == "sqlite":
             sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - the column, from the compiler

@@ -229,7 +229,7 @@ def _refresh_households(
             Household.objects.filter(pk__any_of=chunk, closed_at__isnull=True).values_list("pk", flat=True)
         )
         member_ids: dict[int, list[int]] = defaultdict(list)
-        for household_id, pk in Person.objects.filter(household_id__any_of=(sorted(live))).values_list(
+        for household_id, pk in Person.objects.filter(household_id__any_of=sorted(live)).values_list(
             "household_id", "pk"
         ):
             member_ids[household_id].append(pk)

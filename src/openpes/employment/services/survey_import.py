@@ -309,21 +309,31 @@ class ImportCounts:
 
 
 def survey_import(
-    *, actor: Staff, record: SurveyImport, progress: Progress | None = None, preview: Preview | None = None
+    *,
+    actor: Staff,
+    record: SurveyImport,
+    progress: Progress | None = None,
+    preview: Preview | None = None,
+    overlap: bool = False,
 ) -> SurveyImport:
     """Import a checked upload in its mode. The rows are checked again (the registry may have changed since
     the preview); with `all`, one problem row refuses the whole file and nothing is written. `preview` is
     the file as the same process has just read and checked it (the CLI): its rows are not read again, its
-    ID numbers not hashed again; otherwise the kept file is read again."""
+    ID numbers not hashed again; otherwise the kept file is read again. Progress goes to `progress`, or
+    else to the record, for the page.
+
+    `overlap` (the CLI): prepare the new persons batch by batch inside the transaction, each while the batch
+    before is written, which on two cores takes a third off the write. The record's progress is then not
+    written (inside the transaction the page would not see it until the end): give `progress`."""
     # No cyclic garbage collection meanwhile: the file's rows and what is made of them are a few million
     # objects that make no cycles, and every full collection would walk them all again (a seventh of the
     # import's time). Collection resumes when the import ends.
     with gc_paused():
-        return _survey_import(actor, record, progress, preview)
+        return _survey_import(actor, record, progress, preview, overlap)
 
 
 def _survey_import(
-    actor: Staff, record: SurveyImport, progress: Progress | None, preview: Preview | None
+    actor: Staff, record: SurveyImport, progress: Progress | None, preview: Preview | None, overlap: bool
 ) -> SurveyImport:
     if record.finished or not record.content_encrypted:
         raise DomainError("import", "该文件已处理完毕，不能重复导入；如需再次导入请重新上传")
@@ -341,13 +351,12 @@ def _survey_import(
             ImportCounts(refused=len(survey.rows)),
             "有问题行，按“全部无误才导入”未导入任何一行",
         )
-    if progress is not None:
-        # The caller shows progress itself (the CLI): the new persons are validated and encrypted batch by
-        # batch inside the transaction, each batch while the one before is written (bulk.write_behind).
-        # Rows the registry's own rules refuse are rare (the cleaning checked the same things): if there
-        # is one, nothing was written, and the way below finds them all first. Where progress is written
-        # to the record for the page (the worker), the preparation stays outside the transaction, where
-        # the page can see it move.
+    if overlap:
+        # The new persons are validated and encrypted batch by batch inside the transaction, each batch
+        # while the one before is written (bulk.write_behind). Rows the registry's own rules refuse are
+        # rare (the cleaning checked the same things): if there is one, nothing was written, and the way
+        # below finds them all first. Without `overlap` (the page, the worker) the preparation stays
+        # outside the transaction, where the page can see its progress move.
         try:
             return _write_and_derive(actor, record, plan, None, today, progress)
         except _RefusedByRegistry:

@@ -131,9 +131,8 @@ def households_insert(
     the caller's transaction."""
     keys = bulk.reserve_keys(Household, len(households))
     template = bulk.new_row(Household)
-    if (
-        keys
-    ):  # the audit row first: with the rows written behind (bulk.write_behind) it need not wait for them
+    # The audit row first: with the rows written behind (bulk.write_behind) it need not wait for them.
+    if keys:
         audit.record_bulk_change(
             actor=actor,
             action="bulk_create",
