@@ -66,17 +66,17 @@ def record_bulk_change(
 ) -> None:
     """One row for a bulk write, listing the ids it touched (a bulk load of a million rows is one entry
     per batch, not a million entries). Written as a plain row (`bulk.insert_rows`), so that beside rows
-    written behind (`bulk.write_behind`) it goes behind too, in order, instead of waiting for them."""
+    written behind (`bulk.write_behind`) it goes behind too, in order, instead of waiting for them: the
+    bulk services write it before or after their rows as they please."""
     who = _who(actor)
+    acting = who.pop("actor")
     bulk.insert_rows(
         ChangeLog,
         [
             {
                 **bulk.new_row(ChangeLog),
-                "actor_id": who["actor"].pk if who["actor"] is not None else None,
-                "actor_name": who["actor_name"],
-                "channel": who["channel"],
-                "ip_address": who["ip_address"],
+                **who,
+                "actor_id": acting.pk if acting is not None else None,
                 "action": action,
                 "target_type": target_label(model),
                 "target_id": "",

@@ -200,19 +200,14 @@ def check_references_as_written(model: type[models.Model], *, except_for: tuple[
         return
     if not connection.in_atomic_block:
         raise TransactionManagementError("check_references_as_written needs a transaction")
+    columns = [model._meta.get_field(name).column for name in except_for]  # type: ignore[union-attr]
     with connection.cursor() as cursor:
-        kept: list[str] = []
-        for name in except_for:
-            field = model._meta.get_field(name)
-            assert isinstance(field, models.ForeignKey)
-            cursor.execute(
-                "SELECT c.conname FROM pg_constraint c JOIN pg_attribute a"
-                " ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
-                " WHERE c.conrelid = %s::regclass AND c.contype = 'f' AND cardinality(c.conkey) = 1"
-                " AND a.attname = %s",
-                [model._meta.db_table, field.column],
-            )
-            kept += [conname for (conname,) in cursor.fetchall()]
+        constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+        kept = [
+            name
+            for name, about in constraints.items()
+            if about["foreign_key"] and len(about["columns"]) == 1 and about["columns"][0] in columns
+        ]
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         if kept:
             cursor.execute(

@@ -197,23 +197,16 @@ def _read_facts(ids: Iterable[int], known: dict[int, _Known]) -> None:
 
 
 def _member(person: _PersonRow, profile: Mapping[str, Any] | None) -> rules.MemberFacts:
-    if profile is None:
-        return rules.MemberFacts(
-            person_id=person.pk,
-            name=person.name,
-            birth_month=person.birth_month,
-            sex=person.sex,
-            labour_status="",
-        )
+    facts = profile or {}  # without a profile: nothing collected yet, the rules' defaults
     return rules.MemberFacts(
         person_id=person.pk,
         name=person.name,
         birth_month=person.birth_month,
         sex=person.sex,
-        labour_status=profile["labour_status"],
-        retirement_category=profile["retirement_category"],
-        able_to_work=profile["able_to_work"],
-        deceased=profile["deceased_on"] is not None,
+        labour_status=facts.get("labour_status", ""),
+        retirement_category=facts.get("retirement_category", ""),
+        able_to_work=facts.get("able_to_work", True),
+        deceased=facts.get("deceased_on") is not None,
     )
 
 

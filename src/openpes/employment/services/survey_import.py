@@ -18,7 +18,8 @@ Re-importing the same file changes nothing: every row is then "unchanged".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -679,7 +680,7 @@ def statuses_set(
     source: str,
     region_code: str,
     on: dt.date,
-    new: Collection[int] = (),
+    new: AbstractSet[int] = frozenset(),
 ) -> set[int]:
     """Set persons' employment status as collected (就失业信息采集), in bulk, with a timeline entry where it
     changed; returns the persons whose status changed. Each person's values are some of STATUS_FIELDS; the
@@ -715,18 +716,6 @@ def statuses_set(
         else:
             continue
         events.append(pk)
-    written = [*created, *(p.person_id for p in update)]
-    for start in range(0, len(written), 2000):  # first: with the rows written behind, it need not wait
-        batch = written[start : start + 2000]
-        audit.record_bulk_change(
-            actor=actor,
-            action="bulk_update",
-            model=EmploymentProfile,
-            ids=batch,
-            changes={"source": source},
-            region_code=region_code,
-            summary=f"采集就业状态 {len(batch)} 人",
-        )
     # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
     profile_row = {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
     bulk.insert_rows(
@@ -752,4 +741,16 @@ def statuses_set(
             note = notes[status] = f"采集：{label}（{source}）"[:200]
         rows.append({**event_row, "person_id": pk, "note": note})
     bulk.insert_rows(StatusEvent, rows)
+    written = [*created, *(p.person_id for p in update)]
+    for start in range(0, len(written), 2000):
+        batch = written[start : start + 2000]
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_update",
+            model=EmploymentProfile,
+            ids=batch,
+            changes={"source": source},
+            region_code=region_code,
+            summary=f"采集就业状态 {len(batch)} 人",
+        )
     return set(written)

@@ -131,16 +131,6 @@ def households_insert(
     the caller's transaction."""
     keys = bulk.reserve_keys(Household, len(households))
     template = bulk.new_row(Household)
-    # The audit row first: with the rows written behind (bulk.write_behind) it need not wait for them.
-    if keys:
-        audit.record_bulk_change(
-            actor=actor,
-            action="bulk_create",
-            model=Household,
-            ids=keys,
-            region_code=actor.jurisdiction_id,
-            summary=f"批量新建家庭 {len(keys)} 户",
-        )
     bulk.insert_rows(
         Household,
         [
@@ -150,6 +140,15 @@ def households_insert(
             )
         ],
     )
+    if keys:
+        audit.record_bulk_change(
+            actor=actor,
+            action="bulk_create",
+            model=Household,
+            ids=keys,
+            region_code=actor.jurisdiction_id,
+            summary=f"批量新建家庭 {len(keys)} 户",
+        )
     return keys
 
 
@@ -164,10 +163,10 @@ def raise_if_registered_meanwhile(exc: IntegrityError) -> None:
 
 
 def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
-    """Insert prepared persons (keys already set), one audit row per BULK_BATCH; inside a transaction. Each
-    audit row goes first, so that with the rows written behind (`bulk.write_behind`) it does not wait."""
+    """Insert prepared persons (keys already set), one audit row per BULK_BATCH; inside a transaction."""
     for start in range(0, len(persons), BULK_BATCH):
         batch = persons[start : start + BULK_BATCH]
+        bulk.insert_rows(Person, batch)
         audit.record_bulk_change(
             actor=actor,
             action="bulk_create",
@@ -176,7 +175,6 @@ def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
             region_code=actor.jurisdiction_id,
             summary=f"批量登记劳动者 {len(batch)} 人",
         )
-        bulk.insert_rows(Person, batch)
 
 
 def persons_bulk_create(
