@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +126,12 @@ def page(browser_executable: str) -> Iterator[object]:
         yield context.new_page()
         context.close()
         browser.close()
+
+
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def wait_for_htmx(page: Any) -> None:
+    """Wait until htmx has no request in flight and has processed what it swapped in: a select that has
+    just appeared gets its hx-get only when htmx settles it, so a change made before then is lost."""
+    page.wait_for_function(f"() => document.querySelector({HTMX_BUSY!r}) === null")

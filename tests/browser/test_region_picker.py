@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Demo
+from tests.browser.conftest import Demo, wait_for_htmx
 from tests.browser.test_registry_flow import PASSWORD, log_in
 from tests.factories import make_id_number
 
@@ -29,9 +29,11 @@ def test_city_officer_registers_a_person_through_the_cascading_picker(demo: Demo
     page.locator('select[name="region_code_parent"]').first.select_option(label="绥宁县")
     township = page.locator('select[name="region_code_parent"]').nth(1)
     township.wait_for()
+    wait_for_htmx(page)
     township.select_option(index=1)
     village = page.locator('select[name="region_code"]')
     village.wait_for()
+    wait_for_htmx(page)
     village.select_option(index=1)
     chosen = village.input_value()
     assert chosen.startswith("430527") and len(chosen) == 12
