@@ -184,6 +184,43 @@ def test_a_clean_file_registers_households_and_statuses(
     assert StatusEvent.objects.filter(kind="surveyed").count() == 4
 
 
+def test_what_an_import_derives_is_what_the_daily_pass_would_find(broker: Staff, places: Places) -> None:
+    # The households an import registers get their zero-employment findings and key groups from the rows as
+    # written (`refresh_registered`), the others by reading the registry (`refresh`): either way the daily
+    # pass, which reads everything, must find nothing to start, end, revise, find or clear.
+    today = dt.date.today()
+    born = dt.date(today.year - 52, 1, 1)
+    rows = [
+        *family(),
+        row(5, "刘四五", make_id_number(born=born, seq=15), "户主", "失业", 失业时间="2024年1月"),
+        row(6, "陈丽", make_id_number(born=born, sex="F", seq=16), "配偶", "失业", 失业原因="其他"),
+        row(7, "赵老汉", make_id_number(born=dt.date(1950, 1, 1), seq=17), "户主", "退休"),
+    ]
+    check_and_import(broker, places.village_a1, workbook(rows))
+    wang_household = Person.objects.get(name="王建国").household_id
+    more = [
+        row(1, "王建国", rows[0][2], "户主", "失业", 失业原因="个人原因辞职", 失业时间="2026年3月"),
+        row(2, "王小红", make_id_number(born=dt.date(1985, 1, 1), sex="F", seq=18), "其他", "失业"),
+        row(3, "孙新", make_id_number(born=dt.date(1990, 6, 1), seq=19), "户主", "务农"),
+    ]
+    record = check_and_import(broker, places.village_a1, workbook(more))
+    assert (record.created, record.unchanged) == (2, 1)
+    assert Person.objects.get(name="王小红").household_id == wang_household  # joined: read, not given
+    assert ZeroEmploymentHousehold.objects.count() == 2  # 王's and 刘's
+    groups = set(KeyGroupMembership.objects.values_list("person__name", "rule"))
+    assert ("刘四五", "hard_to_employ.long_term") in groups
+    assert ("王小红", "hard_to_employ.zero_household") in groups
+    counts = derived.refresh_all(prefix=places.village_a1, on=today)
+    assert counts.persons == 9
+    assert (
+        counts.groups_started,
+        counts.groups_ended,
+        counts.groups_revised,
+        counts.households_found,
+        counts.households_cleared,
+    ) == (0, 0, 0, 0, 0)
+
+
 def test_importing_the_same_file_again_changes_nothing(broker: Staff, places: Places) -> None:
     content = workbook(family())
     check_and_import(broker, places.village_a1, content)
@@ -290,8 +327,9 @@ def test_a_row_the_registry_refuses_at_preparation_is_listed_and_the_mode_decide
     # (then nothing of it was written, and the rows are prepared again before the transaction) or before it.
     prepare = importing._prepare_batch
 
-    def stricter(actor: Staff, region: str, plan: Any, rows: list[Any], today: dt.date, villages: set[str]):
-        persons, errors = prepare(actor, region, plan, rows, today, villages)
+    def stricter(*args: Any, **kwargs: Any) -> tuple[list[dict[str, Any]], list[FieldError]]:
+        persons, errors = prepare(*args, **kwargs)
+        rows = args[3]
         refused = {row.line for row in rows if row.name == "张秀英"}
         kept = [p for p, row in zip(persons, rows, strict=True) if row.line not in refused]
         return kept, [*errors, *(FieldError(f"{line}.name", "姓名不符合新规则") for line in refused)]

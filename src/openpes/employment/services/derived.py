@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openpes.core.bulk import insert_rows, new_row
@@ -133,6 +133,7 @@ class RefreshCounts:
     households_cleared: int = 0
     groups_started: int = 0
     groups_ended: int = 0
+    groups_revised: int = 0
 
 
 def refresh(*, person_ids: Iterable[int], on: dt.date, household_ids: Iterable[int] = ()) -> RefreshCounts:
@@ -233,34 +234,55 @@ def _refresh_households(
                 household_id__any_of=chunk, cleared_on__isnull=True
             )
         }
-        new_cases: list[ZeroEmploymentHousehold] = []
-        cleared: list[ZeroEmploymentHousehold] = []
-        for household_id in chunk:
-            finding = (
-                rules.zero_employment([_member(*known[pk]) for pk in member_ids.get(household_id, ())], on)
-                if household_id in live
-                else rules.ZeroEmploymentFinding(False, (), "家庭已注销")
-            )
-            case = open_cases.get(household_id)
-            if finding.is_zero_employment:
-                zero.add(household_id)
-            if finding.is_zero_employment and case is None:
-                new_cases.append(
-                    ZeroEmploymentHousehold(
-                        household_id=household_id, found_on=on, evidence=finding.evidence[:300]
-                    )
-                )
-            elif not finding.is_zero_employment and case is not None:
-                case.cleared_on, case.cleared_evidence = on, finding.evidence[:300]
-                cleared.append(case)
-            else:
-                continue
-            changed.update(member_ids.get(household_id, ()))
-        ZeroEmploymentHousehold.objects.bulk_create(new_cases)
-        ZeroEmploymentHousehold.objects.bulk_update(cleared, ["cleared_on", "cleared_evidence"])
-        counts.households_found += len(new_cases)
-        counts.households_cleared += len(cleared)
+        _judge_households(chunk, live, member_ids, known, open_cases, on, counts, zero, changed)
     return zero, changed
+
+
+def _judge_households(
+    chunk: list[int],
+    live: set[int],
+    member_ids: Mapping[int, list[int]],
+    known: Mapping[int, _Known],
+    open_cases: Mapping[int, ZeroEmploymentHousehold],
+    on: dt.date,
+    counts: RefreshCounts,
+    zero: set[int],
+    changed: set[int],
+) -> None:
+    """The households' findings from their members' facts and their open cases, written; adds to `zero`
+    the households that are zero-employment households now, to `changed` the members of those that
+    changed. Reads nothing."""
+    new_cases: list[dict[str, Any]] = []
+    cleared: list[ZeroEmploymentHousehold] = []
+    case_row = new_row(ZeroEmploymentHousehold)
+    for household_id in chunk:
+        finding = (
+            rules.zero_employment([_member(*known[pk]) for pk in member_ids.get(household_id, ())], on)
+            if household_id in live
+            else rules.ZeroEmploymentFinding(False, (), "家庭已注销")
+        )
+        case = open_cases.get(household_id)
+        if finding.is_zero_employment:
+            zero.add(household_id)
+        if finding.is_zero_employment and case is None:
+            new_cases.append(
+                {
+                    **case_row,
+                    "household_id": household_id,
+                    "found_on": on,
+                    "evidence": finding.evidence[:300],
+                }
+            )
+        elif not finding.is_zero_employment and case is not None:
+            case.cleared_on, case.cleared_evidence = on, finding.evidence[:300]
+            cleared.append(case)
+        else:
+            continue
+        changed.update(member_ids.get(household_id, ()))
+    insert_rows(ZeroEmploymentHousehold, new_cases)
+    ZeroEmploymentHousehold.objects.bulk_update(cleared, ["cleared_on", "cleared_evidence"])
+    counts.households_found += len(new_cases)
+    counts.households_cleared += len(cleared)
 
 
 def _refresh_persons(known: list[_Known], zero: set[int], on: dt.date, counts: RefreshCounts) -> None:
@@ -277,16 +299,31 @@ def _refresh_persons(known: list[_Known], zero: set[int], on: dt.date, counts: R
     current: dict[int, dict[str, KeyGroupMembership]] = defaultdict(dict)
     for membership in KeyGroupMembership.objects.filter(person_id__any_of=chunk, ended_on__isnull=True):
         current[membership.person_id][membership.rule] = membership
-    params_by_region: dict[str, rules.Parameters] = {}
+    parameters: dict[str, rules.Parameters] = {}
+    for person, _ in known:
+        if person.region_code not in parameters:
+            parameters[person.region_code] = parameters_for(person.region_code)
+    _judge_persons(known, zero, on, open_unemployment, current, parameters, counts)
+
+
+def _judge_persons(
+    known: list[_Known],
+    zero: set[int],
+    on: dt.date,
+    open_unemployment: Mapping[int, Registration],
+    current: Mapping[int, dict[str, KeyGroupMembership]],
+    parameters: Mapping[str, rules.Parameters],
+    counts: RefreshCounts,
+) -> None:
+    """The persons' key groups and tiers from their facts, open unemployment registrations and current
+    memberships, written; `parameters`: by village. Reads nothing."""
     started: list[dict[str, Any]] = []  # new memberships as plain rows (bulk_create cost ~150 µs a row)
     membership_row = new_row(KeyGroupMembership)
     ended: list[int] = []
     revised: list[KeyGroupMembership] = []
     tiers: list[Registration] = []
     for person, profile in known:
-        params = params_by_region.get(person.region_code)
-        if params is None:
-            params = params_by_region[person.region_code] = parameters_for(person.region_code)
+        params = parameters[person.region_code]
         registration = open_unemployment.get(person.pk)
         facts = _facts(
             person,
@@ -323,13 +360,61 @@ def _refresh_persons(known: list[_Known], zero: set[int], on: dt.date, counts: R
                 last = registration.last_contact_on or registration.registered_on
                 registration.next_contact_due = rules.next_contact_due(last, tier, params)
                 tiers.append(registration)
-    KeyGroupMembership.objects.filter(pk__any_of=ended).update(ended_on=on)
+    if ended:
+        KeyGroupMembership.objects.filter(pk__any_of=ended).update(ended_on=on)
     KeyGroupMembership.objects.bulk_update(revised, ["evidence", "until"])
     insert_rows(KeyGroupMembership, started)
     Registration.objects.bulk_update(tiers, ["tier", "tier_reason", "next_contact_due"])
     counts.persons += len(known)
     counts.groups_started += len(started)
     counts.groups_ended += len(ended)
+    counts.groups_revised += len(revised)
+
+
+@dataclass
+class Registered:
+    """Persons registered in the transaction under way, in households registered with them, with the facts
+    just written (`add`): nothing earlier exists for them (no open case, registration or membership), so
+    what follows from them needs nothing read (`refresh_registered`)."""
+
+    known: dict[int, _Known] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, person: Mapping[str, Any], profile: Mapping[str, Any] | None) -> None:
+        """`person`: the new person's row as written (its household one of this transaction's);
+        `profile`: their new profile's row, or None without one."""
+        row = _PersonRow(
+            person["id"],
+            person["birth_month"],
+            person["sex"],
+            person["household_id"],
+            person["region_code"],
+            person["name"],
+        )
+        facts = {name: profile[name] for name in PROFILE_FACTS} if profile is not None else None
+        self.known[row.pk] = (row, facts)
+        self.members[person["household_id"]].append(row.pk)
+
+
+def refresh_registered(
+    registered: Registered, *, on: dt.date, parameters: Mapping[str, rules.Parameters]
+) -> RefreshCounts:
+    """`refresh` for what `registered` holds, by the same rules, from the facts given: it reads nothing, so
+    inside a write-behind block (`bulk.write_behind`) the rules run while the rows are written, and the
+    findings are written behind them. `parameters`: those of each village of the persons
+    (`parameters_for`), read before."""
+    counts = RefreshCounts()
+    zero: set[int] = set()
+    households = sorted(registered.members)
+    for start in range(0, len(households), CHUNK):
+        chunk = households[start : start + CHUNK]
+        _judge_households(
+            chunk, set(chunk), registered.members, registered.known, {}, on, counts, zero, set()
+        )
+    persons = list(registered.known.values())
+    for start in range(0, len(persons), CHUNK):
+        _judge_persons(persons[start : start + CHUNK], zero, on, {}, {}, parameters, counts)
+    return counts
 
 
 def households_changed(*, households: Iterable[int], **_: object) -> None:

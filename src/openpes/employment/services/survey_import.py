@@ -41,7 +41,8 @@ from openpes.employment.models import (
     StatusEvent,
     SurveyImport,
 )
-from openpes.employment.services.derived import refresh
+from openpes.employment.selectors import parameters_for
+from openpes.employment.services.derived import Registered, refresh, refresh_registered
 from openpes.employment.survey import SurveyFile, SurveyRow, error_workbook, read_survey
 from openpes.people import services as people
 from openpes.people.models import Household, Person, Relation
@@ -488,11 +489,20 @@ def _prepare_new(
 
 
 def _prepare_batch(
-    actor: Staff, region_code: str, plan: _Plan, rows: list[SurveyRow], today: dt.date, villages: set[str]
+    actor: Staff,
+    region_code: str,
+    plan: _Plan,
+    rows: list[SurveyRow],
+    today: dt.date,
+    villages: set[str],
+    *,
+    writing: bool = False,
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
-    """The registry's rules and encryption for new persons (`people.persons_prepare`), labelled by line."""
+    """The registry's rules and encryption for new persons (`people.persons_prepare`), labelled by line.
+    `writing`: inside the write, where the plan's lookup of the ID numbers stands (one registered since is
+    refused by the unique index); before it, the registry is asked again, so such a row is refused alone."""
     labelled = [(str(row.line), _person_input(row, region_code, plan.index_of[row.line])) for row in rows]
-    return people.persons_prepare(actor, labelled, today, villages)
+    return people.persons_prepare(actor, labelled, today, villages, registry_checked=writing)
 
 
 def _person_input(row: SurveyRow, region_code: str, index: str) -> people.PersonInput:
@@ -537,9 +547,11 @@ def _write(
     counts: ImportCounts,
     progress: Progress | None,
 ) -> list[int]:
-    """Write persons, households and statuses for the good rows; returns the persons touched. New persons
-    come `prepared`, or are prepared here batch by batch while the batch before is written
-    (`bulk.write_behind`); a row that the registry's rules refuse then stops it all (`_RefusedByRegistry`)."""
+    """Write persons, households and statuses for the good rows; returns the persons touched whose derived
+    records are still to refresh. New persons come `prepared`, or are prepared here batch by batch while the
+    batch before is written (`bulk.write_behind`); a row that the registry's rules refuse then stops it all
+    (`_RefusedByRegistry`). Those in the households this import registers (most, on a first survey) have
+    theirs derived here, from the rows as written, while the rows are written (`refresh_registered`)."""
     new_lines = set(prepared.persons) if prepared else {row.line for row in plan.new_rows}
     good = [row for row in plan.good_rows if row.line in plan.existing or row.line in new_lines]
     person_of: dict[int, int] = {line: p.pk for line, p in plan.existing.items()}
@@ -585,23 +597,30 @@ def _write(
                 household_of[row.line] = household_keys[slot] if slot >= 0 else joined
     person_of.update(key_of)
     villages = people.villages_of(actor) if prepared is None else set()
+    parameters = {record.region_code: parameters_for(record.region_code)}
+    in_new_household = set(household_keys)
+    fresh = Registered()  # the new persons of new households
     with bulk.write_behind(Person):
         for start in range(0, len(new_rows), PROGRESS_EVERY):
             batch = new_rows[start : start + PROGRESS_EVERY]
             if prepared is not None:
                 persons = [prepared.persons[row.line] for row in batch]
             else:
-                persons, errors = _prepare_batch(actor, record.region_code, plan, batch, today, villages)
+                persons, errors = _prepare_batch(
+                    actor, record.region_code, plan, batch, today, villages, writing=True
+                )
                 if errors:
                     raise _RefusedByRegistry
+            statuses = {}
             for row, person in zip(batch, persons, strict=True):
                 person["id"], person["household_id"] = key_of[row.line], household_of[row.line]
+                statuses[person["id"]] = values = _status_values(row)
+                if person["household_id"] in in_new_household:
+                    fresh.add(person, new_profile(values, today))
             people.persons_insert(actor=actor, persons=persons)
             statuses_set(
                 actor=actor,
-                statuses={
-                    person["id"]: _status_values(row) for row, person in zip(batch, persons, strict=True)
-                },
+                statuses=statuses,
                 source=record.filename,
                 region_code=record.region_code,
                 on=today,
@@ -609,6 +628,7 @@ def _write(
             )
             if progress is not None and prepared is None:
                 progress(start + len(batch))
+        refresh_registered(fresh, on=today, parameters=parameters)
         counts.created = len(new_rows)
         registered = [row for row in good if row.line in plan.existing]
         changed_people = _update_existing(actor, plan, registered)
@@ -618,7 +638,7 @@ def _write(
             counts.updated += 1
         else:
             counts.unchanged += 1
-    return list(person_of.values())
+    return [pk for pk in person_of.values() if pk not in fresh.known]
 
 
 def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[int]:
@@ -673,6 +693,12 @@ def _write_statuses(
     return {row.line for row in rows if person_of[row.line] in changed}
 
 
+def new_profile(values: dict[str, Any], on: dt.date) -> dict[str, Any]:
+    """The row of a new profile with these status values collected on `on`, as `statuses_set` writes it
+    (without its person)."""
+    return {**bulk.new_row(EmploymentProfile), "surveyed_on": on, **values}
+
+
 def statuses_set(
     *,
     actor: Staff,
@@ -717,7 +743,7 @@ def statuses_set(
             continue
         events.append(pk)
     # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
-    profile_row = {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
+    profile_row = new_profile({}, on)
     bulk.insert_rows(
         EmploymentProfile,
         [{**profile_row, **statuses[pk], "person_id": pk} for pk in created],

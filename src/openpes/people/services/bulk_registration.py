@@ -50,13 +50,21 @@ def villages_of(actor: Staff) -> set[str]:
 
 
 def persons_prepare(
-    actor: Staff, rows: Iterable[tuple[str, PersonInput]], today: dt.date, villages: set[str] | None = None
+    actor: Staff,
+    rows: Iterable[tuple[str, PersonInput]],
+    today: dt.date,
+    villages: set[str] | None = None,
+    *,
+    registry_checked: bool = False,
 ) -> tuple[list[dict[str, Any]], list[FieldError]]:
     """Validate labelled rows as `person_create` does and turn the good ones into new-row dicts (no key
     yet). Problems are named by each row's label; an ID number repeated in the batch or already registered
     is one too. `villages`: `villages_of(actor)`, from a caller that prepares batch after batch; the rows
     are validated before this asks the database anything (a caller writing behind, `bulk.write_behind`,
-    gets its Python done while the last batch is written)."""
+    gets its Python done while the last batch is written). `registry_checked`: the caller has looked these
+    ID numbers up already (the survey's plan), so this does not; one registered since then is refused by
+    the unique index when written (`raise_if_registered_meanwhile`). Inside a write-behind block that lookup
+    would wait for every write handed over, batch after batch."""
     errors: list[FieldError] = []
     pending: list[tuple[str, dict[str, Any]]] = []
     template = {**bulk.new_row(Person), "created_by_id": actor.pk}
@@ -88,6 +96,8 @@ def persons_prepare(
             continue
         seen.add(person["id_number_index"])
         pending.append((label, person))
+    if registry_checked:
+        return [p for _, p in pending], errors
     existing = bulk.existing_values(Person, "id_number_index", [p["id_number_index"] for _, p in pending])
     if existing:  # as in `duplicate_error`: telling which numbers are registered confirms guesses
         audit.record_lookup(
