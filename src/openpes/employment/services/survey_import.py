@@ -600,6 +600,7 @@ def _write(
     parameters = {record.region_code: parameters_for(record.region_code)}
     in_new_household = set(household_keys)
     fresh = Registered()  # the new persons of new households
+    profile_row = new_profile(today)
     with bulk.write_behind(Person):
         for start in range(0, len(new_rows), PROGRESS_EVERY):
             batch = new_rows[start : start + PROGRESS_EVERY]
@@ -616,7 +617,7 @@ def _write(
                 person["id"], person["household_id"] = key_of[row.line], household_of[row.line]
                 statuses[person["id"]] = values = _status_values(row)
                 if person["household_id"] in in_new_household:
-                    fresh.add(person, new_profile(values, today))
+                    fresh.add(person, {**profile_row, **values})
             people.persons_insert(actor=actor, persons=persons)
             statuses_set(
                 actor=actor,
@@ -693,10 +694,10 @@ def _write_statuses(
     return {row.line for row in rows if person_of[row.line] in changed}
 
 
-def new_profile(values: dict[str, Any], on: dt.date) -> dict[str, Any]:
-    """The row of a new profile with these status values collected on `on`, as `statuses_set` writes it
-    (without its person)."""
-    return {**bulk.new_row(EmploymentProfile), "surveyed_on": on, **values}
+def new_profile(on: dt.date) -> dict[str, Any]:
+    """A new profile's row collected on `on` as `statuses_set` writes it, before its status values and its
+    person are put in."""
+    return {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
 
 
 def statuses_set(
@@ -743,7 +744,7 @@ def statuses_set(
             continue
         events.append(pk)
     # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
-    profile_row = new_profile({}, on)
+    profile_row = new_profile(on)
     bulk.insert_rows(
         EmploymentProfile,
         [{**profile_row, **statuses[pk], "person_id": pk} for pk in created],
