@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from openpes.accounts.roles import Role
 from openpes.core import bulk
@@ -317,3 +318,20 @@ def test_the_planner_learns_of_rows_written_earlier_in_the_same_transaction(plac
         keys = bulk.reserve_keys(Household, 50)  # a small write does not trigger another analysis
         bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
         assert believed_rows("people_household") == believed
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_writing_behind_asks_about_a_table_s_statistics_until_the_planner_knows_it_is_big(places):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_household")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), bulk.write_behind(Household):
+        for _ in range(8):
+            keys = bulk.reserve_keys(Household, 500)
+            bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
+    sql = [q["sql"] for q in queries.captured_queries]
+    analyzed = [n for n, statement in enumerate(sql) if statement.startswith("ANALYZE")]
+    assert len(analyzed) == 1
+    # asked at 500 rows (too few, unless the counter still holds an earlier test's) and at 1,000; then known
+    assert 1 <= sum("reltuples" in statement for statement in sql) <= 2
+    assert not any("reltuples" in statement for statement in sql[analyzed[0] :])

@@ -153,7 +153,7 @@ def insert_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
                 ):
                     for row_values in made:
                         copy.write_row(row_values)
-                _refresh_statistics(cursor, table, len(made))
+                _refresh_statistics(connection, cursor, table, len(made))
 
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -225,6 +225,7 @@ class _WriteBehind:
         self.helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="openpes-write-behind")
         self.pending: list[Future[None]] = []
         self.failure: BaseException | None = None
+        self.planned_for: set[str] = set()  # tables the planner knows to be big (`_refresh_statistics`)
 
     def submit(self, write: Callable[[], None]) -> None:
         if self.failure is not None:
@@ -314,7 +315,7 @@ def _quicker_switches(change: int) -> None:
             sys.setswitchinterval(_switches["saved"])
 
 
-def _refresh_statistics(cursor: Any, table: str, inserted: int) -> None:
+def _refresh_statistics(connection: Any, cursor: Any, table: str, inserted: int) -> None:
     """Analyze the table, in the writing transaction, when this transaction has written a thousand rows to a
     table PostgreSQL's planner last saw (nearly) empty (ANALYZE counts the transaction's own rows). Without
     it the queries that follow in the same transaction — reading back what was just written, as the survey
@@ -329,8 +330,14 @@ def _refresh_statistics(cursor: Any, table: str, inserted: int) -> None:
     skipped (reads and writes go on); the estimate it writes outlives a rollback until the next vacuum; and
     PostgreSQL's per-transaction insert counter may still hold a just-committed transaction's rows for about
     a second, which can only bring an analysis early. A role that does not own the table (docs/deployment.md)
-    cannot analyze it, and is not asked to."""
+    cannot analyze it, and is not asked to.
+
+    Inside a write-behind block (one transaction) a table found or made ready is not asked about again: the
+    question waits for the caller's Python before the helper can send the next rows (50 a second)."""
     if inserted < ANALYZE_CHECK_ROWS:
+        return
+    behind = _BEHIND.get(connection)
+    if behind is not None and table in behind.planned_for:
         return
     cursor.execute(
         "SELECT reltuples, pg_stat_get_xact_tuples_inserted(oid), pg_has_role(relowner, 'USAGE')"
@@ -346,6 +353,9 @@ def _refresh_statistics(cursor: Any, table: str, inserted: int) -> None:
         # SKIP_LOCKED: the lock ANALYZE takes lasts until the transaction ends, and a second import
         # writing the same table must not wait for the first; it goes on with the statistics there are
         cursor.execute(f"ANALYZE (SKIP_LOCKED) {table}")
+        believed = ANALYZE_AFTER_ROWS
+    if behind is not None and believed >= ANALYZE_AFTER_ROWS:
+        behind.planned_for.add(table)
 
 
 ANALYZE_CHECK_ROWS = 100  # smaller writes do not change a plan
