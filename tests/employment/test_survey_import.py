@@ -374,6 +374,32 @@ def test_a_number_registered_while_the_file_is_imported_refuses_it_with_a_messag
     assert not EmploymentProfile.objects.exists() and not Household.objects.exists()
 
 
+def test_a_number_registered_after_the_plan_is_refused_alone(
+    broker: Staff, places: Places, monkeypatch: pytest.MonkeyPatch, make_person: Callable[..., Person]
+) -> None:
+    # Registered by someone else after the import's plan looked the numbers up: the page's preparation asks
+    # the registry again; the CLI's, inside the write, does not, so the unique index refuses the batch, and
+    # the import, which has written nothing, prepares again the way that asks. Either way that row alone is
+    # refused and the rest imported.
+    rows = family()
+    plan = importing._plan
+    calls: list[int] = []
+
+    def then_registered(*args: Any, **kwargs: Any) -> Any:
+        found = plan(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # after the import's own plan (the first is the upload's)
+            make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
+        return found
+
+    monkeypatch.setattr(importing, "_plan", then_registered)
+    record = check_and_import(broker, places.village_a1, workbook(rows))
+    assert (record.status, record.created, record.refused) == (ImportStatus.DONE, 3, 1)
+    assert [line for line, _ in record.problems] == [6] and "已登记" in record.problems[0][1]
+    assert sorted(Person.objects.values_list("name", flat=True)) == ["张秀英", "李梅", "王小明", "王建国"]
+    assert EmploymentProfile.objects.count() == 3 and Household.objects.count() == 1
+
+
 def test_a_person_registered_in_another_township_is_refused_and_the_lookup_logged(
     broker: Staff, places: Places, make_staff: Callable[..., Staff], make_person: Callable[..., Person]
 ) -> None:

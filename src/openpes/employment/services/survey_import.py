@@ -355,13 +355,14 @@ def _survey_import(
         )
     if overlap:
         # The new persons are validated and encrypted batch by batch inside the transaction, each batch
-        # while the one before is written (bulk.write_behind). Rows the registry's own rules refuse are
-        # rare (the cleaning checked the same things): if there is one, nothing was written, and the way
-        # below finds them all first. Without `overlap` (the page, the worker) the preparation stays
-        # outside the transaction, where the page can see its progress move.
+        # while the one before is written (bulk.write_behind). Rows the registry's own rules refuse, and ID
+        # numbers registered by someone else since the plan looked them up, are rare: if there is one,
+        # nothing was written, and the way below (which asks the registry again) finds them all first.
+        # Without `overlap` (the page, the worker) the preparation stays outside the transaction, where the
+        # page can see its progress move.
         try:
             return _write_and_derive(actor, record, plan, None, today, progress)
-        except _RefusedByRegistry:
+        except (_RefusedByRegistry, people.RegisteredMeanwhile):
             pass
     report = progress or (lambda done: _set(record, progress=done))
     prepared = _prepare_new(actor, record.region_code, plan, today, report)

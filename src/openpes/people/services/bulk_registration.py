@@ -162,14 +162,22 @@ def households_insert(
     return keys
 
 
+class RegisteredMeanwhile(DomainError):
+    """An ID number of a bulk registration was registered by someone else after it was looked up."""
+
+    def __init__(self) -> None:
+        super().__init__("id_number", CHANGED_DURING_IMPORT)
+
+
 def raise_if_registered_meanwhile(exc: IntegrityError) -> None:
-    """A unique violation of the ID number's blind index becomes a message for the clerk; any other
-    integrity error (a household or account deleted meanwhile) is not an ID number problem and goes on."""
+    """A unique violation of the ID number's blind index becomes a message for the clerk
+    (`RegisteredMeanwhile`); any other integrity error (a household or account deleted meanwhile) is not an
+    ID number problem and goes on."""
     cause = exc.__cause__
     diag = getattr(cause, "diag", None)
     constraint = getattr(diag, "constraint_name", None)  # PostgreSQL names it
     if constraint == ID_NUMBER_UNIQUE or (constraint is None and "people_person.id_number_index" in str(exc)):
-        raise DomainError("id_number", CHANGED_DURING_IMPORT) from exc
+        raise RegisteredMeanwhile from exc
 
 
 def _write_persons(actor: Staff, persons: list[dict[str, Any]]) -> None:
