@@ -218,7 +218,8 @@ def render(results: list[dict[str, Any]], command: str, host: dict[str, str], st
         "(`bulk.write_behind`): their preparation is in the write's figures; the page path prepares them "
         "before the transaction, where the page can show the progress. On both paths the derived records of "
         "the households the import registers are decided inside the write, while its rows are written "
-        "(`derived.refresh_registered`): their time is shown under derived records, not in the write's:",
+        "(`derived.refresh_registered`): their time is shown under derived records, not in the write's (the "
+        "split of the server's CPU between the two is approximate: the helper writes meanwhile):",
         "",
         "| database | path | " + " | ".join(PHASE_LABELS) + " | rest |",
         "| --- | --- | " + " | ".join("---:" for _ in PHASE_LABELS) + " | ---: |",

@@ -331,7 +331,9 @@ def test_writing_behind_asks_about_a_table_s_statistics_until_the_planner_knows_
             bulk.insert_rows(Household, [household_row(k, places.village_a1) for k in keys])
     sql = [q["sql"] for q in queries.captured_queries]
     analyzed = [n for n, statement in enumerate(sql) if statement.startswith("ANALYZE")]
-    assert len(analyzed) == 1
-    # asked at 500 rows (too few, unless the counter still holds an earlier test's) and at 1,000; then known
-    assert 1 <= sum("reltuples" in statement for statement in sql) <= 2
-    assert not any("reltuples" in statement for statement in sql[analyzed[0] :])
+    # Asked at 500 rows and at 1,000, when it is analyzed (at 500 too if PostgreSQL's insert counter still
+    # holds an earlier test's rows); asked once more to see that the planner now knows (an ANALYZE skipped
+    # for a lock is tried again); then not asked again: 8 writes, at most 4 questions.
+    assert analyzed
+    assert sum("reltuples" in statement for statement in sql[analyzed[-1] :]) == 1
+    assert sum("reltuples" in statement for statement in sql) <= 4

@@ -353,8 +353,8 @@ def _refresh_statistics(connection: Any, cursor: Any, table: str, inserted: int)
         # SKIP_LOCKED: the lock ANALYZE takes lasts until the transaction ends, and a second import
         # writing the same table must not wait for the first; it goes on with the statistics there are
         cursor.execute(f"ANALYZE (SKIP_LOCKED) {table}")
-        believed = ANALYZE_AFTER_ROWS
-    if behind is not None and believed >= ANALYZE_AFTER_ROWS:
+    elif behind is not None and believed >= ANALYZE_AFTER_ROWS:
+        # as PostgreSQL says, not as assumed: an ANALYZE skipped for a lock is tried again next time
         behind.planned_for.add(table)
 
 

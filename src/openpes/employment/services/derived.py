@@ -223,8 +223,10 @@ def _refresh_households(
             Household.objects.filter(pk__any_of=chunk, closed_at__isnull=True).values_list("pk", flat=True)
         )
         member_ids: dict[int, list[int]] = defaultdict(list)
-        for household_id, pk in Person.objects.filter(household_id__any_of=sorted(live)).values_list(
-            "household_id", "pk"
+        for household_id, pk in (
+            Person.objects.filter(household_id__any_of=sorted(live))
+            .order_by()
+            .values_list("household_id", "pk")
         ):
             member_ids[household_id].append(pk)
         _read_facts((pk for pks in member_ids.values() for pk in pks), known)
@@ -234,7 +236,9 @@ def _refresh_households(
                 household_id__any_of=chunk, cleared_on__isnull=True
             )
         }
-        _judge_households(chunk, live, member_ids, known, open_cases, on, counts, zero, changed)
+        _judge_households(
+            chunk, live, member_ids, known, open_cases, on=on, counts=counts, zero=zero, changed=changed
+        )
     return zero, changed
 
 
@@ -244,6 +248,7 @@ def _judge_households(
     member_ids: Mapping[int, list[int]],
     known: Mapping[int, _Known],
     open_cases: Mapping[int, ZeroEmploymentHousehold],
+    *,
     on: dt.date,
     counts: RefreshCounts,
     zero: set[int],
@@ -251,13 +256,16 @@ def _judge_households(
 ) -> None:
     """The households' findings from their members' facts and their open cases, written; adds to `zero`
     the households that are zero-employment households now, to `changed` the members of those that
-    changed. Reads nothing."""
+    changed. Reads nothing. Members are taken in key order, whatever order they came in, so that the
+    evidence (which names them) reads the same from either caller."""
     new_cases: list[dict[str, Any]] = []
     cleared: list[ZeroEmploymentHousehold] = []
     case_row = new_row(ZeroEmploymentHousehold)
     for household_id in chunk:
         finding = (
-            rules.zero_employment([_member(*known[pk]) for pk in member_ids.get(household_id, ())], on)
+            rules.zero_employment(
+                [_member(*known[pk]) for pk in sorted(member_ids.get(household_id, ()))], on
+            )
             if household_id in live
             else rules.ZeroEmploymentFinding(False, (), "家庭已注销")
         )
@@ -303,15 +311,16 @@ def _refresh_persons(known: list[_Known], zero: set[int], on: dt.date, counts: R
     for person, _ in known:
         if person.region_code not in parameters:
             parameters[person.region_code] = parameters_for(person.region_code)
-    _judge_persons(known, zero, on, open_unemployment, current, parameters, counts)
+    _judge_persons(known, zero, open_unemployment, current, on=on, parameters=parameters, counts=counts)
 
 
 def _judge_persons(
     known: list[_Known],
     zero: set[int],
-    on: dt.date,
     open_unemployment: Mapping[int, Registration],
     current: Mapping[int, dict[str, KeyGroupMembership]],
+    *,
+    on: dt.date,
     parameters: Mapping[str, rules.Parameters],
     counts: RefreshCounts,
 ) -> None:
@@ -409,11 +418,21 @@ def refresh_registered(
     for start in range(0, len(households), CHUNK):
         chunk = households[start : start + CHUNK]
         _judge_households(
-            chunk, set(chunk), registered.members, registered.known, {}, on, counts, zero, set()
+            chunk,
+            set(chunk),
+            registered.members,
+            registered.known,
+            {},
+            on=on,
+            counts=counts,
+            zero=zero,
+            changed=set(),
         )
     persons = list(registered.known.values())
     for start in range(0, len(persons), CHUNK):
-        _judge_persons(persons[start : start + CHUNK], zero, on, {}, {}, parameters, counts)
+        _judge_persons(
+            persons[start : start + CHUNK], zero, {}, {}, on=on, parameters=parameters, counts=counts
+        )
     return counts
 
 

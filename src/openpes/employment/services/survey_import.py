@@ -17,6 +17,7 @@ Re-importing the same file changes nothing: every row is then "unchanged".
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -601,7 +602,7 @@ def _write(
     parameters = {record.region_code: parameters_for(record.region_code)}
     in_new_household = set(household_keys)
     fresh = Registered()  # the new persons of new households
-    profile_row = new_profile(today)
+    profile_template = _new_profile_template(today)
     with bulk.write_behind(Person):
         for start in range(0, len(new_rows), PROGRESS_EVERY):
             batch = new_rows[start : start + PROGRESS_EVERY]
@@ -618,7 +619,7 @@ def _write(
                 person["id"], person["household_id"] = key_of[row.line], household_of[row.line]
                 statuses[person["id"]] = values = _status_values(row)
                 if person["household_id"] in in_new_household:
-                    fresh.add(person, {**profile_row, **values})
+                    fresh.add(person, _new_profile(profile_template, person["id"], values))
             people.persons_insert(actor=actor, persons=persons)
             statuses_set(
                 actor=actor,
@@ -649,9 +650,12 @@ def _update_existing(actor: Staff, plan: _Plan, good: list[SurveyRow]) -> set[in
     to_save: list[Person] = []
     fields: set[str] = set()
     for row in good:
-        person = plan.existing.get(row.line)
-        if person is None:
+        registered = plan.existing.get(row.line)
+        if registered is None:
             continue
+        # A copy: if the transaction is rolled back and the import tried again (`_survey_import`), the plan
+        # must still hold what the registry holds, or the second try would find nothing to change.
+        person = copy.copy(registered)
         values = {"education": row.education, "ethnicity": row.ethnicity, "address": row.address}
         differs: dict[str, object] = {k: v for k, v in values.items() if v and getattr(person, k) != v}
         if row.phone and people.phone_index(row.phone) != person.phone_index:
@@ -695,10 +699,15 @@ def _write_statuses(
     return {row.line for row in rows if person_of[row.line] in changed}
 
 
-def new_profile(on: dt.date) -> dict[str, Any]:
-    """A new profile's row collected on `on` as `statuses_set` writes it, before its status values and its
-    person are put in."""
+def _new_profile_template(on: dt.date) -> dict[str, Any]:
+    """What every new profile collected on `on` starts from (`_new_profile`)."""
     return {**bulk.new_row(EmploymentProfile), "surveyed_on": on}
+
+
+def _new_profile(template: dict[str, Any], person_id: int, values: dict[str, Any]) -> dict[str, Any]:
+    """The row of a person's new profile with these status values, as `statuses_set` writes it (and as the
+    survey's derived records read it)."""
+    return {**template, **values, "person_id": person_id}
 
 
 def statuses_set(
@@ -745,11 +754,8 @@ def statuses_set(
             continue
         events.append(pk)
     # New profiles and timeline entries go in as plain rows (bulk_create builds a model per row).
-    profile_row = new_profile(on)
-    bulk.insert_rows(
-        EmploymentProfile,
-        [{**profile_row, **statuses[pk], "person_id": pk} for pk in created],
-    )
+    template = _new_profile_template(on)
+    bulk.insert_rows(EmploymentProfile, [_new_profile(template, pk, statuses[pk]) for pk in created])
     EmploymentProfile.objects.bulk_update(
         update, [*STATUS_FIELDS, "surveyed_on", "updated_at"], batch_size=1000
     )
