@@ -375,24 +375,31 @@ def test_a_row_the_registry_refuses_at_preparation_is_listed_and_the_mode_decide
     assert EmploymentProfile.objects.count() == 3 and Household.objects.count() == 2
 
 
+def when_the_import_has_planned(monkeypatch: pytest.MonkeyPatch, then: Callable[[], object]) -> None:
+    """Run `then` (someone else's write) just after the import's own plan, the second of a `check_and_import`
+    (the first is the upload's check)."""
+    plan = importing._plan
+    calls: list[int] = []
+
+    def planned(*args: Any, **kwargs: Any) -> Any:
+        found = plan(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:
+            then()
+        return found
+
+    monkeypatch.setattr(importing, "_plan", planned)
+
+
 def test_a_number_registered_while_the_file_is_imported_refuses_it_with_a_message(
     broker: Staff, places: Places, monkeypatch: pytest.MonkeyPatch, make_person: Callable[..., Person]
 ) -> None:
     # Registered by someone else between the check and the write: the unique index refuses the batch (with
     # the rows written behind, at a later statement), and the clerk is told what happened.
     rows = family()
-    plan = importing._plan
-
-    calls: list[int] = []
-
-    def then_registered(*args: Any, **kwargs: Any) -> Any:
-        found = plan(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 2:  # after the import's own check (the first is the upload's)
-            make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
-        return found
-
-    monkeypatch.setattr(importing, "_plan", then_registered)
+    when_the_import_has_planned(
+        monkeypatch, lambda: make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
+    )
     monkeypatch.setattr(bulk, "existing_values", lambda *args, **kwargs: set())  # past the last look
     with pytest.raises(DomainError) as refused:
         check_and_import(broker, places.village_a1, workbook(rows))
@@ -414,17 +421,9 @@ def test_a_number_registered_after_the_plan_is_refused_alone(
     rows = family()
     check_and_import(broker, places.village_a1, workbook(rows[:1]))
     rows[0][HEADER.index("文化程度")] = "高中"
-    plan = importing._plan
-    calls: list[int] = []
-
-    def then_registered(*args: Any, **kwargs: Any) -> Any:
-        found = plan(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 2:  # after the import's own plan (the first is the upload's)
-            make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
-        return found
-
-    monkeypatch.setattr(importing, "_plan", then_registered)
+    when_the_import_has_planned(
+        monkeypatch, lambda: make_person(broker, places.village_a1, id_number=rows[3][2], name="李梅")
+    )
     record = check_and_import(broker, places.village_a1, workbook(rows))
     assert (record.status, record.created, record.updated, record.refused) == (ImportStatus.DONE, 2, 1, 1)
     assert [line for line, _ in record.problems] == [6] and "已登记" in record.problems[0][1]

@@ -332,8 +332,9 @@ def _refresh_statistics(connection: Any, cursor: Any, table: str, inserted: int)
     a second, which can only bring an analysis early. A role that does not own the table (docs/deployment.md)
     cannot analyze it, and is not asked to.
 
-    Inside a write-behind block (one transaction) a table found or made ready is not asked about again: the
-    question waits for the caller's Python before the helper can send the next rows (50 a second)."""
+    Inside a write-behind block (one transaction) a table the planner knows to be big is not asked about
+    again: in the helper each question waited about a millisecond for the caller's Python to let go of the
+    GIL, and a 100,000-row survey asked 200 of them."""
     if inserted < ANALYZE_CHECK_ROWS:
         return
     behind = _BEHIND.get(connection)

@@ -181,15 +181,19 @@ _Known = tuple[_PersonRow, dict[str, Any] | None]
 def _read_facts(ids: Iterable[int], known: dict[int, _Known]) -> None:
     """Read the persons of `ids` not yet in `known`, with their profiles, into it: one query per chunk."""
     for chunk in _chunks(pk for pk in ids if pk not in known):
-        rows = Person.objects.filter(pk__any_of=chunk).values_list(
-            "pk",
-            "birth_month",
-            "sex",
-            "household_id",
-            "region_code",
-            "name",
-            "employment__id",
-            *(f"employment__{name}" for name in PROFILE_FACTS),
+        rows = (
+            Person.objects.filter(pk__any_of=chunk)
+            .order_by()
+            .values_list(
+                "pk",
+                "birth_month",
+                "sex",
+                "household_id",
+                "region_code",
+                "name",
+                "employment__id",
+                *(f"employment__{name}" for name in PROFILE_FACTS),
+            )
         )
         for row in rows:
             person = _PersonRow(*row[:6])
